@@ -1,0 +1,4 @@
+// Precompiled header: the heavy includes every translation unit shares.
+#pragma once
+#include <napi.h>
+#include <torch/torch.h>

@@ -1,0 +1,259 @@
+#include "tensor.h"
+#include "addon_data.h"
+
+namespace tvgg {
+
+namespace {
+const std::pair<const char*, c10::ScalarType> kDtypes[] = {
+    {"float32", at::kFloat}, {"float64", at::kDouble}, {"float16", at::kHalf},
+    {"bfloat16", at::kBFloat16}, {"int64", at::kLong}, {"int32", at::kInt},
+    {"int16", at::kShort}, {"int8", at::kChar}, {"uint8", at::kByte}, {"bool", at::kBool}};
+}  // namespace
+
+c10::ScalarType ParseDtype(const std::string& name) {
+  for (auto& [n, t] : kDtypes)
+    if (name == n) return t;
+  throw ArgError(ArgError::Type, "unknown dtype '" + name + "'");
+}
+
+std::string DtypeName(c10::ScalarType type) {
+  for (auto& [n, t] : kDtypes)
+    if (type == t) return n;
+  return c10::toString(type);
+}
+
+c10::Device ParseDevice(const std::string& name) {
+  try {
+    return c10::Device(name);
+  } catch (const c10::Error&) {
+    throw ArgError(ArgError::Type, "unknown device '" + name + "'");
+  }
+}
+
+std::vector<int64_t> ToInt64s(Napi::Value v, const char* what) {
+  if (!v.IsArray()) throw ArgError(ArgError::Type, std::string(what) + " must be an array of integers");
+  auto arr = v.As<Napi::Array>();
+  std::vector<int64_t> out(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value e = arr[i];
+    if (!e.IsNumber()) throw ArgError(ArgError::Type, std::string(what) + " must be an array of integers");
+    out[i] = e.As<Napi::Number>().Int64Value();
+  }
+  return out;
+}
+
+Napi::Function TensorWrap::Define(Napi::Env env) {
+  Napi::Function cls = DefineClass(
+      env, "NativeTensor",
+      {InstanceMethod<&TensorWrap::Shape>("shape"), InstanceMethod<&TensorWrap::Strides>("strides"),
+       InstanceMethod<&TensorWrap::Dtype>("dtype"), InstanceMethod<&TensorWrap::Device>("device"),
+       InstanceMethod<&TensorWrap::GetRequiresGrad>("requiresGrad"),
+       InstanceMethod<&TensorWrap::SetRequiresGrad>("setRequiresGrad"),
+       InstanceMethod<&TensorWrap::IsContiguous>("isContiguous"),
+       InstanceMethod<&TensorWrap::Item>("item"),
+       InstanceMethod<&TensorWrap::ToTypedArray>("toTypedArray"),
+       InstanceMethod<&TensorWrap::Reshape>("reshape"), InstanceMethod<&TensorWrap::View>("view"),
+       InstanceMethod<&TensorWrap::To>("to"), InstanceMethod<&TensorWrap::Contiguous>("contiguous"),
+       InstanceMethod<&TensorWrap::Clone>("clone"), InstanceMethod<&TensorWrap::Detach>("detach"),
+       InstanceMethod<&TensorWrap::Binary>("binary"), InstanceMethod<&TensorWrap::Sum>("sum"),
+       InstanceMethod<&TensorWrap::Mean>("mean"), InstanceMethod<&TensorWrap::Argmax>("argmax"),
+       InstanceMethod<&TensorWrap::Softmax>("softmax"),
+       InstanceMethod<&TensorWrap::Allclose>("allclose"),
+       InstanceMethod<&TensorWrap::Dispose>("dispose"),
+       InstanceMethod<&TensorWrap::IsDisposed>("isDisposed")});
+  Data(env).tensor_class = Napi::Persistent(cls);
+  return cls;
+}
+
+Napi::Object TensorWrap::Wrap(Napi::Env env, at::Tensor t) {
+  auto* holder = new at::Tensor(std::move(t));
+  auto ext = Napi::External<at::Tensor>::New(env, holder);
+  return Data(env).tensor_class.New({ext});
+}
+
+bool TensorWrap::Is(Napi::Value v) {
+  return v.IsObject() && v.As<Napi::Object>().InstanceOf(Data(v.Env()).tensor_class.Value());
+}
+
+const at::Tensor& TensorWrap::TensorOf(Napi::Value v, const char* what) {
+  if (!Is(v)) throw ArgError(ArgError::Type, std::string(what) + " must be a Tensor");
+  return ObjectWrap::Unwrap(v.As<Napi::Object>())->Get();
+}
+
+TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : ObjectWrap(info) {
+  if (info.Length() != 1 || !info[0].IsExternal())
+    throw Napi::TypeError::New(info.Env(), "NativeTensor is created by torch functions, not directly");
+  auto* holder = info[0].As<Napi::External<at::Tensor>>().Data();
+  t_ = std::move(*holder);
+  delete holder;
+  // Tell V8 about memory this handle alone keeps alive, so the collector frees unreferenced results.
+  if (t_.defined() && t_.has_storage() && t_.device().is_cpu() && t_.storage().use_count() == 1) {
+    reported_bytes_ = static_cast<int64_t>(t_.storage().nbytes());
+    Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
+  }
+}
+
+TensorWrap::~TensorWrap() { Release(Env()); }
+
+void TensorWrap::Release(Napi::Env env) {
+  if (reported_bytes_) Napi::MemoryManagement::AdjustExternalMemory(env, -reported_bytes_);
+  reported_bytes_ = 0;
+  t_.reset();
+}
+
+const at::Tensor& TensorWrap::Get() const {
+  if (!t_.defined()) throw std::runtime_error("tensor was disposed");
+  return t_;
+}
+
+static Napi::Array ToArray(Napi::Env env, c10::IntArrayRef values) {
+  auto arr = Napi::Array::New(env, values.size());
+  for (size_t i = 0; i < values.size(); i++) arr.Set(i, Napi::Number::New(env, values[i]));
+  return arr;
+}
+
+Napi::Value TensorWrap::ShapeImpl(const Napi::CallbackInfo& info) {
+  return ToArray(info.Env(), Get().sizes());
+}
+Napi::Value TensorWrap::StridesImpl(const Napi::CallbackInfo& info) {
+  return ToArray(info.Env(), Get().strides());
+}
+Napi::Value TensorWrap::DtypeImpl(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), DtypeName(Get().scalar_type()));
+}
+Napi::Value TensorWrap::DeviceImpl(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), Get().device().str());
+}
+Napi::Value TensorWrap::GetRequiresGradImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), Get().requires_grad());
+}
+Napi::Value TensorWrap::SetRequiresGradImpl(const Napi::CallbackInfo& info) {
+  // const_cast: requires_grad is metadata of the shared TensorImpl, which PyTorch also mutates in place.
+  const_cast<at::Tensor&>(Get()).set_requires_grad(info[0].ToBoolean());
+  return info.Env().Undefined();
+}
+Napi::Value TensorWrap::IsContiguousImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), Get().is_contiguous());
+}
+
+Napi::Value TensorWrap::ItemImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = Get();
+  if (t.numel() != 1)
+    throw ArgError(ArgError::Range, "a Tensor with " + std::to_string(t.numel()) +
+                                        " elements cannot be converted to Scalar");
+  at::Scalar s = t.item();
+  if (s.isBoolean()) return Napi::Boolean::New(info.Env(), s.toBool());
+  if (s.isIntegral(false)) return Napi::Number::New(info.Env(), static_cast<double>(s.toLong()));
+  return Napi::Number::New(info.Env(), s.toDouble());
+}
+
+// A contiguous CPU copy in a fresh ArrayBuffer (one copy). Half types come back as float32,
+// since JS has no typed array for them.
+Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  at::Tensor t = Get().detach();
+  if (t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16) t = t.to(at::kFloat);
+  auto buf = Napi::ArrayBuffer::New(env, t.numel() * t.element_size());
+  at::Tensor dst = at::from_blob(buf.Data(), t.sizes(), t.options().device(at::kCPU));
+  dst.copy_(t);
+  size_t n = t.numel();
+  switch (t.scalar_type()) {
+    case at::kFloat: return Napi::Float32Array::New(env, n, buf, 0);
+    case at::kDouble: return Napi::Float64Array::New(env, n, buf, 0);
+    case at::kLong: return Napi::TypedArrayOf<int64_t>::New(env, n, buf, 0, napi_bigint64_array);
+    case at::kInt: return Napi::Int32Array::New(env, n, buf, 0);
+    case at::kShort: return Napi::Int16Array::New(env, n, buf, 0);
+    case at::kChar: return Napi::Int8Array::New(env, n, buf, 0);
+    case at::kByte:
+    case at::kBool: return Napi::Uint8Array::New(env, n, buf, 0);
+    default: throw ArgError(ArgError::Type, "no typed array for dtype " + DtypeName(t.scalar_type()));
+  }
+}
+
+Napi::Value TensorWrap::ReshapeImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().reshape(ToInt64s(info[0], "shape")));
+}
+Napi::Value TensorWrap::ViewImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().view(ToInt64s(info[0], "shape")));
+}
+
+// to(dtype | null, device | null, copy)
+Napi::Value TensorWrap::ToImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = Get();
+  auto dtype = info[0].IsString() ? ParseDtype(info[0].As<Napi::String>()) : t.scalar_type();
+  auto device = info[1].IsString() ? ParseDevice(info[1].As<Napi::String>()) : t.device();
+  at::Tensor out = t.to(device, dtype, /*non_blocking=*/false, /*copy=*/info[2].ToBoolean());
+  if (out.unsafeGetTensorImpl() == t.unsafeGetTensorImpl()) return info.This();  // PyTorch returns self
+  return Wrap(info.Env(), std::move(out));
+}
+Napi::Value TensorWrap::ContiguousImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = Get();
+  if (t.is_contiguous()) return info.This();
+  return Wrap(info.Env(), t.contiguous());
+}
+Napi::Value TensorWrap::CloneImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().clone());
+}
+Napi::Value TensorWrap::DetachImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().detach());
+}
+
+// binary(op, other): op 0 add, 1 sub, 2 mul, 3 div, 4 matmul, 5 eq; other a Tensor or a number.
+Napi::Value TensorWrap::BinaryImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& a = Get();
+  int op = info[0].As<Napi::Number>().Int32Value();
+  if (op == 4) return Wrap(info.Env(), a.matmul(TensorOf(info[1], "other")));
+  if (info[1].IsNumber() || info[1].IsBoolean()) {
+    at::Scalar b = info[1].IsBoolean() ? at::Scalar(info[1].ToBoolean().Value())
+                                       : at::Scalar(info[1].As<Napi::Number>().DoubleValue());
+    switch (op) {
+      case 0: return Wrap(info.Env(), a.add(b));
+      case 1: return Wrap(info.Env(), a.sub(b));
+      case 2: return Wrap(info.Env(), a.mul(b));
+      case 3: return Wrap(info.Env(), a.div(b));
+      default: return Wrap(info.Env(), a.eq(b));
+    }
+  }
+  const at::Tensor& b = TensorOf(info[1], "other");
+  switch (op) {
+    case 0: return Wrap(info.Env(), a.add(b));
+    case 1: return Wrap(info.Env(), a.sub(b));
+    case 2: return Wrap(info.Env(), a.mul(b));
+    case 3: return Wrap(info.Env(), a.div(b));
+    default: return Wrap(info.Env(), a.eq(b));
+  }
+}
+
+// sum(dims | null, keepdim), mean(dims | null, keepdim)
+Napi::Value TensorWrap::SumImpl(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArray()) return Wrap(info.Env(), Get().sum());
+  return Wrap(info.Env(), Get().sum(ToInt64s(info[0], "dim"), info[1].ToBoolean()));
+}
+Napi::Value TensorWrap::MeanImpl(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArray()) return Wrap(info.Env(), Get().mean());
+  return Wrap(info.Env(), Get().mean(ToInt64s(info[0], "dim"), info[1].ToBoolean()));
+}
+// argmax(dim | null, keepdim)
+Napi::Value TensorWrap::ArgmaxImpl(const Napi::CallbackInfo& info) {
+  c10::optional<int64_t> dim;
+  if (info[0].IsNumber()) dim = info[0].As<Napi::Number>().Int64Value();
+  return Wrap(info.Env(), Get().argmax(dim, info[1].ToBoolean()));
+}
+Napi::Value TensorWrap::SoftmaxImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().softmax(info[0].As<Napi::Number>().Int64Value()));
+}
+// allclose(other, rtol, atol, equalNan)
+Napi::Value TensorWrap::AllcloseImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(
+      info.Env(), Get().allclose(TensorOf(info[0], "other"), info[1].As<Napi::Number>().DoubleValue(),
+                                 info[2].As<Napi::Number>().DoubleValue(), info[3].ToBoolean()));
+}
+Napi::Value TensorWrap::DisposeImpl(const Napi::CallbackInfo& info) {
+  Release(info.Env());
+  return info.Env().Undefined();
+}
+Napi::Value TensorWrap::IsDisposedImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), !t_.defined());
+}
+
+}  // namespace tvgg
