@@ -59,6 +59,9 @@ Napi::Function TensorWrap::Define(Napi::Env env) {
        InstanceMethod<&TensorWrap::Mean>("mean"), InstanceMethod<&TensorWrap::Argmax>("argmax"),
        InstanceMethod<&TensorWrap::Softmax>("softmax"),
        InstanceMethod<&TensorWrap::Allclose>("allclose"),
+       InstanceMethod<&TensorWrap::CopyFrom>("copyFrom"), InstanceMethod<&TensorWrap::AsStrided>("asStrided"), InstanceMethod<&TensorWrap::Select>("select"),
+       InstanceMethod<&TensorWrap::Narrow>("narrow"), InstanceMethod<&TensorWrap::IndexSelect>("indexSelect"),
+       InstanceMethod<&TensorWrap::GradFnName>("gradFnName"),
        InstanceMethod<&TensorWrap::Dispose>("dispose"),
        InstanceMethod<&TensorWrap::IsDisposed>("isDisposed")});
   Data(env).tensor_class = Napi::Persistent(cls);
@@ -247,6 +250,51 @@ Napi::Value TensorWrap::AllcloseImpl(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(
       info.Env(), Get().allclose(TensorOf(info[0], "other"), info[1].As<Napi::Number>().DoubleValue(),
                                  info[2].As<Napi::Number>().DoubleValue(), info[3].ToBoolean()));
+}
+// copyFrom(src): in-place copy (with dtype/device conversion) outside autograd, as load_state_dict does.
+Napi::Value TensorWrap::CopyFromImpl(const Napi::CallbackInfo& info) {
+  torch::NoGradGuard no_grad;
+  const_cast<at::Tensor&>(Get()).copy_(TensorOf(info[0], "source"));
+  return info.Env().Undefined();
+}
+// asStrided(size, stride, storageOffset): a view into this tensor's storage (checkpoint tensors that
+// are views of a shared storage). Bounds are checked against the storage, so a bad file cannot read past it.
+Napi::Value TensorWrap::AsStridedImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = Get();
+  auto size = ToInt64s(info[0], "size");
+  auto stride = ToInt64s(info[1], "stride");
+  int64_t offset = info[2].As<Napi::Number>().Int64Value();
+  if (size.size() != stride.size()) throw ArgError(ArgError::Range, "size and stride must have the same length");
+  int64_t last = offset;  // index of the furthest element the view can reach
+  for (size_t i = 0; i < size.size(); i++) {
+    if (size[i] < 0 || stride[i] < 0) throw ArgError(ArgError::Range, "negative size or stride");
+    if (size[i] == 0) { last = -1; break; }
+    if (size[i] - 1 > (INT64_MAX - last) / std::max<int64_t>(stride[i], 1))
+      throw ArgError(ArgError::Range, "view is larger than its storage");
+    last += (size[i] - 1) * stride[i];
+  }
+  int64_t capacity = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
+  if (offset < 0 || (last >= 0 && last >= capacity) || offset > capacity)
+    throw ArgError(ArgError::Range, "view of " + std::to_string(last + 1) + " elements exceeds a storage of " +
+                                        std::to_string(capacity) + " elements");
+  return Wrap(info.Env(), t.as_strided(size, stride, offset));
+}
+Napi::Value TensorWrap::SelectImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().select(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
+}
+Napi::Value TensorWrap::NarrowImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().narrow(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value(),
+                                       info[2].As<Napi::Number>().Int64Value()));
+}
+Napi::Value TensorWrap::IndexSelectImpl(const Napi::CallbackInfo& info) {
+  auto idx = ToInt64s(info[1], "index");
+  at::Tensor index = at::tensor(idx, at::TensorOptions().dtype(at::kLong)).to(Get().device());
+  return Wrap(info.Env(), Get().index_select(info[0].As<Napi::Number>().Int64Value(), index));
+}
+// The autograd node that produced this tensor ("AddBackward0"), or "" for a leaf; used by toString.
+Napi::Value TensorWrap::GradFnNameImpl(const Napi::CallbackInfo& info) {
+  const auto& fn = Get().grad_fn();
+  return Napi::String::New(info.Env(), fn ? fn->name() : "");
 }
 Napi::Value TensorWrap::DisposeImpl(const Napi::CallbackInfo& info) {
   Release(info.Env());

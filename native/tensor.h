@@ -47,6 +47,12 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   TVGG_METHOD(Argmax);
   TVGG_METHOD(Softmax);
   TVGG_METHOD(Allclose);
+  TVGG_METHOD(CopyFrom);
+  TVGG_METHOD(AsStrided);
+  TVGG_METHOD(Select);
+  TVGG_METHOD(Narrow);
+  TVGG_METHOD(IndexSelect);
+  TVGG_METHOD(GradFnName);
   TVGG_METHOD(Dispose);
   TVGG_METHOD(IsDisposed);
 

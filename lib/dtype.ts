@@ -1,0 +1,30 @@
+// dtypes are strings, as PyTorch's names without the "torch." prefix.
+export type DType =
+  | 'float32' | 'float64' | 'float16' | 'bfloat16'
+  | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+
+export const DTYPES: readonly DType[] = [
+  'float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool',
+];
+
+export function isDType(v: unknown): v is DType {
+  return typeof v === 'string' && (DTYPES as readonly string[]).includes(v);
+}
+
+export function checkDType(v: unknown, what = 'dtype'): DType {
+  if (!isDType(v)) throw new TypeError(`${what} must be one of ${DTYPES.join(', ')}; got ${String(v)}`);
+  return v;
+}
+
+export function isFloating(d: DType): boolean {
+  return d === 'float32' || d === 'float64' || d === 'float16' || d === 'bfloat16';
+}
+
+export type Device = string; // 'cpu', 'cuda', 'cuda:0'
+
+export function checkDevice(v: unknown, what = 'device'): Device {
+  if (typeof v !== 'string' || !/^(cpu|cuda(:\d+)?|meta)$/.test(v)) {
+    throw new TypeError(`${what} must be 'cpu', 'cuda' or 'cuda:N'; got ${String(v)}`);
+  }
+  return v;
+}

@@ -1,0 +1,144 @@
+// Tensor.toString(): PyTorch's torch._tensor_str, with its default print options
+// (precision 4, threshold 1000, edgeitems 3, linewidth 80).
+import type { Tensor } from './tensor';
+
+const PRECISION = 4;
+const THRESHOLD = 1000;
+const EDGE = 3;
+const LINEWIDTH = 80;
+
+// Python's '{:.4e}': the exponent has at least two digits.
+function sci(v: number, width = 0): string {
+  const s = v.toExponential(PRECISION).replace(/e([+-])(\d)$/, 'e$10$2');
+  return s.padStart(width);
+}
+
+class Formatter {
+  intMode = true;
+  sciMode = false;
+  width = 1;
+
+  constructor(values: ArrayLike<number | boolean | bigint>, readonly floating: boolean) {
+    if (!floating) {
+      for (let i = 0; i < values.length; i++) this.width = Math.max(this.width, plain(values[i]).length);
+      return;
+    }
+    const finite: number[] = [];
+    for (let i = 0; i < values.length; i++) {
+      const v = Number(values[i]);
+      if (Number.isFinite(v) && v !== 0) finite.push(v);
+    }
+    if (finite.length === 0) return;
+    const abs = finite.map(Math.abs);
+    const min = Math.min(...abs);
+    const max = Math.max(...abs);
+    this.intMode = finite.every((v) => v === Math.ceil(v));
+    const wide = max / min > 1000 || max > 1e8;
+    if (this.intMode) {
+      this.sciMode = wide;
+      for (const v of finite) this.width = Math.max(this.width, wide ? sci(v).length : v.toFixed(0).length + 1);
+    } else {
+      this.sciMode = wide || min < 1e-4;
+      for (const v of finite) {
+        this.width = Math.max(this.width, this.sciMode ? sci(v).length : v.toFixed(PRECISION).length);
+      }
+    }
+  }
+
+  format(value: number | boolean | bigint): string {
+    let s: string;
+    if (!this.floating) s = plain(value);
+    else {
+      const v = Number(value);
+      if (Number.isNaN(v)) s = 'nan';
+      else if (!Number.isFinite(v)) s = v > 0 ? 'inf' : '-inf';
+      else if (this.sciMode) s = sci(v, this.width);
+      else if (this.intMode) s = v.toFixed(0) + '.';
+      else s = v.toFixed(PRECISION);
+    }
+    return s.padStart(this.width);
+  }
+}
+
+function plain(v: number | boolean | bigint): string {
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return String(v);
+}
+
+// Indices kept along each dimension: all of them, or the first and last EDGE when summarizing.
+function keptIndices(size: number, summarize: boolean): number[] {
+  const all = Array.from({ length: size }, (_, i) => i);
+  if (!summarize || size <= 2 * EDGE) return all;
+  return [...all.slice(0, EDGE), ...all.slice(size - EDGE)];
+}
+
+export function tensorToString(t: Tensor): string {
+  const shape = t.shape;
+  const numel = t.numel();
+  const dtype = t.dtype;
+  const suffixes: string[] = [];
+  let body: string;
+  if (t.device !== 'cpu') suffixes.push(`device='${t.device}'`);
+  if (numel === 0) {
+    body = '[]';
+    if (shape.length !== 1) suffixes.push(`size=(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`);
+  } else {
+    const summarize = numel > THRESHOLD;
+    // Summarized data, as get_summarized_data: only the edge rows of each long dimension.
+    let reduced = t.detach();
+    const kept = shape.map((s) => keptIndices(s, summarize));
+    kept.forEach((idx, d) => {
+      if (idx.length !== shape[d]) reduced = reduced.indexSelect(d, idx);
+    });
+    const values = reduced.toTypedArray();
+    const bools = dtype === 'bool';
+    const floating = dtype.startsWith('float') || dtype === 'bfloat16';
+    const fmt = new Formatter(bools ? Array.from(values as Uint8Array, (v) => v !== 0) : values, floating);
+    const at = (i: number): number | boolean | bigint => (bools ? values[i] !== 0 : values[i]);
+    const rshape = reduced.shape;
+    const strides = rshape.map((_, d) => rshape.slice(d + 1).reduce((a, b) => a * b, 1));
+    const gap = (d: number) => kept[d].length !== shape[d];
+
+    const render = (d: number, offset: number, indent: number): string => {
+      if (rshape.length === 0) return fmt.format(at(0));
+      if (d === rshape.length - 1) {
+        const items: string[] = [];
+        for (let i = 0; i < rshape[d]; i++) {
+          if (gap(d) && i === EDGE) items.push(' ...');
+          items.push(fmt.format(at(offset + i * strides[d])));
+        }
+        const perLine = Math.max(1, Math.floor((LINEWIDTH - indent) / (fmt.width + 2)));
+        const lines: string[] = [];
+        for (let i = 0; i < items.length; i += perLine) lines.push(items.slice(i, i + perLine).join(', '));
+        return '[' + lines.join(',\n' + ' '.repeat(indent + 1)) + ']';
+      }
+      const parts: string[] = [];
+      for (let i = 0; i < rshape[d]; i++) {
+        if (gap(d) && i === EDGE) parts.push('...');
+        parts.push(render(d + 1, offset + i * strides[d], indent + 1));
+      }
+      const dimsLeft = rshape.length - d;
+      return '[' + parts.join(',' + '\n'.repeat(dimsLeft - 1) + ' '.repeat(indent + 1)) + ']';
+    };
+    body = render(0, 0, 'tensor('.length);
+    reduced.dispose();
+  }
+  if (dtype !== 'float32' && dtype !== 'int64' && dtype !== 'bool') suffixes.push(`dtype=torch.${dtype}`);
+  const gradFn = t.gradFnName();
+  if (gradFn) suffixes.push(`grad_fn=<${gradFn}>`);
+  else if (t.requiresGrad) suffixes.push('requires_grad=True');
+
+  // _add_suffixes: wrap a suffix onto its own line when the line would pass the width.
+  let out = 'tensor(' + body;
+  let lastLine = out.length - out.lastIndexOf('\n') + 1;
+  for (const s of suffixes) {
+    if (lastLine + s.length + 2 > LINEWIDTH) {
+      out += ',\n' + ' '.repeat('tensor('.length) + s;
+      lastLine = 'tensor('.length + s.length;
+    } else {
+      out += ', ' + s;
+      lastLine += s.length + 2;
+    }
+  }
+  return out + ')';
+}

@@ -1,0 +1,78 @@
+// The one place that loads the addon. Every other file talks to C++ through the types below.
+// Methods marked [async] run on the addon's executor thread and return Promises.
+import * as path from 'path';
+
+export interface NativeTensor {
+  shape(): number[];
+  strides(): number[];
+  dtype(): string;
+  device(): string;
+  requiresGrad(): boolean;
+  setRequiresGrad(flag: boolean): void;
+  isContiguous(): boolean;
+  item(): number | boolean;
+  toTypedArray(): Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
+  reshape(shape: number[]): NativeTensor;
+  view(shape: number[]): NativeTensor;
+  to(dtype: string | null, device: string | null, copy: boolean): NativeTensor;
+  contiguous(): NativeTensor;
+  clone(): NativeTensor;
+  detach(): NativeTensor;
+  /** op: 0 add, 1 sub, 2 mul, 3 div, 4 matmul, 5 eq */
+  binary(op: number, other: NativeTensor | number | boolean): NativeTensor;
+  sum(dims: number[] | null, keepdim: boolean): NativeTensor;
+  mean(dims: number[] | null, keepdim: boolean): NativeTensor;
+  argmax(dim: number | null, keepdim: boolean): NativeTensor;
+  softmax(dim: number): NativeTensor;
+  allclose(other: NativeTensor, rtol: number, atol: number, equalNan: boolean): boolean;
+  copyFrom(src: NativeTensor): void;
+  /** a bounds-checked view into this tensor's storage */
+  asStrided(size: number[], stride: number[], storageOffset: number): NativeTensor;
+  select(dim: number, index: number): NativeTensor;
+  narrow(dim: number, start: number, length: number): NativeTensor;
+  indexSelect(dim: number, index: number[]): NativeTensor;
+  gradFnName(): string;
+  dispose(): void;
+  isDisposed(): boolean;
+}
+
+export interface NativeModule {
+  typeName(): string;
+  id(): number;
+  repr(): string;
+  namedChildren(): [string, NativeModule][];
+  ownParameters(): [string, NativeTensor][];
+  ownBuffers(): [string, NativeTensor][];
+  training(): boolean;
+  train(mode: boolean): void;
+  forward(x: NativeTensor): NativeTensor;
+  /** [async] runs on the executor thread; under InferenceMode when the module is in eval mode */
+  forwardAsync(x: NativeTensor): Promise<NativeTensor>;
+  setChild(key: string, child: NativeModule): void;
+  eraseChildAt(pos: number): void;
+  insertChildAt(pos: number, child: NativeModule): void;
+  replaceChildAt(pos: number, child: NativeModule): void;
+  config(): Record<string, unknown>;
+  to(dtype: string | null, device: string | null): void;
+}
+
+export interface Binding {
+  NativeTensor: Function;
+  NativeModule: Function;
+  fromTypedArray(data: ArrayBufferView, shape: number[], dtype: string | null, device: string | null,
+    requiresGrad: boolean): NativeTensor;
+  frombuffer(buffer: ArrayBuffer, byteOffset: number, count: number, dtype: string): NativeTensor;
+  factory(kind: 'zeros' | 'ones' | 'empty' | 'rand' | 'randn', shape: number[], dtype: string | null,
+    device: string | null, requiresGrad: boolean): NativeTensor;
+  arange(start: number, end: number, step: number, dtype: string | null, device: string | null): NativeTensor;
+  manualSeed(seed: number): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  cudaDeviceCount(): number;
+  createModule(type: string, config: Record<string, unknown>): NativeModule;
+  libtorchVersion: string;
+}
+
+// node-gyp-build finds build/Release/torchvgg.node or a matching prebuild.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+export const native: Binding = require('node-gyp-build')(path.join(__dirname, '..'));

@@ -1,0 +1,105 @@
+// nn.Sequential with Python's container behaviour: seq[i] reads, seq[i] = m replaces, delete seq[i]
+// removes (renumbering like PyTorch), negative indices count from the end.
+import { native } from '../native';
+import { Module, moduleView, registerModuleClass, unwrapModule } from './module';
+
+const INDEX = /^-?\d+$/;
+
+export class Sequential extends Module {
+  [index: number]: Module;
+
+  constructor(...modules: Module[]) {
+    super(native.createModule('Sequential', {}));
+    modules.forEach((m, i) => this._native.setChild(String(i), unwrapModule(m, `Sequential argument ${i}`)));
+  }
+
+  protected _view(): this {
+    return new Proxy(this, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && INDEX.test(prop)) return target.at(Number(prop));
+        return Reflect.get(target, prop, receiver);
+      },
+      set(target, prop, value, receiver) {
+        if (typeof prop === 'string' && INDEX.test(prop)) {
+          target.set(Number(prop), value);
+          return true;
+        }
+        return Reflect.set(target, prop, value, receiver);
+      },
+      deleteProperty(target, prop) {
+        if (typeof prop === 'string' && INDEX.test(prop)) {
+          target.remove(Number(prop));
+          return true;
+        }
+        return Reflect.deleteProperty(target, prop);
+      },
+      has(target, prop) {
+        if (typeof prop === 'string' && INDEX.test(prop)) return Number(prop) >= 0 && Number(prop) < target.length;
+        return Reflect.has(target, prop);
+      },
+    });
+  }
+
+  get length(): number { return this._native.namedChildren().length; }
+
+  /** seq.at(-1): the module at a position (negative counts from the end). */
+  at(index: number): Module {
+    const children = this._native.namedChildren();
+    return moduleView(children[this.position(index, children.length)][1]);
+  }
+
+  /** seq[i] = module: replaces the module at position i, keeping its key. */
+  set(index: number, module: Module): this {
+    const handle = unwrapModule(module, `Sequential[${index}]`);
+    this._native.replaceChildAt(this.position(index, this.length), handle);
+    return this;
+  }
+
+  /** delete seq[i]: removes position i; keys become 0..n-1 again, as in PyTorch. */
+  remove(index: number): this {
+    this._native.eraseChildAt(this.position(index, this.length));
+    return this;
+  }
+
+  append(module: Module): this {
+    this._native.setChild(String(this.length), unwrapModule(module, 'append() argument'));
+    return this;
+  }
+
+  extend(modules: Iterable<Module>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  insert(index: number, module: Module): this {
+    const n = this.length;
+    if (!Number.isInteger(index) || index < -n || index > n) throw new RangeError(`Index out of range: ${index}`);
+    this._native.insertChildAt(index < 0 ? index + n : index, unwrapModule(module, 'insert() argument'));
+    return this;
+  }
+
+  pop(index = -1): Module {
+    const m = this.at(index);
+    this.remove(index);
+    return m;
+  }
+
+  /** seq.slice(a, b) is Python's seq[a:b]: a new Sequential sharing the modules, keys kept. */
+  slice(start?: number, end?: number): Sequential {
+    const out = new Sequential();
+    for (const [key, child] of this._native.namedChildren().slice(start, end)) out._native.setChild(key, child);
+    return out;
+  }
+
+  *[Symbol.iterator](): IterableIterator<Module> {
+    for (const [, h] of this._native.namedChildren()) yield moduleView(h);
+  }
+
+  private position(index: number, length: number): number {
+    if (!Number.isInteger(index)) throw new TypeError(`Sequential index must be an integer; got ${String(index)}`);
+    if (index < -length || index >= length) throw new RangeError(`index ${index} is out of range`);
+    return index < 0 ? index + length : index;
+  }
+}
+
+registerModuleClass('Sequential', Sequential);
