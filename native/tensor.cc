@@ -207,8 +207,11 @@ Napi::Value TensorWrap::BinaryImpl(const Napi::CallbackInfo& info) {
   int op = info[0].As<Napi::Number>().Int32Value();
   if (op == 4) return Wrap(info.Env(), a.matmul(TensorOf(info[1], "other")));
   if (info[1].IsNumber() || info[1].IsBoolean()) {
-    at::Scalar b = info[1].IsBoolean() ? at::Scalar(info[1].ToBoolean().Value())
-                                       : at::Scalar(info[1].As<Napi::Number>().DoubleValue());
+    // An integral JS number acts as a Python int (int64 tensors stay int64), any other as a float.
+    double v = info[1].IsBoolean() ? 0 : info[1].As<Napi::Number>().DoubleValue();
+    at::Scalar b = info[1].IsBoolean()        ? at::Scalar(info[1].ToBoolean().Value())
+                   : v == std::floor(v) && std::abs(v) < 9.0e15 ? at::Scalar(static_cast<int64_t>(v))
+                                                                : at::Scalar(v);
     switch (op) {
       case 0: return Wrap(info.Env(), a.add(b));
       case 1: return Wrap(info.Env(), a.sub(b));

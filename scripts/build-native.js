@@ -30,11 +30,12 @@ function main() {
   console.error('torchvgg: building the native addon (cmake-js, libtorch) ...');
   const res = spawnSync(process.execPath, [cmakeJs, 'compile', '-O', 'build/cmake', '--parallel', jobs], {
     cwd: root,
-    stdio: ['ignore', process.env.TORCHVGG_VERBOSE_BUILD ? 'inherit' : 'pipe', 'inherit'],
+    stdio: process.env.TORCHVGG_VERBOSE_BUILD ? 'inherit' : 'pipe',
     env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: jobs },
   });
   if (res.status !== 0) {
     if (res.stdout) process.stderr.write(res.stdout);
+    if (res.stderr) process.stderr.write(res.stderr);
     console.error('torchvgg: the native build failed. libtorch must be findable: set LIBTORCH to a libtorch root, '
       + 'or LIBTORCH_USE_PYTORCH=1 to use Python\'s torch, or install Debian\'s libtorch-dev.');
     process.exit(res.status || 1);

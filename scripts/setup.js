@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Makes a fresh clone runnable; `npm start`, `npm test` and `npm run bench` call it first.
+// Idempotent and quiet when nothing is missing:
+//   1. libtorch: $LIBTORCH, LIBTORCH_USE_PYTORCH=1, or the system's; on Debian/Ubuntu as root it
+//      installs libtorch-dev, otherwise it says what to install.
+//   2. --oracle (tests, bench): Debian's python3-torch and python3-torchvision, the reference oracle.
+//   3. node_modules (npm ci), the native addon and the TypeScript, each only when out of date.
+//   4. --oracle: test fixtures from the oracle (scripts/make-fixtures.py) when missing or stale.
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const wantOracle = process.argv.includes('--oracle');
+const PYTHON = '/usr/bin/python3';
+
+function run(cmd, args, opts = {}) {
+  const res = spawnSync(cmd, args, { cwd: root, stdio: opts.quiet ? 'pipe' : 'inherit', env: { ...process.env, ...opts.env } });
+  return res.status === 0;
+}
+
+function fail(msg) {
+  console.error(`torchvgg setup: ${msg}`);
+  process.exit(1);
+}
+
+function systemLibtorch() {
+  const dirs = ['/usr/lib/x86_64-linux-gnu/cmake/Torch', '/usr/lib/aarch64-linux-gnu/cmake/Torch',
+    '/usr/lib/cmake/Torch', '/usr/share/cmake/Torch', '/usr/local/share/cmake/Torch', '/usr/local/lib/cmake/Torch'];
+  return dirs.some((d) => fs.existsSync(path.join(d, 'TorchConfig.cmake')));
+}
+
+const canApt = fs.existsSync('/etc/debian_version') && process.getuid && process.getuid() === 0
+  && fs.existsSync('/usr/bin/apt-get');
+let aptUpdated = false;
+function aptInstall(pkgs) {
+  console.error(`torchvgg setup: installing ${pkgs.join(' ')} with apt-get ...`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  if (run('apt-get', ['install', '-y', '-q', ...pkgs], { quiet: true, env })) return true;
+  if (!aptUpdated) {
+    aptUpdated = true;
+    run('apt-get', ['update', '-q'], { quiet: true, env });
+  }
+  return run('apt-get', ['install', '-y', '-q', ...pkgs], { env });
+}
+
+function ensureLibtorch() {
+  if (process.env.LIBTORCH) {
+    if (!fs.existsSync(path.join(process.env.LIBTORCH, 'share', 'cmake', 'Torch'))) {
+      fail(`LIBTORCH=${process.env.LIBTORCH} does not look like a libtorch root (no share/cmake/Torch).`);
+    }
+    return;
+  }
+  if (process.env.LIBTORCH_USE_PYTORCH === '1' || systemLibtorch()) return;
+  if (canApt && aptInstall(['libtorch-dev'])) return;
+  fail('libtorch was not found. Install it (Debian/Ubuntu: `sudo apt-get install libtorch-dev`), or set LIBTORCH '
+    + 'to an unpacked libtorch, or LIBTORCH_USE_PYTORCH=1 to use the torch of your python3.');
+}
+
+function oracleReady() {
+  return fs.existsSync(PYTHON) && run(PYTHON, ['-c', 'import torch, torchvision'], { quiet: true });
+}
+
+function ensureOracle() {
+  if (oracleReady()) return true;
+  if (canApt && aptInstall(['python3-torch', 'python3-torchvision']) && oracleReady()) return true;
+  console.error('torchvgg setup: the Python oracle (Debian: apt-get install python3-torch python3-torchvision) is '
+    + 'missing; tests that compare with PyTorch will be skipped.');
+  return false;
+}
+
+function newest(dir, ext) {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p, ext));
+    else if (e.name.endsWith(ext)) t = Math.max(t, fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+function mtime(p) { return fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0; }
+
+function main() {
+  ensureLibtorch();
+  const oracle = wantOracle && ensureOracle();
+  if (!fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
+    // Scripts off: our own install script (the native build) runs below, after libtorch is in place.
+    if (!run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'])) fail('npm ci failed');
+  }
+  if (!run(process.execPath, [path.join(__dirname, 'build-native.js'), '--if-needed'])) process.exit(1);
+  if (newest(path.join(root, 'lib'), '.ts') > mtime(path.join(root, 'dist', 'index.js')) - 1) {
+    if (!run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', root])) fail('TypeScript build failed');
+    fs.utimesSync(path.join(root, 'dist', 'index.js'), new Date(), new Date());
+  }
+  if (oracle) {
+    const stamp = path.join(root, 'test', 'fixtures', '.stamp');
+    if (newest(path.join(root, 'scripts'), '.py') > mtime(stamp)) {
+      if (!run(PYTHON, [path.join(__dirname, 'make-fixtures.py'), path.join(root, 'test', 'fixtures')])) fail('making fixtures failed');
+      fs.writeFileSync(stamp, new Date().toISOString());
+    }
+  }
+}
+
+main();
