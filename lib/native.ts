@@ -56,6 +56,18 @@ export interface NativeModule {
   to(dtype: string | null, device: string | null): void;
 }
 
+export interface NativeScriptModule {
+  forward(inputs: NativeTensor[]): unknown;
+  /** [async] runs on the executor thread */
+  forwardAsync(inputs: NativeTensor[]): Promise<unknown>;
+  namedParameters(): [string, NativeTensor][];
+  namedBuffers(): [string, NativeTensor][];
+  namedChildren(): [string, NativeScriptModule][];
+  training(): boolean;
+  train(mode: boolean): void;
+  to(dtype: string | null, device: string | null): void;
+}
+
 export interface Binding {
   NativeTensor: Function;
   NativeModule: Function;
@@ -70,6 +82,8 @@ export interface Binding {
   getNumThreads(): number;
   cudaDeviceCount(): number;
   createModule(type: string, config: Record<string, unknown>): NativeModule;
+  /** torch::jit::load; throws an Error naming the file when it cannot be parsed */
+  jitLoad(path: string, device: string | null): NativeScriptModule;
   libtorchVersion: string;
 }
 

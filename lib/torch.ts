@@ -170,3 +170,4 @@ export const version = { libtorch: native.libtorchVersion };
 
 export { Tensor } from './tensor';
 export type { DType, Device } from './dtype';
+export * as jit from './jit';

@@ -2,6 +2,7 @@
 #include "addon_data.h"
 #include "module_wrap.h"
 #include "ops.h"
+#include "script_module.h"
 #include "tensor.h"
 
 namespace {
@@ -12,6 +13,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTensor", tvgg::TensorWrap::Define(env));
   tvgg::RegisterOps(env, exports);
   tvgg::RegisterModules(env, exports);
+  tvgg::RegisterScriptModules(env, exports);
   return exports;
 }
 }  // namespace

@@ -9,6 +9,7 @@ struct AddonData {
   Executor executor;
   Napi::FunctionReference tensor_class;
   Napi::FunctionReference module_class;
+  Napi::FunctionReference script_module_class;
 };
 
 inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

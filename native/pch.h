@@ -2,3 +2,4 @@
 #pragma once
 #include <napi.h>
 #include <torch/torch.h>
+#include <torch/script.h>
