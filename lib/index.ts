@@ -2,7 +2,9 @@
 import * as torch from './torch';
 import * as nn from './nn';
 import * as models from './models';
+import * as safetensors from './serialization/safetensors';
 
 export { torch, nn, models };
+export { safetensors };
 export { Tensor } from './tensor';
 export type { DType, Device } from './dtype';

@@ -171,3 +171,6 @@ export const version = { libtorch: native.libtorchVersion };
 export { Tensor } from './tensor';
 export type { DType, Device } from './dtype';
 export * as jit from './jit';
+
+export { load, save } from './serialization/load';
+export type { LoadOptions } from './serialization/load';

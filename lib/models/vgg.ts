@@ -4,6 +4,7 @@ import { Module, moduleView, registerModuleClass, unwrapModule } from '../nn/mod
 import { Sequential } from '../nn/sequential';
 import { AdaptiveAvgPool2d } from '../nn/layers';
 import { int, num, options } from '../nn/args';
+import { Weights, loadWeights, namedWeights } from './weights';
 
 export interface VGGOptions {
   /** Size of the last layer (default 1000, ImageNet). */
@@ -12,6 +13,10 @@ export interface VGGOptions {
   dropout?: number;
   /** torchvision's initialisation (default true); false leaves PyTorch's per-layer defaults. */
   initWeights?: boolean;
+  /** A checkpoint path, or 'IMAGENET1K_V1' / 'DEFAULT' (hub cache, downloaded if absent), or a Weights object. */
+  weights?: string | Weights;
+  /** Show a progress bar on stderr while downloading weights (default true). */
+  progress?: boolean;
 }
 
 export class VGG extends Module {
@@ -37,11 +42,18 @@ registerModuleClass('VGG', VGG);
 
 function build(cfg: 'A' | 'B' | 'D' | 'E', batchNorm: boolean, opts?: VGGOptions): VGG {
   const o = options(opts, 'vgg');
+  const arch = { A: 'vgg11', B: 'vgg13', D: 'vgg16', E: 'vgg19' }[cfg] + (batchNorm ? '_bn' : '');
+  const named = o.weights === undefined ? undefined : namedWeights(arch, o.weights);
+  if (named?.meta.categories && o.numClasses !== undefined && o.numClasses !== named.meta.categories.length) {
+    throw new Error(`The parameter 'numClasses' expected value ${named.meta.categories.length} but got ${o.numClasses} instead.`);
+  }
   const handle = native.createModule('VGG', {
     cfg, batchNorm, numClasses: int(o.numClasses ?? 1000, 'numClasses', 1),
-    dropout: num(o.dropout ?? 0.5, 'dropout'), initWeights: o.initWeights ?? true,
+    dropout: num(o.dropout ?? 0.5, 'dropout'), initWeights: o.weights === undefined ? (o.initWeights ?? true) : false,
   });
-  return moduleView(handle) as VGG;
+  const model = moduleView(handle) as VGG;
+  if (o.weights !== undefined) loadWeights(model, arch, o.weights, { progress: o.progress });
+  return model;
 }
 
 export const vgg11 = (opts?: VGGOptions): VGG => build('A', false, opts);

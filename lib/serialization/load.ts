@@ -1,0 +1,164 @@
+// torch.load and torch.save. load reads the whole file once into one buffer and returns tensors that
+// are views into it (no further copy); the buffer lives as long as any of those tensors.
+import * as fs from 'fs';
+import { Device, checkDevice } from '../dtype';
+import { Tensor } from '../tensor';
+import { ITEM_SIZE, frombuffer } from '../torch';
+import { ZipWriter, isZip, readZip } from './zip';
+import { isLegacy, legacyLayout, loadLegacy } from './legacy';
+import { Pickler } from './pickler';
+import { TensorBuilder, storageTensor } from './storage';
+import { unpickle } from './unpickler';
+
+export interface LoadOptions {
+  /** Where tensors go: 'cpu', 'cuda' or 'cuda:N'. By default each goes where it was saved. */
+  mapLocation?: Device;
+  /**
+   * Accepted for PyTorch compatibility; the reader is ALWAYS the allowlist (tensors and plain
+   * containers only). `false` does not unlock pickled classes or modules: those need Python.
+   */
+  weightsOnly?: boolean;
+}
+
+/**
+ * torch.load(pathOrBuffer, { mapLocation, weightsOnly }): reads a checkpoint written by torch.save,
+ * either the zip format (PyTorch >= 1.6) or the legacy format, and returns the saved object with
+ * dicts as plain objects, lists and tuples as arrays, and tensors as views into the file's buffer.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function load(source: string | Uint8Array | ArrayBuffer, options: LoadOptions = {}): any {
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object { mapLocation, weightsOnly }');
+  const mapLocation = options.mapLocation === undefined ? undefined : checkDevice(options.mapLocation, 'mapLocation');
+  let file: string;
+  let buf: Uint8Array;
+  if (typeof source === 'string') {
+    file = source;
+    buf = readCheckpoint(source);
+  } else if (source instanceof Uint8Array) {
+    file = '<buffer>';
+    buf = source;
+  } else if (source instanceof ArrayBuffer) {
+    file = '<buffer>';
+    buf = new Uint8Array(source);
+  } else {
+    throw new TypeError('torch.load() takes a path, a Buffer, a Uint8Array or an ArrayBuffer');
+  }
+  if (isZip(buf)) return loadZip(buf, file, mapLocation);
+  if (isLegacy(buf)) return loadLegacy(buf, file, mapLocation);
+  if (buf.length === 0) throw new Error(`${file}: the file is empty`);
+  throw new Error(`${file}: not a PyTorch checkpoint (neither a torch.save zip archive nor the legacy format)`);
+}
+
+function loadZip(buf: Uint8Array, file: string, mapLocation: string | undefined): unknown {
+  const entries = readZip(buf, file);
+  // The archive's folder is any name; torch.save uses the file's base name or 'archive'.
+  const pkl = [...entries.keys()].find((n) => /^[^/]+\/data\.pkl$/.test(n));
+  if (!pkl) throw new Error(`${file}: zip archive has no <folder>/data.pkl record (not a torch.save file?)`);
+  const prefix = pkl.slice(0, -'data.pkl'.length);
+  const text = (name: string): string | undefined => {
+    const e = entries.get(prefix + name);
+    return e && Buffer.from(buf.buffer, buf.byteOffset + e.dataOffset, Math.min(e.size, 64)).toString('latin1').trim();
+  };
+  const order = text('byteorder') ?? 'little';
+  if (order !== 'little' && order !== 'big') throw new Error(`${file}: bad byteorder record '${order}'`);
+  const builder = new TensorBuilder(file, mapLocation, (ref) => {
+    const e = entries.get(`${prefix}data/${ref.key}`);
+    if (!e) throw new Error(`${file}: storage '${ref.key}' has no record ${prefix}data/${ref.key}`);
+    const nbytes = ref.numel * ITEM_SIZE[ref.dtype];
+    if (e.size < nbytes) {
+      throw new Error(`${file}: storage '${ref.key}' should hold ${ref.numel} ${ref.dtype} elements (${nbytes} bytes), but its record has ${e.size} bytes`);
+    }
+    return storageTensor(buf, e.dataOffset, ref.dtype, ref.numel, order === 'big', file, `storage '${ref.key}'`);
+  });
+  const p = entries.get(pkl)!;
+  const { value } = unpickle(buf.subarray(0, p.dataOffset + p.size), p.dataOffset, {
+    file,
+    persistentLoad: (pid) => builder.persistentLoad(pid),
+    rebuildTensor: (s, o, size, stride, rg) => builder.rebuildTensor(s, o, size, stride, rg),
+    isTensor: (v) => builder.isTensor(v),
+    setRequiresGrad: (t, f) => builder.setRequiresGrad(t, f),
+  });
+  return value;
+}
+
+/**
+ * Reads a file into one buffer with a single read. For the legacy format, whose storages sit at
+ * arbitrary offsets, the first bytes are parsed first to find where the storages will fall, and the
+ * file is read at a 0..7 byte shift that aligns the most bytes of storage, so they need no copy.
+ */
+function readCheckpoint(path: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    throw new Error(`${path}: cannot open: ${(e as Error).message}`);
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    let shift = 0;
+    const head = Buffer.allocUnsafe(Math.min(size, 1 << 20));
+    readFully(fd, head, 0);
+    if (isLegacy(head)) {
+      try {
+        const layout = legacyLayout(head, path, true);
+        const aligned = new Array<number>(8).fill(0);
+        for (const s of layout.storages.values()) {
+          const item = ITEM_SIZE[s.dtype];
+          for (let k = 0; k < 8; k++) if ((s.byteOffset + k) % item === 0) aligned[k] += s.numel * item;
+        }
+        shift = aligned.indexOf(Math.max(...aligned));
+      } catch {
+        shift = 0; // headers longer than the first MiB, or a broken file: the full parse reports it
+      }
+    }
+    if (size === head.length && shift === 0) return head;
+    // allocUnsafeSlow: an unpooled, uninitialised buffer of its own (no zero-fill of hundreds of MB).
+    const buf = Buffer.allocUnsafeSlow(size + shift);
+    readFully(fd, buf.subarray(shift), 0);
+    return buf.subarray(shift);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readFully(fd: number, into: Uint8Array, position: number): void {
+  for (let done = 0; done < into.length;) {
+    const n = fs.readSync(fd, into, done, Math.min(into.length - done, 1 << 30), position + done);
+    if (n === 0) throw new Error('file shrank while being read');
+    done += n;
+  }
+}
+
+/**
+ * torch.save(obj, path): writes PyTorch's zip format (what Python's torch.load(path, weights_only=True)
+ * reads). obj may nest plain objects (saved as OrderedDict), arrays, numbers, strings, booleans, null
+ * and Tensors of any dtype. Each tensor is saved with its own contiguous storage (views are not shared).
+ */
+export function save(obj: unknown, path: string): void {
+  if (typeof path !== 'string') throw new TypeError('torch.save() needs a file path');
+  const tensors: Tensor[] = [];
+  const pickler = new Pickler((t) => {
+    tensors.push(t);
+    return [String(tensors.length - 1), t.device.startsWith('cuda') ? t.device.replace(/^cuda$/, 'cuda:0') : 'cpu', t.numel()];
+  });
+  const data = pickler.dump(obj);
+  const base = 'archive/';
+  const fd = fs.openSync(path, 'w');
+  try {
+    const zip = new ZipWriter(fd);
+    zip.add(`${base}data.pkl`, data);
+    zip.add(`${base}byteorder`, Buffer.from('little'));
+    tensors.forEach((t, i) => zip.add(`${base}data/${i}`, tensorBytes(t)));
+    zip.add(`${base}version`, Buffer.from('3\n'));
+    zip.finish();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The raw little-endian bytes of a tensor in row-major order: one copy, into a fresh buffer. */
+export function tensorBytes(t: Tensor): Buffer {
+  const out = Buffer.allocUnsafeSlow(t.numel() * ITEM_SIZE[t.dtype]);
+  if (out.length) frombuffer(out, { dtype: t.dtype }).view(t.shape).copy_(t.detach());
+  return out;
+}

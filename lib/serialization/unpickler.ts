@@ -1,0 +1,352 @@
+// A pickle reader that is an allowlist, in the spirit of PyTorch's torch/_weights_only_unpickler.py:
+// it builds only plain containers, numbers, strings, bytes and tensors. A global outside the short list
+// below is refused when it is named, so nothing in a file is ever looked up, called or executed.
+// Every length is checked against the bytes that remain and every stack is bounded, so a hostile file
+// throws an Error instead of hanging or allocating gigabytes.
+
+/** A global the allowlist let through: a rebuild function, a storage type or a type token. */
+export class PyGlobal {
+  constructor(readonly name: string) {}
+  toString(): string { return this.name; }
+}
+
+/** Storage classes torch.save names in persistent ids, and the dtype of their elements. */
+export const STORAGE_DTYPES: Record<string, string> = {
+  'torch.FloatStorage': 'float32', 'torch.DoubleStorage': 'float64', 'torch.HalfStorage': 'float16',
+  'torch.BFloat16Storage': 'bfloat16', 'torch.LongStorage': 'int64', 'torch.IntStorage': 'int32',
+  'torch.ShortStorage': 'int16', 'torch.CharStorage': 'int8', 'torch.ByteStorage': 'uint8',
+  'torch.BoolStorage': 'bool', 'torch.UntypedStorage': 'uint8',
+};
+
+const CALLABLES = new Set([
+  'collections.OrderedDict', 'torch._utils._rebuild_tensor', 'torch._utils._rebuild_tensor_v2',
+  'torch._utils._rebuild_parameter', 'torch._utils._rebuild_parameter_with_state',
+  'torch._tensor._rebuild_from_type_v2', 'torch.Size', '_codecs.encode',
+]);
+// Globals that may appear as values (inside persistent ids or _rebuild_from_type_v2) but are never called.
+const TOKENS = new Set([...Object.keys(STORAGE_DTYPES), 'torch.Tensor', 'torch.nn.parameter.Parameter']);
+
+export interface UnpickleHooks {
+  /** the file name used in every error */
+  file: string;
+  /** BINPERSID: the tuple torch.save wrote for a storage; returns the storage object */
+  persistentLoad(pid: readonly unknown[]): unknown;
+  /** torch._utils._rebuild_tensor*: a view into `storage` (validated by the hook) */
+  rebuildTensor(storage: unknown, offset: number, size: number[], stride: number[], requiresGrad: boolean): unknown;
+  isTensor(v: unknown): boolean;
+  setRequiresGrad(t: unknown, flag: boolean): void;
+}
+
+// Containers made by the pickle, so that APPEND/SETITEM/BUILD act only on objects it created.
+const dicts = new WeakSet<object>();
+const lists = new WeakSet<object>();
+const metadata = new WeakMap<object, unknown>();
+
+/** The `_metadata` an OrderedDict state dict carried (per-module versions), if any. */
+export function stateDictMetadata(sd: object): unknown { return metadata.get(sd); }
+
+export function isPickledDict(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && dicts.has(v);
+}
+
+const MAX_MARK_DEPTH = 10_000;
+const MAX_LONG_BYTES = 1 << 12;
+const MAX_GLOBAL_NAME = 1 << 10;
+
+function refuse(file: string, name: string): never {
+  throw new Error(`${file}: refusing to load: global '${name}' is not allowed (torchvgg loads only tensors and ` +
+    'plain containers; whole pickled modules need Python — save model.state_dict() or TorchScript instead)');
+}
+
+function newDict(): Record<string, unknown> {
+  const d: Record<string, unknown> = {};
+  dicts.add(d);
+  return d;
+}
+
+/**
+ * Unpickles one pickle that starts at `pos` in `buf`. Returns the value and the position after STOP,
+ * so that formats with several pickles in a row (the legacy format) can read the next one.
+ */
+export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { value: unknown; end: number } {
+  const { file } = hooks;
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let at = pos;
+  let op = 0;
+  let opAt = pos;
+  const fail = (what: string): never => {
+    throw new Error(`${file}: malformed pickle at byte ${opAt} (opcode 0x${op.toString(16).padStart(2, '0')}): ${what}`);
+  };
+  const need = (n: number): number => {
+    if (!Number.isSafeInteger(n) || n < 0 || at + n > buf.length) fail(`needs ${n} more bytes but the file has ${buf.length - at}`);
+    const start = at;
+    at += n;
+    return start;
+  };
+  const u8 = (): number => buf[need(1)];
+  const u32 = (): number => view.getUint32(need(4), true);
+  const u64 = (): number => {
+    const s = need(8);
+    const v = view.getUint32(s, true) + view.getUint32(s + 4, true) * 2 ** 32;
+    return Number.isSafeInteger(v) ? v : fail('8-byte length is too large');
+  };
+  const utf8 = (n: number): string => Buffer.from(buf.buffer, buf.byteOffset + need(n), n).toString('utf8');
+  const bytes = (n: number): Uint8Array => buf.slice(need(n), at);
+  const line = (): string => {
+    const end = buf.indexOf(0x0a, at);
+    if (end < 0 || end - at > MAX_GLOBAL_NAME) fail('unterminated or overlong line');
+    const s = Buffer.from(buf.buffer, buf.byteOffset + at, end - at).toString('utf8');
+    at = end + 1;
+    return s;
+  };
+  const long = (n: number): number | bigint => {
+    if (n > MAX_LONG_BYTES) fail(`integer of ${n} bytes is too large`);
+    const b = bytes(n);
+    if (n === 0) return 0;
+    let v = 0n;
+    for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    if (b[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  };
+
+  let stack: unknown[] = [];
+  const metastack: unknown[][] = [];
+  const memo = new Map<number, unknown>();
+  const pop = (): unknown => (stack.length ? stack.pop() : fail('stack underflow'));
+  const top = (): unknown => (stack.length ? stack[stack.length - 1] : fail('stack underflow'));
+  const popMark = (): unknown[] => {
+    const items = stack;
+    if (!metastack.length) fail('no MARK to pop to');
+    stack = metastack.pop()!;
+    return items;
+  };
+  const tuple = (items: unknown[]): readonly unknown[] => Object.freeze(items);
+  const global = (name: string): PyGlobal => {
+    if (!CALLABLES.has(name) && !TOKENS.has(name)) refuse(file, name);
+    return new PyGlobal(name);
+  };
+  const keyOf = (k: unknown): string => {
+    if (typeof k === 'string') return k;
+    if (typeof k === 'number' || typeof k === 'bigint') return String(k);
+    if (typeof k === 'boolean') return k ? 'True' : 'False';
+    if (k === null) return 'None';
+    return fail(`unsupported dict key of type ${describe(k)}`);
+  };
+  const setItem = (d: unknown, k: unknown, v: unknown): void => {
+    if (!isPickledDict(d)) fail(`SETITEM on a ${describe(d)}, not a dict`);
+    // defineProperty, so a key such as '__proto__' is stored as data and never changes the prototype.
+    Object.defineProperty(d, keyOf(k), { value: v, enumerable: true, writable: true, configurable: true });
+  };
+  const int = (v: unknown, what: string): number =>
+    (typeof v === 'number' && Number.isInteger(v) ? v : fail(`${what} must be an integer; got ${describe(v)}`));
+  const ints = (v: unknown, what: string): number[] => {
+    if (!Array.isArray(v)) fail(`${what} must be a tuple of integers; got ${describe(v)}`);
+    return (v as unknown[]).map((x, i) => int(x, `${what}[${i}]`));
+  };
+  const args = (v: unknown, min: number, name: string): readonly unknown[] => {
+    if (!Array.isArray(v) || v.length < min) fail(`${name} expects at least ${min} arguments`);
+    return v as unknown[];
+  };
+
+  const call = (fn: PyGlobal, a: unknown): unknown => {
+    switch (fn.name) {
+      case 'collections.OrderedDict': {
+        const d = newDict();
+        const [items] = args(a, 0, fn.name);
+        if (items !== undefined) {
+          if (!Array.isArray(items)) fail('OrderedDict() takes a list of pairs');
+          for (const p of items as unknown[]) {
+            if (!Array.isArray(p) || p.length !== 2) fail('OrderedDict() takes a list of pairs');
+            setItem(d, (p as unknown[])[0], (p as unknown[])[1]);
+          }
+        }
+        return d;
+      }
+      case 'torch._utils._rebuild_tensor': {
+        const [s, o, size, stride] = args(a, 4, fn.name);
+        return hooks.rebuildTensor(s, int(o, 'storage offset'), ints(size, 'size'), ints(stride, 'stride'), false);
+      }
+      case 'torch._utils._rebuild_tensor_v2': {
+        const [s, o, size, stride, rg] = args(a, 6, fn.name);
+        return hooks.rebuildTensor(s, int(o, 'storage offset'), ints(size, 'size'), ints(stride, 'stride'), rg === true);
+      }
+      case 'torch._utils._rebuild_parameter':
+      case 'torch._utils._rebuild_parameter_with_state': {
+        const [data, rg] = args(a, 3, fn.name);
+        if (!hooks.isTensor(data)) fail(`${fn.name} expects a tensor`);
+        hooks.setRequiresGrad(data, rg === true);
+        return data;
+      }
+      case 'torch._tensor._rebuild_from_type_v2': {
+        // (func, new_type, args, state): a Tensor or Parameter rebuilt by an allowed function.
+        const [inner, type, innerArgs] = args(a, 4, fn.name);
+        if (!(inner instanceof PyGlobal) || !CALLABLES.has(inner.name) || !(type instanceof PyGlobal)) fail(`bad arguments to ${fn.name}`);
+        return call(inner as PyGlobal, innerArgs);
+      }
+      case 'torch.Size': {
+        const [dims] = args(a, 1, fn.name);
+        return tuple(ints(dims, 'torch.Size'));
+      }
+      case '_codecs.encode': {
+        // Protocol 2 writes bytes as _codecs.encode(text, 'latin1').
+        const [text, enc] = args(a, 2, fn.name);
+        if (typeof text !== 'string' || enc !== 'latin1') fail('_codecs.encode is allowed only for latin1 text');
+        return new Uint8Array(Buffer.from(text as string, 'latin1'));
+      }
+      default:
+        return fail(`calling '${fn.name}' is not allowed`);
+    }
+  };
+
+  for (;;) {
+    opAt = at;
+    op = u8();
+    switch (op) {
+      case 0x80: u8(); break; // PROTO
+      case 0x95: u64(); break; // FRAME: only a read-ahead hint
+      case 0x2e: // STOP
+        if (metastack.length) fail('STOP inside an open MARK');
+        return { value: pop(), end: at };
+      case 0x28: // MARK
+        if (metastack.length >= MAX_MARK_DEPTH) fail('too deeply nested');
+        metastack.push(stack);
+        stack = [];
+        break;
+      case 0x30: pop(); break; // POP
+      case 0x31: popMark(); break; // POP_MARK
+      case 0x32: stack.push(top()); break; // DUP
+      case 0x4e: stack.push(null); break; // NONE
+      case 0x88: stack.push(true); break; // NEWTRUE
+      case 0x89: stack.push(false); break; // NEWFALSE
+      case 0x4a: stack.push(view.getInt32(need(4), true)); break; // BININT
+      case 0x4b: stack.push(u8()); break; // BININT1
+      case 0x4d: stack.push(view.getUint16(need(2), true)); break; // BININT2
+      case 0x8a: stack.push(long(u8())); break; // LONG1
+      case 0x8b: stack.push(long(view.getInt32(need(4), true))); break; // LONG4
+      case 0x49: { // INT (text; I00/I01 are False/True in protocol 0)
+        const s = line();
+        if (s === '00' || s === '01') stack.push(s === '01');
+        else if (/^-?\d{1,15}$/.test(s)) stack.push(Number(s));
+        else fail(`bad INT '${s.slice(0, 20)}'`);
+        break;
+      }
+      case 0x47: stack.push(view.getFloat64(need(8), false)); break; // BINFLOAT (big-endian)
+      case 0x58: stack.push(utf8(u32())); break; // BINUNICODE
+      case 0x8c: stack.push(utf8(u8())); break; // SHORT_BINUNICODE
+      case 0x8d: stack.push(utf8(u64())); break; // BINUNICODE8
+      case 0x55: stack.push(utf8(u8())); break; // SHORT_BINSTRING (Python 2 str, read as text like torch.load)
+      case 0x54: { const n = view.getInt32(need(4), true); stack.push(utf8(n)); break; } // BINSTRING
+      case 0x43: stack.push(bytes(u8())); break; // SHORT_BINBYTES
+      case 0x42: stack.push(bytes(u32())); break; // BINBYTES
+      case 0x8e: stack.push(bytes(u64())); break; // BINBYTES8
+      case 0x96: stack.push(bytes(u64())); break; // BYTEARRAY8
+      case 0x29: stack.push(tuple([])); break; // EMPTY_TUPLE
+      case 0x74: { const t = tuple(popMark()); stack.push(t); break; } // TUPLE (pop before reading `stack`)
+      case 0x85: stack.push(tuple([pop()])); break; // TUPLE1
+      case 0x86: { const b = pop(); const a = pop(); stack.push(tuple([a, b])); break; } // TUPLE2
+      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push(tuple([a, b, c])); break; } // TUPLE3
+      case 0x5d: { const l: unknown[] = []; lists.add(l); stack.push(l); break; } // EMPTY_LIST
+      case 0x6c: { const l = popMark(); lists.add(l); stack.push(l); break; } // LIST
+      case 0x8f: { const l: unknown[] = []; lists.add(l); stack.push(l); break; } // EMPTY_SET, read as a list
+      case 0x91: { const l = popMark(); lists.add(l); stack.push(l); break; } // FROZENSET
+      case 0x61: { // APPEND
+        const v = pop();
+        const l = top();
+        if (!lists.has(l as object)) fail(`APPEND to a ${describe(l)}, not a list`);
+        (l as unknown[]).push(v);
+        break;
+      }
+      case 0x65: case 0x90: { // APPENDS, ADDITEMS
+        const items = popMark();
+        const l = top();
+        if (!lists.has(l as object)) fail(`APPENDS to a ${describe(l)}, not a list`);
+        for (const v of items) (l as unknown[]).push(v);
+        break;
+      }
+      case 0x7d: stack.push(newDict()); break; // EMPTY_DICT
+      case 0x64: { // DICT
+        const items = popMark();
+        if (items.length % 2) fail('odd number of items for DICT');
+        const d = newDict();
+        for (let i = 0; i < items.length; i += 2) setItem(d, items[i], items[i + 1]);
+        stack.push(d);
+        break;
+      }
+      case 0x73: { const v = pop(); const k = pop(); setItem(top(), k, v); break; } // SETITEM
+      case 0x75: { // SETITEMS
+        const items = popMark();
+        if (items.length % 2) fail('odd number of items for SETITEMS');
+        const d = top();
+        for (let i = 0; i < items.length; i += 2) setItem(d, items[i], items[i + 1]);
+        break;
+      }
+      case 0x68: case 0x6a: { // BINGET, LONG_BINGET
+        const i = op === 0x68 ? u8() : u32();
+        if (!memo.has(i)) fail(`memo entry ${i} was never stored`);
+        stack.push(memo.get(i));
+        break;
+      }
+      case 0x71: memo.set(u8(), top()); break; // BINPUT
+      case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT
+      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
+      case 0x63: { const mod = line(); const name = line(); stack.push(global(`${mod}.${name}`)); break; } // GLOBAL
+      case 0x93: { // STACK_GLOBAL
+        const name = pop();
+        const mod = pop();
+        if (typeof mod !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
+        stack.push(global(`${mod}.${name}`));
+        break;
+      }
+      case 0x69: { const mod = line(); const name = line(); refuse(file, `${mod}.${name}`); break; } // INST
+      case 0x52: { // REDUCE
+        const a = pop();
+        const fn = pop();
+        if (!(fn instanceof PyGlobal)) fail(`REDUCE of a ${describe(fn)}, which is not callable`);
+        stack.push(call(fn as PyGlobal, a));
+        break;
+      }
+      case 0x81: case 0x92: { // NEWOBJ, NEWOBJ_EX: instances of classes, never allowed
+        if (op === 0x92) pop();
+        pop();
+        const cls = pop();
+        return refuse(file, cls instanceof PyGlobal ? cls.name : describe(cls));
+      }
+      case 0x62: { // BUILD: only the _metadata of an OrderedDict, or an empty state of a tensor
+        const state = pop();
+        const inst = top();
+        if (isPickledDict(inst)) {
+          const s = Array.isArray(state) ? state[0] : state;
+          if (isPickledDict(s) && '_metadata' in s) metadata.set(inst, s._metadata);
+          else if (s !== null && !isPickledDict(s)) fail('bad OrderedDict state');
+        } else if (hooks.isTensor(inst)) {
+          const empty = state === null || (isPickledDict(state) && Object.keys(state).length === 0) ||
+            (Array.isArray(state) && state.length === 0);
+          if (!empty) fail('tensor attributes (a tensor subclass state) are not supported');
+        } else {
+          fail(`BUILD of a ${describe(inst)}`);
+        }
+        break;
+      }
+      case 0x51: { // BINPERSID
+        const pid = pop();
+        if (!Array.isArray(pid)) fail(`persistent id must be a tuple; got ${describe(pid)}`);
+        const kind = (pid as unknown[])[0];
+        if (kind === 'module') refuse(file, `${String((pid as unknown[])[1])} (a pickled nn.Module)`);
+        if (kind !== 'storage') fail(`only storages may be persistent ids; got '${String(kind)}'`);
+        stack.push(hooks.persistentLoad(pid as unknown[]));
+        break;
+      }
+      default:
+        fail('unsupported opcode');
+    }
+  }
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return 'None';
+  if (v instanceof PyGlobal) return `global '${v.name}'`;
+  if (Array.isArray(v)) return Object.isFrozen(v) ? 'tuple' : 'list';
+  if (v instanceof Uint8Array) return 'bytes';
+  if (typeof v === 'object') return isPickledDict(v) ? 'dict' : (v.constructor?.name ?? 'object');
+  return typeof v;
+}

@@ -1,0 +1,190 @@
+// Hostile and broken checkpoints: each one throws an Error naming the file, nothing in it runs, and a
+// fixed-seed mutation run over real checkpoints neither crashes, hangs nor runs out of memory.
+const assert = require('assert');
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { torch } = require('..');
+const { ZipWriter } = require('../dist/serialization/zip');
+const { fixture, requireOracle } = require('./support/checkpoint-fixtures');
+
+const PWNED = '/tmp/torchvgg-pwned';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'torchvgg-hostile-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// A torch.save-style zip holding `pickle` as archive/data.pkl and `records` as archive/data/<key>.
+function zipFile(name, pickle, records = {}) {
+  const file = path.join(tmp, name);
+  const fd = fs.openSync(file, 'w');
+  const zip = new ZipWriter(fd);
+  zip.add('archive/data.pkl', pickle);
+  for (const [k, v] of Object.entries(records)) zip.add(`archive/data/${k}`, v);
+  zip.finish();
+  fs.closeSync(fd);
+  return file;
+}
+
+// Tiny pickle assembler: strings are BINUNICODE, numbers BININT (LONG1 when large), arrays raw opcodes.
+function pkl(...parts) {
+  const out = [Buffer.from([0x80, 2])];
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      const b = Buffer.from(p);
+      const h = Buffer.alloc(5);
+      h[0] = 0x58;
+      h.writeUInt32LE(b.length, 1);
+      out.push(h, b);
+    } else if (typeof p === 'number' && (p >= 2 ** 31 || p < -(2 ** 31))) {
+      const h = Buffer.alloc(10); // LONG1 of 8 bytes
+      h[0] = 0x8a;
+      h[1] = 8;
+      h.writeBigInt64LE(BigInt(p), 2);
+      out.push(h);
+    } else if (typeof p === 'number') {
+      const h = Buffer.alloc(5);
+      h[0] = 0x4a;
+      h.writeInt32LE(p, 1);
+      out.push(h);
+    } else {
+      out.push(Buffer.from(p));
+    }
+  }
+  out.push(Buffer.from('.'));
+  return Buffer.concat(out);
+}
+const GLOBAL = (mod, name) => Buffer.from(`c${mod}\n${name}\n`);
+// _rebuild_tensor_v2(('storage', torch.FloatStorage, '0', 'cpu', numel), offset, size, stride, False, OrderedDict())
+function tensorPickle(numel, size, stride, offset = 0) {
+  return pkl(GLOBAL('torch._utils', '_rebuild_tensor_v2'), [0x28, 0x28], 'storage', GLOBAL('torch', 'FloatStorage'),
+    '0', 'cpu', numel, [0x74, 0x51], offset, [0x28], ...size, [0x74, 0x28], ...stride, [0x74, 0x89],
+    GLOBAL('collections', 'OrderedDict'), [0x29, 0x52, 0x74, 0x52]);
+}
+
+function throwsNaming(file, fn, pattern) {
+  assert.throws(fn, (e) => {
+    assert.ok(e instanceof Error, 'an Error');
+    assert.ok(e.message.startsWith(`${file}:`), `names the file: ${e.message}`);
+    if (pattern) assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+describe('hostile checkpoints', function () {
+  before(function () {
+    requireOracle(this);
+    fs.rmSync(PWNED, { force: true });
+  });
+
+  for (const name of ['evil.pt', 'evil-legacy.pt']) {
+    it(`refuses the os.system pickle in ${name}, and the command does not run`, function () {
+      const file = fixture(name);
+      throwsNaming(file, () => torch.load(file), /refusing to load: global '(posix|os|nt)\.system' is not allowed .*state_dict\(\) or TorchScript/);
+      throwsNaming(file, () => torch.load(file, { weightsOnly: false }), /refusing to load/);
+      assert.ok(!fs.existsSync(PWNED), `${PWNED} must not exist`);
+    });
+  }
+
+  it('refuses a whole pickled nn.Module, naming its class', function () {
+    const file = fixture('module.pt');
+    throwsNaming(file, () => torch.load(file), /global 'torch\.nn\.modules\.linear\.Linear' is not allowed/);
+  });
+
+  it('refuses builtins.eval, STACK_GLOBAL lookups and REDUCE of anything not allowed', function () {
+    const evalFile = zipFile('eval.pt', pkl(GLOBAL('builtins', 'eval'), '1+1', [0x85, 0x52]));
+    throwsNaming(evalFile, () => torch.load(evalFile), /global 'builtins\.eval' is not allowed/);
+    const stack = zipFile('stack.pt', pkl('os', 'system', [0x93], 'true', [0x85, 0x52]));
+    throwsNaming(stack, () => torch.load(stack), /global 'os\.system' is not allowed/);
+    const reduceStorage = zipFile('reduce.pt', pkl(GLOBAL('torch', 'FloatStorage'), [0x29, 0x52]));
+    throwsNaming(reduceStorage, () => torch.load(reduceStorage), /calling 'torch\.FloatStorage' is not allowed/);
+    const newobj = zipFile('newobj.pt', pkl(GLOBAL('torch', 'Tensor'), [0x29, 0x81]));
+    throwsNaming(newobj, () => torch.load(newobj), /global 'torch\.Tensor' is not allowed/);
+    const inst = zipFile('inst.pt', pkl([0x28], Buffer.from('isubprocess\nPopen\n')));
+    throwsNaming(inst, () => torch.load(inst), /global 'subprocess\.Popen' is not allowed/);
+  });
+
+  it('keeps a dict key named __proto__ as plain data', function () {
+    const file = zipFile('proto.pt', pkl([0x7d], '__proto__', 5, [0x73]));
+    const obj = torch.load(file);
+    assert.strictEqual(Object.getPrototypeOf(obj), Object.prototype);
+    assert.strictEqual(Object.getOwnPropertyDescriptor(obj, '__proto__').value, 5);
+  });
+});
+
+describe('broken checkpoints', function () {
+  before(function () { requireOracle(this); });
+
+  it('throws for a file truncated anywhere, zip or legacy', function () {
+    for (const name of ['small.pt', 'small-legacy.pt']) {
+      const full = fs.readFileSync(fixture(name));
+      for (const len of [0, 1, 10, 100, full.length >> 1, full.length - 30, full.length - 1]) {
+        const file = path.join(tmp, `cut-${len}-${name}`);
+        fs.writeFileSync(file, full.subarray(0, len));
+        throwsNaming(file, () => torch.load(file));
+      }
+    }
+  });
+
+  it('throws for a zip entry whose offset lies past the end of the file', function () {
+    const buf = fs.readFileSync(fixture('small.pt'));
+    const cd = buf.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    buf.writeUInt32LE(0x7ffffff0, cd + 42); // the first entry's local header offset
+    const file = path.join(tmp, 'offset.pt');
+    fs.writeFileSync(file, buf);
+    throwsNaming(file, () => torch.load(file), /malformed zip archive/);
+  });
+
+  it('throws for a storage shorter than its tensor needs', function () {
+    const short = zipFile('short.pt', tensorPickle(100, [100], [1]), { 0: Buffer.alloc(16) });
+    throwsNaming(short, () => torch.load(short), /should hold 100 float32 elements \(400 bytes\), but its record has 16 bytes/);
+    const reach = zipFile('reach.pt', tensorPickle(4, [3, 3], [3, 1]), { 0: Buffer.alloc(16) });
+    throwsNaming(reach, () => torch.load(reach), /needs 9 elements, but storage '0' holds 4/);
+    const legacy = fs.readFileSync(fixture('views-legacy.pt'));
+    const file = path.join(tmp, 'short-legacy.pt');
+    fs.writeFileSync(file, legacy.subarray(0, legacy.length - 8));
+    throwsNaming(file, () => torch.load(file), /needs 80 bytes/);
+  });
+
+  it('throws at once for huge declared sizes instead of allocating them', function () {
+    const started = Date.now();
+    const huge = zipFile('huge.pt', tensorPickle(2 ** 40, [2 ** 40], [1]), { 0: Buffer.alloc(16) });
+    throwsNaming(huge, () => torch.load(huge), /should hold 1099511627776 float32 elements/);
+    const str = zipFile('str.pt', Buffer.from([0x80, 2, 0x58, 0xf0, 0xff, 0xff, 0xff, 0x2e]));
+    throwsNaming(str, () => torch.load(str), /needs 4294967280 more bytes/);
+    const long4 = zipFile('long4.pt', Buffer.from([0x80, 2, 0x8b, 0xff, 0xff, 0xff, 0x7f, 0x2e]));
+    throwsNaming(long4, () => torch.load(long4), /too large/);
+    const legacy = fs.readFileSync(fixture('views-legacy.pt'));
+    const i = legacy.lastIndexOf(Buffer.from([20, 0, 0, 0, 0, 0, 0, 0]));
+    legacy.writeUInt32LE(0xffffffff, i + 4);
+    const file = path.join(tmp, 'count.pt');
+    fs.writeFileSync(file, legacy);
+    throwsNaming(file, () => torch.load(file), /elements in the file but 20 in its id/);
+    assert.ok(Date.now() - started < 5000);
+  });
+
+  it('throws for garbage bytes, whatever they start with', function () {
+    let s = 7;
+    const noise = Buffer.from(Array.from({ length: 4096 }, () => (s = (s * 1103515245 + 12345) & 0x7fffffff) & 0xff));
+    for (const [name, head] of [['noise.pt', []], ['pk.pt', [0x50, 0x4b, 0x03, 0x04]], ['pickle.pt', [0x80, 0x02]], ['empty.pt', null]]) {
+      const file = path.join(tmp, name);
+      fs.writeFileSync(file, head === null ? Buffer.alloc(0) : Buffer.concat([Buffer.from(head), noise]));
+      throwsNaming(file, () => torch.load(file));
+    }
+    throwsNaming(path.join(tmp, 'absent.pt'), () => torch.load(path.join(tmp, 'absent.pt')), /cannot open/);
+  });
+
+  it('survives 20,000 fixed-seed mutants of real zip and legacy checkpoints: each loads or throws an Error', function () {
+    const files = ['small.pt', 'small-legacy.pt', 'dtypes.pt', 'dtypes-legacy.pt', 'checkpoint.pt',
+      'checkpoint-legacy.pt', 'views.pt', 'views-legacy.pt'].map(fixture);
+    // A child process: a crash or a hang ends it (and fails this test) instead of ending mocha.
+    const r = spawnSync(process.execPath, ['--max-old-space-size=1024', path.join(__dirname, 'support', 'mutants.js'), '20000', '20240601', ...files],
+      { encoding: 'utf8', timeout: 100000 });
+    assert.strictEqual(r.signal, null, `the mutation run was killed by ${r.signal}:\n${r.stderr}`);
+    assert.strictEqual(r.status, 0, `the mutation run failed:\n${r.stderr}`);
+    const s = JSON.parse(r.stdout);
+    assert.strictEqual(s.mutants, 20000);
+    assert.deepStrictEqual(s.notErrors, [], 'every throw is an Error');
+    assert.deepStrictEqual(s.unnamed, [], 'every error names the source');
+    assert.ok(s.threw > 1000 && s.loaded > 100, `both outcomes occur: ${r.stdout}`);
+  });
+});
