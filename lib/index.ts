@@ -8,3 +8,4 @@ export { torch, nn, models };
 export { safetensors };
 export { Tensor } from './tensor';
 export type { DType, Device } from './dtype';
+export * as optim from './optim';

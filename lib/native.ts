@@ -9,12 +9,12 @@ export interface NativeTensor {
   device(): string;
   requiresGrad(): boolean;
   setRequiresGrad(flag: boolean): void;
-  isContiguous(): boolean;
+  isContiguous(memoryFormat: string | null): boolean;
   item(): number | boolean;
   toTypedArray(): Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
   reshape(shape: number[]): NativeTensor;
   view(shape: number[]): NativeTensor;
-  to(dtype: string | null, device: string | null, copy: boolean): NativeTensor;
+  to(dtype: string | null, device: string | null, copy: boolean, memoryFormat: string | null): NativeTensor;
   contiguous(): NativeTensor;
   clone(): NativeTensor;
   detach(): NativeTensor;
@@ -32,6 +32,18 @@ export interface NativeTensor {
   narrow(dim: number, start: number, length: number): NativeTensor;
   indexSelect(dim: number, index: number[]): NativeTensor;
   gradFnName(): string;
+  permute(dims: number[]): NativeTensor;
+  transpose(dim0: number, dim1: number): NativeTensor;
+  unsqueeze(dim: number): NativeTensor;
+  squeeze(dim: number | null): NativeTensor;
+  /** op: 0 relu, 1 exp, 2 log, 3 neg, 4 abs, 5 sqrt, 6 sigmoid, 7 tanh */
+  unary(op: number): NativeTensor;
+  logSoftmax(dim: number): NativeTensor;
+  topk(k: number, dim: number, largest: boolean, sorted: boolean): [NativeTensor, NativeTensor];
+  backward(gradient: NativeTensor | null, retainGraph: boolean): void;
+  grad(): NativeTensor | null;
+  setGrad(grad: NativeTensor | null): void;
+  isLeaf(): boolean;
   dispose(): void;
   isDisposed(): boolean;
 }
@@ -53,7 +65,17 @@ export interface NativeModule {
   insertChildAt(pos: number, child: NativeModule): void;
   replaceChildAt(pos: number, child: NativeModule): void;
   config(): Record<string, unknown>;
-  to(dtype: string | null, device: string | null): void;
+  to(dtype: string | null, device: string | null, memoryFormat: string | null): void;
+}
+
+export interface NativeOptimizer {
+  step(): void;
+  zeroGrad(setToNone: boolean): void;
+  getOption(group: number, key: string): number;
+  setOption(group: number, key: string, value: number): void;
+  /** per parameter index: the defined state tensors (momentum_buffer, step, exp_avg, ...) */
+  state(): Record<string, NativeTensor>[];
+  setState(index: number, state: Record<string, NativeTensor>): void;
 }
 
 export interface NativeScriptModule {
@@ -82,6 +104,20 @@ export interface Binding {
   getNumThreads(): number;
   cudaDeviceCount(): number;
   createModule(type: string, config: Record<string, unknown>): NativeModule;
+  stack(tensors: NativeTensor[], dim: number): NativeTensor;
+  cat(tensors: NativeTensor[], dim: number): NativeTensor;
+  setGradEnabled(enabled: boolean): void;
+  isGradEnabled(): boolean;
+  crossEntropy(input: NativeTensor, target: NativeTensor, weight: NativeTensor | null, reduction: string,
+    ignoreIndex: number, labelSmoothing: number): NativeTensor;
+  dropout(input: NativeTensor, p: number, training: boolean): NativeTensor;
+  /** returns the previous [enabled, dtype] for that device type */
+  setAutocast(deviceType: string, enabled: boolean, dtype: string): [boolean, string];
+  NativeOptimizer: Function;
+  createOptimizer(kind: 'SGD' | 'Adam' | 'AdamW', groups: { params: NativeTensor[]; options: Record<string, number> }[]): NativeOptimizer;
+  /** [async] zero_grad, forward, cross-entropy, backward, step on the executor thread -> [loss, correct] */
+  trainStep(module: NativeModule, optimizer: NativeOptimizer, input: NativeTensor, target: NativeTensor,
+    weight: NativeTensor | null, labelSmoothing: number): Promise<[number, number]>;
   /** torch::jit::load; throws an Error naming the file when it cannot be parsed */
   jitLoad(path: string, device: string | null): NativeScriptModule;
   libtorchVersion: string;

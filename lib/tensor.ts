@@ -10,10 +10,22 @@ export type TypedArrayOut =
   Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 export type NestedArray = number | boolean | NestedArray[];
 
+export type MemoryFormat = 'channels_last' | 'contiguous_format' | 'preserve_format';
+
 export interface ToOptions {
   dtype?: DType;
   device?: Device;
   copy?: boolean;
+  /** torch.channelsLast ('channels_last') for 4-D tensors, or 'contiguous_format' */
+  memoryFormat?: MemoryFormat;
+}
+
+const MEMORY_FORMATS = ['channels_last', 'contiguous_format', 'preserve_format'];
+export function checkMemoryFormat(v: unknown): MemoryFormat {
+  if (typeof v !== 'string' || !MEMORY_FORMATS.includes(v)) {
+    throw new TypeError(`memoryFormat must be one of ${MEMORY_FORMATS.join(', ')}; got ${String(v)}`);
+  }
+  return v as MemoryFormat;
 }
 
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
@@ -70,7 +82,9 @@ export class Tensor {
     return shape[d < 0 ? d + shape.length : d];
   }
   stride(): number[] { return this._t.strides(); }
-  isContiguous(): boolean { return this._t.isContiguous(); }
+  isContiguous(memoryFormat?: MemoryFormat): boolean {
+    return this._t.isContiguous(memoryFormat === undefined ? null : checkMemoryFormat(memoryFormat));
+  }
 
   /** The value of a one-element tensor as a JS number (or boolean). */
   item(): number | boolean { return this._t.item(); }
@@ -104,7 +118,8 @@ export class Tensor {
     if (opts === null || typeof opts !== 'object') throw new TypeError('to() takes a dtype, a device or { dtype, device }');
     const dtype = opts.dtype === undefined ? null : checkDType(opts.dtype);
     const device = opts.device === undefined ? null : checkDevice(opts.device);
-    const out = this._t.to(dtype, device, Boolean(opts.copy));
+    const format = opts.memoryFormat === undefined ? null : checkMemoryFormat(opts.memoryFormat);
+    const out = this._t.to(dtype, device, Boolean(opts.copy), format);
     return out === this._t ? this : new Tensor(out);
   }
   float(): Tensor { return this.to('float32'); }
@@ -145,6 +160,37 @@ export class Tensor {
   asStrided(size: number[], stride: number[], storageOffset = 0): Tensor {
     return new Tensor(this._t.asStrided(shapeArg([size], 'size'), shapeArg([stride], 'stride'), checkInt(storageOffset, 'storageOffset')));
   }
+  permute(...dims: (number | number[])[]): Tensor { return new Tensor(this._t.permute(shapeArg(dims, 'dims'))); }
+  transpose(dim0: number, dim1: number): Tensor { return new Tensor(this._t.transpose(checkInt(dim0, 'dim0'), checkInt(dim1, 'dim1'))); }
+  unsqueeze(dim: number): Tensor { return new Tensor(this._t.unsqueeze(checkInt(dim, 'dim'))); }
+  squeeze(dim?: number): Tensor { return new Tensor(this._t.squeeze(dim === undefined ? null : checkInt(dim, 'dim'))); }
+  relu(): Tensor { return new Tensor(this._t.unary(0)); }
+  exp(): Tensor { return new Tensor(this._t.unary(1)); }
+  log(): Tensor { return new Tensor(this._t.unary(2)); }
+  neg(): Tensor { return new Tensor(this._t.unary(3)); }
+  abs(): Tensor { return new Tensor(this._t.unary(4)); }
+  sqrt(): Tensor { return new Tensor(this._t.unary(5)); }
+  sigmoid(): Tensor { return new Tensor(this._t.unary(6)); }
+  tanh(): Tensor { return new Tensor(this._t.unary(7)); }
+  logSoftmax(dim: number): Tensor { return new Tensor(this._t.logSoftmax(dimArg(dim, this.dim())![0])); }
+  /** [values, indices] of the k largest (or smallest) entries along dim. */
+  topk(k: number, dim = -1, largest = true, sorted = true): [Tensor, Tensor] {
+    const [v, i] = this._t.topk(checkInt(k, 'k'), dimArg(dim, this.dim())![0], largest, sorted);
+    return [new Tensor(v), new Tensor(i)];
+  }
+
+  /** Accumulates gradients into the leaves (param.grad). A non-scalar tensor needs `gradient`. */
+  backward(gradient?: Tensor, { retainGraph = false }: { retainGraph?: boolean } = {}): void {
+    this._t.backward(gradient === undefined ? null : unwrap(gradient, 'gradient'), retainGraph);
+  }
+  /** The accumulated gradient, or null (frozen parameters and tensors never used get none). */
+  get grad(): Tensor | null {
+    const g = this._t.grad();
+    return g === null ? null : new Tensor(g);
+  }
+  set grad(g: Tensor | null) { this._t.setGrad(g === null ? null : unwrap(g, 'grad')); }
+  get isLeaf(): boolean { return this._t.isLeaf(); }
+
   /** @internal copy_ under no_grad, used by loadStateDict */
   copy_(src: Tensor): this { this._t.copyFrom(unwrap(src, 'source')); return this; }
   /** @internal name of the autograd node that made this tensor, '' for leaves */

@@ -1,7 +1,8 @@
 // torch.*: tensor factories, dtype constants, seeding and threads.
 import { native } from './native';
 import { DType, Device, checkDType, checkDevice } from './dtype';
-import { NestedArray, Shape, Tensor, shapeArg } from './tensor';
+import { NestedArray, Shape, Tensor, shapeArg, unwrap } from './tensor';
+import type { NativeTensor } from './native';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -167,6 +168,22 @@ export const cuda = {
 };
 
 export const version = { libtorch: native.libtorchVersion };
+
+/** Memory formats, as PyTorch spells them: x.to({ memoryFormat: torch.channelsLast }). */
+export const channelsLast = 'channels_last' as const;
+export const contiguousFormat = 'contiguous_format' as const;
+export const preserveFormat = 'preserve_format' as const;
+
+function tensorList(tensors: Tensor[]): NativeTensor[] {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError('expected a non-empty array of Tensors');
+  return tensors.map((t, i) => unwrap(t, `tensors[${i}]`));
+}
+/** torch.stack(tensors, dim = 0) */
+export function stack(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.stack(tensorList(tensors), dim)); }
+/** torch.cat(tensors, dim = 0) */
+export function cat(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.cat(tensorList(tensors), dim)); }
+
+export { noGrad, enableGrad, isGradEnabled, setGradEnabled, autocast } from './autograd';
 
 export { Tensor } from './tensor';
 export type { DType, Device } from './dtype';

@@ -2,6 +2,7 @@
 #include "addon_data.h"
 #include "module_wrap.h"
 #include "ops.h"
+#include "optim.h"
 #include "script_module.h"
 #include "tensor.h"
 
@@ -14,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tvgg::RegisterOps(env, exports);
   tvgg::RegisterModules(env, exports);
   tvgg::RegisterScriptModules(env, exports);
+  tvgg::RegisterOptim(env, exports);
   return exports;
 }
 }  // namespace

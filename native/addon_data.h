@@ -10,6 +10,7 @@ struct AddonData {
   Napi::FunctionReference tensor_class;
   Napi::FunctionReference module_class;
   Napi::FunctionReference script_module_class;
+  Napi::FunctionReference optimizer_class;
 };
 
 inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

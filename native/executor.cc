@@ -1,5 +1,6 @@
 #include "executor.h"
 #include "errors.h"
+#include "thread_state.h"
 
 namespace tvgg {
 
@@ -49,9 +50,10 @@ void Executor::Deliver(Napi::Env env, Napi::Function, std::nullptr_t*, Done* don
 Napi::Promise Executor::Submit(Napi::Env env, std::function<Settle()> work) {
   auto deferred = Napi::Promise::Deferred::New(env);
   if (in_flight_++ == 0) tsfn_.Ref(env);
-  auto job = [this, deferred, work = std::move(work)]() {
+  auto job = [this, deferred, work = std::move(work), state = ThreadState::Capture()]() {
     std::function<void(Napi::Env)> finish;
     try {
+      ThreadStateScope scope(state);
       Settle settle = work();
       finish = [deferred, settle](Napi::Env env) {
         Napi::HandleScope scope(env);

@@ -24,17 +24,19 @@ size_t Position(const Napi::Value& v) {
 }
 
 // Casts every parameter and buffer below `m` in place (set_data keeps each tensor's identity, as
-// Module.to() does); dtype applies to floating-point tensors only, like PyTorch.
-void CastTree(Module& m, c10::optional<at::ScalarType> dtype, c10::optional<c10::Device> device) {
+// Module.to() does); dtype applies to floating-point tensors only, memory format to 4-D ones, like PyTorch.
+void CastTree(Module& m, c10::optional<at::ScalarType> dtype, c10::optional<c10::Device> device,
+              c10::optional<c10::MemoryFormat> format) {
   torch::NoGradGuard no_grad;
   for (auto* list : {&m.Parameters(), &m.Buffers()}) {
     for (auto& [name, t] : *list) {
       auto target = dtype && t.is_floating_point() ? *dtype : t.scalar_type();
-      auto converted = t.to(device.value_or(t.device()), target);
+      auto layout = format && t.dim() == 4 ? format : c10::nullopt;
+      auto converted = t.to(device.value_or(t.device()), target, false, false, layout);
       if (converted.unsafeGetTensorImpl() != t.unsafeGetTensorImpl()) const_cast<at::Tensor&>(t).set_data(converted);
     }
   }
-  for (auto& [key, child] : m.Children()) CastTree(*child, dtype, device);
+  for (auto& [key, child] : m.Children()) CastTree(*child, dtype, device, format);
 }
 
 void SetInt(Napi::Object& o, const char* k, int64_t v) { o.Set(k, Napi::Number::New(o.Env(), static_cast<double>(v))); }
@@ -257,13 +259,15 @@ Napi::Value ModuleWrap::ConfigImpl(const Napi::CallbackInfo& info) {
   return o;
 }
 
-// to(dtype | null, device | null): recursive, in place.
+// to(dtype | null, device | null, memoryFormat | null): recursive, in place.
 Napi::Value ModuleWrap::ToImpl(const Napi::CallbackInfo& info) {
   c10::optional<at::ScalarType> dtype;
   c10::optional<c10::Device> device;
+  c10::optional<c10::MemoryFormat> format;
   if (info[0].IsString()) dtype = ParseDtype(info[0].As<Napi::String>());
   if (info[1].IsString()) device = ParseDevice(info[1].As<Napi::String>());
-  CastTree(*m_, dtype, device);
+  if (info[2].IsString()) format = ParseMemoryFormat(info[2].As<Napi::String>());
+  CastTree(*m_, dtype, device, format);
   return info.Env().Undefined();
 }
 

@@ -2,6 +2,7 @@
 #include "ops.h"
 #include "addon_data.h"
 #include "tensor.h"
+#include "thread_state.h"
 
 namespace tvgg {
 namespace {
@@ -106,6 +107,61 @@ TVGG_FUNCTION(SetNumThreads) {
 
 TVGG_FUNCTION(GetNumThreads) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
 
+std::vector<at::Tensor> TensorList(const Napi::Value& v) {
+  if (!v.IsArray()) throw ArgError(ArgError::Type, "tensors must be an array of Tensors");
+  auto arr = v.As<Napi::Array>();
+  std::vector<at::Tensor> out;
+  for (uint32_t i = 0; i < arr.Length(); i++) out.push_back(TensorWrap::TensorOf(arr.Get(i), "tensors[i]"));
+  if (out.empty()) throw ArgError(ArgError::Range, "expected a non-empty list of Tensors");
+  return out;
+}
+
+TVGG_FUNCTION(Stack) {
+  return TensorWrap::Wrap(info.Env(), at::stack(TensorList(info[0]), info[1].As<Napi::Number>().Int64Value()));
+}
+TVGG_FUNCTION(Cat) {
+  return TensorWrap::Wrap(info.Env(), at::cat(TensorList(info[0]), info[1].As<Napi::Number>().Int64Value()));
+}
+
+TVGG_FUNCTION(SetGradEnabled) {
+  at::GradMode::set_enabled(info[0].ToBoolean());
+  return info.Env().Undefined();
+}
+TVGG_FUNCTION(IsGradEnabled) { return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled()); }
+
+// crossEntropy(input, target, weight | null, reduction, ignoreIndex, labelSmoothing)
+TVGG_FUNCTION(CrossEntropy) {
+  const at::Tensor& input = TensorWrap::TensorOf(info[0], "input");
+  const at::Tensor& target = TensorWrap::TensorOf(info[1], "target");
+  at::Tensor weight;
+  if (TensorWrap::Is(info[2])) weight = TensorWrap::TensorOf(info[2], "weight");
+  std::string reduction = info[3].As<Napi::String>();
+  int64_t r = reduction == "none" ? at::Reduction::None : reduction == "sum" ? at::Reduction::Sum : at::Reduction::Mean;
+  return TensorWrap::Wrap(info.Env(), at::cross_entropy_loss(input, target, weight, r, info[4].As<Napi::Number>().Int64Value(),
+                                                             info[5].As<Napi::Number>().DoubleValue()));
+}
+
+// dropout(input, p, training)
+TVGG_FUNCTION(DropoutFn) {
+  return TensorWrap::Wrap(info.Env(), at::dropout(TensorWrap::TensorOf(info[0], "input"),
+                                                  info[1].As<Napi::Number>().DoubleValue(), info[2].ToBoolean()));
+}
+
+// setAutocast(deviceType, enabled, dtype) -> previous [enabled, dtype]; the caller restores it.
+TVGG_FUNCTION(SetAutocast) {
+  std::string type = info[0].As<Napi::String>();
+  if (type != "cpu" && type != "cuda") throw ArgError(ArgError::Type, "autocast device must be 'cpu' or 'cuda'");
+  auto device = type == "cpu" ? c10::DeviceType::CPU : c10::DeviceType::CUDA;
+  auto prev = Napi::Array::New(info.Env(), 2);
+  prev.Set(0u, AutocastEnabled(device));
+  prev.Set(1u, DtypeName(AutocastDtype(device)));
+  bool on = info[1].ToBoolean();
+  SetAutocastDtype(device, ParseDtype(info[2].As<Napi::String>()));
+  SetAutocastEnabled(device, on);
+  if (!on) at::autocast::clear_cache();  // casts cached inside the region are dropped when it ends
+  return prev;
+}
+
 TVGG_FUNCTION(CudaDeviceCount) {
   return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
 }
@@ -121,6 +177,13 @@ void RegisterOps(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New<SetNumThreads>(env));
   exports.Set("getNumThreads", Napi::Function::New<GetNumThreads>(env));
   exports.Set("cudaDeviceCount", Napi::Function::New<CudaDeviceCount>(env));
+  exports.Set("stack", Napi::Function::New<Stack>(env));
+  exports.Set("cat", Napi::Function::New<Cat>(env));
+  exports.Set("setGradEnabled", Napi::Function::New<SetGradEnabled>(env));
+  exports.Set("isGradEnabled", Napi::Function::New<IsGradEnabled>(env));
+  exports.Set("crossEntropy", Napi::Function::New<CrossEntropy>(env));
+  exports.Set("dropout", Napi::Function::New<DropoutFn>(env));
+  exports.Set("setAutocast", Napi::Function::New<SetAutocast>(env));
   exports.Set("libtorchVersion", Napi::String::New(env, TORCH_VERSION));
 }
 

@@ -30,6 +30,13 @@ c10::Device ParseDevice(const std::string& name) {
   }
 }
 
+c10::MemoryFormat ParseMemoryFormat(const std::string& name) {
+  if (name == "channels_last") return c10::MemoryFormat::ChannelsLast;
+  if (name == "contiguous_format") return c10::MemoryFormat::Contiguous;
+  if (name == "preserve_format") return c10::MemoryFormat::Preserve;
+  throw ArgError(ArgError::Type, "unknown memory format '" + name + "' (channels_last, contiguous_format, preserve_format)");
+}
+
 std::vector<int64_t> ToInt64s(Napi::Value v, const char* what) {
   if (!v.IsArray()) throw ArgError(ArgError::Type, std::string(what) + " must be an array of integers");
   auto arr = v.As<Napi::Array>();
@@ -62,6 +69,12 @@ Napi::Function TensorWrap::Define(Napi::Env env) {
        InstanceMethod<&TensorWrap::CopyFrom>("copyFrom"), InstanceMethod<&TensorWrap::AsStrided>("asStrided"), InstanceMethod<&TensorWrap::Select>("select"),
        InstanceMethod<&TensorWrap::Narrow>("narrow"), InstanceMethod<&TensorWrap::IndexSelect>("indexSelect"),
        InstanceMethod<&TensorWrap::GradFnName>("gradFnName"),
+       InstanceMethod<&TensorWrap::Permute>("permute"), InstanceMethod<&TensorWrap::Transpose>("transpose"),
+       InstanceMethod<&TensorWrap::Unsqueeze>("unsqueeze"), InstanceMethod<&TensorWrap::Squeeze>("squeeze"),
+       InstanceMethod<&TensorWrap::Unary>("unary"), InstanceMethod<&TensorWrap::LogSoftmax>("logSoftmax"),
+       InstanceMethod<&TensorWrap::Topk>("topk"), InstanceMethod<&TensorWrap::Backward>("backward"),
+       InstanceMethod<&TensorWrap::Grad>("grad"), InstanceMethod<&TensorWrap::SetGrad>("setGrad"),
+       InstanceMethod<&TensorWrap::IsLeaf>("isLeaf"),
        InstanceMethod<&TensorWrap::Dispose>("dispose"),
        InstanceMethod<&TensorWrap::IsDisposed>("isDisposed")});
   Data(env).tensor_class = Napi::Persistent(cls);
@@ -135,8 +148,10 @@ Napi::Value TensorWrap::SetRequiresGradImpl(const Napi::CallbackInfo& info) {
   const_cast<at::Tensor&>(Get()).set_requires_grad(info[0].ToBoolean());
   return info.Env().Undefined();
 }
+// isContiguous(memoryFormat | null)
 Napi::Value TensorWrap::IsContiguousImpl(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), Get().is_contiguous());
+  auto format = info[0].IsString() ? ParseMemoryFormat(info[0].As<Napi::String>()) : c10::MemoryFormat::Contiguous;
+  return Napi::Boolean::New(info.Env(), Get().is_contiguous(format));
 }
 
 Napi::Value TensorWrap::ItemImpl(const Napi::CallbackInfo& info) {
@@ -180,12 +195,17 @@ Napi::Value TensorWrap::ViewImpl(const Napi::CallbackInfo& info) {
   return Wrap(info.Env(), Get().view(ToInt64s(info[0], "shape")));
 }
 
-// to(dtype | null, device | null, copy)
+// to(dtype | null, device | null, copy, memoryFormat | null)
 Napi::Value TensorWrap::ToImpl(const Napi::CallbackInfo& info) {
   const at::Tensor& t = Get();
   auto dtype = info[0].IsString() ? ParseDtype(info[0].As<Napi::String>()) : t.scalar_type();
   auto device = info[1].IsString() ? ParseDevice(info[1].As<Napi::String>()) : t.device();
-  at::Tensor out = t.to(device, dtype, /*non_blocking=*/false, /*copy=*/info[2].ToBoolean());
+  c10::optional<c10::MemoryFormat> format;
+  if (info[3].IsString()) format = ParseMemoryFormat(info[3].As<Napi::String>());
+  if (format == c10::MemoryFormat::ChannelsLast && t.dim() != 4)
+    throw ArgError(ArgError::Range, "channels_last needs a 4-D tensor, got " + std::to_string(t.dim()) + "-D");
+  // Copies to pinned memory would go here for CUDA; non_blocking only matters for pinned sources.
+  at::Tensor out = t.to(device, dtype, /*non_blocking=*/false, /*copy=*/info[2].ToBoolean(), format);
   if (out.unsafeGetTensorImpl() == t.unsafeGetTensorImpl()) return info.This();  // PyTorch returns self
   return Wrap(info.Env(), std::move(out));
 }
@@ -298,6 +318,66 @@ Napi::Value TensorWrap::IndexSelectImpl(const Napi::CallbackInfo& info) {
 Napi::Value TensorWrap::GradFnNameImpl(const Napi::CallbackInfo& info) {
   const auto& fn = Get().grad_fn();
   return Napi::String::New(info.Env(), fn ? fn->name() : "");
+}
+Napi::Value TensorWrap::PermuteImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().permute(ToInt64s(info[0], "dims")));
+}
+Napi::Value TensorWrap::TransposeImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().transpose(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
+}
+Napi::Value TensorWrap::UnsqueezeImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().unsqueeze(info[0].As<Napi::Number>().Int64Value()));
+}
+Napi::Value TensorWrap::SqueezeImpl(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber()) return Wrap(info.Env(), Get().squeeze());
+  return Wrap(info.Env(), Get().squeeze(info[0].As<Napi::Number>().Int64Value()));
+}
+// unary(op): 0 relu, 1 exp, 2 log, 3 neg, 4 abs, 5 sqrt, 6 sigmoid, 7 tanh
+Napi::Value TensorWrap::UnaryImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = Get();
+  switch (info[0].As<Napi::Number>().Int32Value()) {
+    case 0: return Wrap(info.Env(), t.relu());
+    case 1: return Wrap(info.Env(), t.exp());
+    case 2: return Wrap(info.Env(), t.log());
+    case 3: return Wrap(info.Env(), t.neg());
+    case 4: return Wrap(info.Env(), t.abs());
+    case 5: return Wrap(info.Env(), t.sqrt());
+    case 6: return Wrap(info.Env(), t.sigmoid());
+    default: return Wrap(info.Env(), t.tanh());
+  }
+}
+Napi::Value TensorWrap::LogSoftmaxImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().log_softmax(info[0].As<Napi::Number>().Int64Value()));
+}
+// topk(k, dim, largest, sorted) -> [values, indices]
+Napi::Value TensorWrap::TopkImpl(const Napi::CallbackInfo& info) {
+  auto [values, indices] = Get().topk(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value(),
+                                      info[2].ToBoolean(), info[3].ToBoolean());
+  auto out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, Wrap(info.Env(), values));
+  out.Set(1u, Wrap(info.Env(), indices));
+  return out;
+}
+// backward(gradient | null, retainGraph)
+Napi::Value TensorWrap::BackwardImpl(const Napi::CallbackInfo& info) {
+  at::Tensor gradient;
+  if (TensorWrap::Is(info[0])) gradient = TensorOf(info[0], "gradient");
+  Get().backward(gradient, info[1].ToBoolean());
+  return info.Env().Undefined();
+}
+Napi::Value TensorWrap::GradImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& g = Get().grad();
+  if (!g.defined()) return info.Env().Null();
+  return Wrap(info.Env(), g);
+}
+// setGrad(tensor | null): null drops the gradient, as optimizer.zero_grad(set_to_none=True) does.
+Napi::Value TensorWrap::SetGradImpl(const Napi::CallbackInfo& info) {
+  at::Tensor& t = const_cast<at::Tensor&>(Get());
+  t.mutable_grad() = info[0].IsNull() || info[0].IsUndefined() ? at::Tensor() : TensorOf(info[0], "grad");
+  return info.Env().Undefined();
+}
+Napi::Value TensorWrap::IsLeafImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), Get().is_leaf());
 }
 Napi::Value TensorWrap::DisposeImpl(const Napi::CallbackInfo& info) {
   Release(info.Env());

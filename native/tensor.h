@@ -8,6 +8,7 @@ namespace tvgg {
 c10::ScalarType ParseDtype(const std::string& name);
 std::string DtypeName(c10::ScalarType t);
 c10::Device ParseDevice(const std::string& name);
+c10::MemoryFormat ParseMemoryFormat(const std::string& name);
 std::vector<int64_t> ToInt64s(Napi::Value v, const char* what);
 
 class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
@@ -53,6 +54,17 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   TVGG_METHOD(Narrow);
   TVGG_METHOD(IndexSelect);
   TVGG_METHOD(GradFnName);
+  TVGG_METHOD(Permute);
+  TVGG_METHOD(Transpose);
+  TVGG_METHOD(Unsqueeze);
+  TVGG_METHOD(Squeeze);
+  TVGG_METHOD(Unary);
+  TVGG_METHOD(LogSoftmax);
+  TVGG_METHOD(Topk);
+  TVGG_METHOD(Backward);
+  TVGG_METHOD(Grad);
+  TVGG_METHOD(SetGrad);
+  TVGG_METHOD(IsLeaf);
   TVGG_METHOD(Dispose);
   TVGG_METHOD(IsDisposed);
 

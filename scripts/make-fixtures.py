@@ -17,6 +17,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+    sys.path.insert(0, here)  # fixture modules share helpers (vgg.write_raw)
     for name in sorted(os.listdir(here)):
         if not name.endswith(".py"):
             continue

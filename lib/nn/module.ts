@@ -3,7 +3,7 @@
 import { inspect } from 'util';
 import { native, NativeModule } from '../native';
 import { DType, Device, checkDType, checkDevice, isDType } from '../dtype';
-import { Tensor, describe, unwrap } from '../tensor';
+import { MemoryFormat, Tensor, checkMemoryFormat, describe, unwrap } from '../tensor';
 
 export type StateDict = Record<string, Tensor>;
 
@@ -172,14 +172,22 @@ export class Module {
     return this;
   }
 
-  /** to('cuda'), to('float64'), to({ dtype, device }): converts parameters and buffers in place. */
-  to(target: DType | Device | { dtype?: DType; device?: Device }): this {
+  /**
+   * to('cuda'), to('float64'), to({ dtype, device, memoryFormat }): converts parameters and buffers in
+   * place (dtype: floating-point ones only; memoryFormat: 4-D ones only, e.g. torch.channelsLast).
+   */
+  to(target: DType | Device | { dtype?: DType; device?: Device; memoryFormat?: MemoryFormat }): this {
     const o = typeof target === 'string'
       ? (isDType(target) ? { dtype: target } : { device: checkDevice(target, 'to() target') })
       : target;
     if (o === null || typeof o !== 'object') throw new TypeError('to() takes a dtype, a device or { dtype, device }');
-    this._native.to(o.dtype === undefined ? null : checkDType(o.dtype), o.device === undefined ? null : checkDevice(o.device));
+    const format = 'memoryFormat' in o && o.memoryFormat !== undefined ? checkMemoryFormat(o.memoryFormat) : null;
+    this._native.to(o.dtype === undefined ? null : checkDType(o.dtype), o.device === undefined ? null : checkDevice(o.device), format);
     return this;
+  }
+  /** Drops every parameter's gradient (PyTorch's zero_grad(set_to_none=True)). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
   }
   float(): this { return this.to('float32'); }
   double(): this { return this.to('float64'); }

@@ -4,6 +4,7 @@
 // ('storage', torch.<Type>Storage, key, location, numel); the caller writes each storage as a record.
 // Only the opcodes PyTorch 1.13's weights_only unpickler knows are used (BINFLOAT aside, see below).
 import { Tensor } from '../tensor';
+import { intKeyed } from './int_keys';
 
 const STORAGE_NAMES: Record<string, string> = {
   float32: 'FloatStorage', float64: 'DoubleStorage', float16: 'HalfStorage', bfloat16: 'BFloat16Storage',
@@ -92,7 +93,12 @@ export class Pickler {
       const keys = Object.keys(v);
       if (keys.length) {
         this.op(0x28);
-        for (const k of keys) { this.str(k); this.value((v as Record<string, unknown>)[k], `${path}.${k}`); }
+        const intKeys = intKeyed.has(v);
+        for (const k of keys) {
+          if (intKeys && /^-?\d+$/.test(k)) this.int(Number(k));
+          else this.str(k);
+          this.value((v as Record<string, unknown>)[k], `${path}.${k}`);
+        }
         this.op(0x75); // SETITEMS
       }
     } else {

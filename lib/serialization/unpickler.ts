@@ -4,6 +4,8 @@
 // Every length is checked against the bytes that remain and every stack is bounded, so a hostile file
 // throws an Error instead of hanging or allocating gigabytes.
 
+import { intKeyed } from './int_keys';
+
 /** A global the allowlist let through: a rebuild function, a storage type or a type token. */
 export class PyGlobal {
   constructor(readonly name: string) {}
@@ -134,6 +136,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
   };
   const setItem = (d: unknown, k: unknown, v: unknown): void => {
     if (!isPickledDict(d)) fail(`SETITEM on a ${describe(d)}, not a dict`);
+    if (typeof k === 'number' || typeof k === 'bigint') intKeyed.add(d as object);
     // defineProperty, so a key such as '__proto__' is stored as data and never changes the prototype.
     Object.defineProperty(d, keyOf(k), { value: v, enumerable: true, writable: true, configurable: true });
   };
