@@ -8,4 +8,7 @@ export { torch, nn, models };
 export { safetensors };
 export { Tensor } from './tensor';
 export type { DType, Device } from './dtype';
+export * as transforms from './transforms';
+export * as datasets from './datasets';
+export * as utils from './utils';
 export * as optim from './optim';

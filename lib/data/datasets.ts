@@ -1,0 +1,200 @@
+// Map-style datasets: ImageFolder (torchvision's), Subset and randomSplit (torch.utils.data's).
+// A dataset is anything with `length` and `get(i) -> Promise<[input, label]>`; `classes` is optional.
+// Built-in datasets describe themselves with toJSON() so DataLoader worker threads can rebuild them.
+import * as fs from 'fs';
+import * as path from 'path';
+import { describe } from '../tensor';
+import { readImage, Transform, TransformSpec, fromJSON as transformFromJSON } from '../transforms';
+import { Generator, randomSeed } from './random';
+
+export interface Dataset<T = unknown> {
+  readonly length: number;
+  get(index: number): Promise<[T, number]>;
+  readonly classes?: string[];
+  /** A plain description a worker thread can rebuild the dataset from (see datasets.fromJSON). */
+  toJSON?(): DatasetSpec;
+}
+
+export interface DatasetSpec { type: string; [key: string]: unknown }
+
+type AnyTransform = Transform<any, any> | ((x: any) => unknown);
+
+export function checkIndex(index: unknown, length: number, who: string): number {
+  if (typeof index !== 'number' || !Number.isInteger(index)) throw new TypeError(`${who}: index must be an integer; got ${String(index)}`);
+  if (index < 0 || index >= length) throw new RangeError(`${who}: index ${index} is out of range for a dataset of length ${length}`);
+  return index;
+}
+
+export function transformJSON(t: AnyTransform | undefined, who: string): TransformSpec | null {
+  if (t === undefined) return null;
+  if (t instanceof Transform) return t.toJSON();
+  throw new TypeError(`${who} is a plain function, which cannot be sent to a worker thread; use numWorkers: 0, or torchvgg transforms`);
+}
+
+/** torchvision's IMG_EXTENSIONS. .bmp/.ppm/.pgm are listed (so samples match torchvision) but sharp cannot decode them. */
+export const IMG_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp'];
+
+export interface ImageFolderOptions {
+  transform?: AnyTransform;
+  targetTransform?: (label: number) => number;
+}
+
+/**
+ * ImageFolder(root, { transform, targetTransform }): root/<class>/**\/<image>. Classes are the sorted
+ * folder names; samples are walked like torchvision (folders sorted by path, files sorted in each), so
+ * index i is the same file in Python. Images are decoded as RGB. An empty or unreadable folder throws
+ * here; a corrupt image throws from get() with the file's path (it is not skipped: a silently smaller
+ * dataset hides broken data).
+ */
+export class ImageFolder implements Dataset {
+  readonly root: string;
+  readonly classes: string[];
+  readonly classToIdx: Record<string, number>;
+  readonly samples: [string, number][];
+  readonly transform?: AnyTransform;
+  readonly targetTransform?: (label: number) => number;
+
+  constructor(root: string, options: ImageFolderOptions & { samples?: [string, number][]; classes?: string[] } = {}) {
+    if (typeof root !== 'string') throw new TypeError(`ImageFolder: root must be a folder path; got ${describe(root)}`);
+    this.root = root;
+    this.transform = options.transform;
+    this.targetTransform = options.targetTransform;
+    for (const [v, n] of [[this.transform, 'transform'], [this.targetTransform, 'targetTransform']] as const) {
+      if (v !== undefined && typeof v !== 'function') throw new TypeError(`ImageFolder: ${n} must be a function or transform; got ${describe(v)}`);
+    }
+    // Workers receive the already-scanned lists, so both threads index the same files.
+    this.classes = options.classes ?? findClasses(root);
+    this.classToIdx = Object.fromEntries(this.classes.map((c, i) => [c, i]));
+    this.samples = options.samples ?? makeSamples(root, this.classes);
+  }
+
+  get length(): number { return this.samples.length; }
+  get targets(): number[] { return this.samples.map((s) => s[1]); }
+
+  async get(index: number): Promise<[unknown, number]> {
+    const [file, label] = this.samples[checkIndex(index, this.length, 'ImageFolder')];
+    const img = await readImage(file, { mode: 'RGB' });
+    return [this.transform ? await this.transform(img) : img, this.targetTransform ? this.targetTransform(label) : label];
+  }
+
+  toJSON(): DatasetSpec {
+    if (this.targetTransform) throw new TypeError('ImageFolder: targetTransform is a function, which cannot be sent to a worker thread; use numWorkers: 0');
+    return { type: 'ImageFolder', root: this.root, classes: this.classes, samples: this.samples,
+      transform: transformJSON(this.transform, 'ImageFolder transform') };
+  }
+}
+
+function readDir(dir: string): fs.Dirent[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new Error(`ImageFolder: cannot read folder ${dir}: ${(e as Error).message}`);
+  }
+}
+
+// Dirents that are symlinks count as what they point to (torchvision follows links).
+function isDir(dir: string, e: fs.Dirent): boolean {
+  if (e.isDirectory()) return true;
+  if (!e.isSymbolicLink()) return false;
+  try { return fs.statSync(path.join(dir, e.name)).isDirectory(); } catch { return false; }
+}
+
+// JS string order is UTF-16 code units; Python's is code points. They differ only past U+FFFF.
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+function findClasses(root: string): string[] {
+  const classes = readDir(root).filter((e) => isDir(root, e)).map((e) => e.name).sort(byString);
+  if (classes.length === 0) throw new Error(`ImageFolder: couldn't find any class folder in ${root}`);
+  return classes;
+}
+
+function makeSamples(root: string, classes: string[]): [string, number][] {
+  const samples: [string, number][] = [];
+  const empty: string[] = [];
+  classes.forEach((cls, label) => {
+    // torchvision sorts os.walk's (folder, dirs, files) tuples, i.e. every folder by its full path.
+    const folders: string[] = [];
+    const walk = (dir: string): void => {
+      folders.push(dir);
+      for (const e of readDir(dir)) if (isDir(dir, e)) walk(path.join(dir, e.name));
+    };
+    walk(path.join(root, cls));
+    const before = samples.length;
+    for (const dir of folders.sort(byString)) {
+      const files = readDir(dir).filter((e) => !isDir(dir, e)).map((e) => e.name).sort(byString);
+      for (const f of files) {
+        if (IMG_EXTENSIONS.some((ext) => f.toLowerCase().endsWith(ext))) samples.push([path.join(dir, f), label]);
+      }
+    }
+    if (samples.length === before) empty.push(path.join(root, cls));
+  });
+  if (empty.length) {
+    throw new Error(`ImageFolder: found no valid image in ${empty.join(', ')}. Supported extensions are: ${IMG_EXTENSIONS.join(', ')}`);
+  }
+  return samples;
+}
+
+/** Subset(dataset, indices): the samples of `dataset` at `indices`, in that order. */
+export class Subset<T = unknown> implements Dataset<T> {
+  readonly indices: number[];
+  constructor(readonly dataset: Dataset<T>, indices: number[]) {
+    if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {
+      throw new TypeError(`Subset: dataset must have length and get(i); got ${describe(dataset)}`);
+    }
+    if (!Array.isArray(indices)) throw new TypeError(`Subset: indices must be an array; got ${describe(indices)}`);
+    indices.forEach((i) => checkIndex(i, dataset.length, 'Subset'));
+    this.indices = [...indices];
+  }
+  get length(): number { return this.indices.length; }
+  get classes(): string[] | undefined { return this.dataset.classes; }
+  get(index: number): Promise<[T, number]> { return this.dataset.get(this.indices[checkIndex(index, this.length, 'Subset')]); }
+  toJSON(): DatasetSpec {
+    if (typeof this.dataset.toJSON !== 'function') {
+      throw new TypeError(`Subset: its dataset (${describe(this.dataset)}) has no toJSON(), so it cannot be sent to a worker thread; use numWorkers: 0`);
+    }
+    return { type: 'Subset', dataset: this.dataset.toJSON(), indices: this.indices };
+  }
+}
+
+/**
+ * randomSplit(dataset, lengths, seed?): non-overlapping Subsets. `lengths` are counts summing to the
+ * dataset's length, or fractions summing to 1 (the remainder goes one by one to the first parts, as
+ * in PyTorch). The same seed gives the same split.
+ */
+export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], seed?: number): Subset<T>[] {
+  const n = dataset?.length;
+  if (!Array.isArray(lengths) || !lengths.every((v) => typeof v === 'number' && v >= 0)) {
+    throw new TypeError(`randomSplit: lengths must be an array of non-negative numbers; got ${JSON.stringify(lengths)}`);
+  }
+  let counts = lengths;
+  const total = lengths.reduce((a, b) => a + b, 0);
+  if (Math.abs(total - 1) < 1e-9 && total !== n) {
+    counts = lengths.map((f) => Math.floor(n * f));
+    const rest = n - counts.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < rest; i++) counts[i % counts.length] += 1;
+  } else if (total !== n || !lengths.every(Number.isInteger)) {
+    throw new RangeError(`randomSplit: the lengths ${JSON.stringify(lengths)} must sum to the dataset's length (${n}) or be fractions summing to 1`);
+  }
+  const perm = new Generator(seed ?? randomSeed()).randperm(n);
+  let start = 0;
+  return counts.map((c) => new Subset(dataset, perm.slice(start, (start += c))));
+}
+
+/** Rebuilds a dataset from toJSON()'s description (DataLoader worker threads use this). */
+export function fromJSON(spec: DatasetSpec): Dataset {
+  const transform = (s: unknown): Transform<any, any> | undefined => (s ? transformFromJSON(s as TransformSpec) : undefined);
+  switch (spec?.type) {
+    case 'ImageFolder':
+      return new ImageFolder(spec.root as string, { transform: transform(spec.transform),
+        classes: spec.classes as string[], samples: spec.samples as [string, number][] });
+    case 'Subset':
+      return new Subset(fromJSON(spec.dataset as DatasetSpec), spec.indices as number[]);
+    case 'Shapes': {
+      // Required lazily: shapes.ts imports this module.
+      const { Shapes } = require('./shapes') as typeof import('./shapes');
+      return new Shapes({ ...(spec.options as object), transform: transform(spec.transform) });
+    }
+    default:
+      throw new TypeError(`unknown dataset type ${JSON.stringify(spec?.type)}`);
+  }
+}
