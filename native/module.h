@@ -42,7 +42,7 @@ class Module {
   void ReplaceChildAt(size_t pos, Ptr child);
 
   bool Training() const { return training_; }
-  void Train(bool mode);  // recursive, like Module.train(mode)
+  virtual void Train(bool mode);  // recursive, like Module.train(mode)
 
  protected:
   at::Tensor& AddParameter(std::string name, at::Tensor t);

@@ -84,6 +84,20 @@ at::Tensor VGG::Forward(const at::Tensor& x) {
   return Child("classifier")->Forward(y);
 }
 
+// eval() also moves CPU conv weights to channels_last, so inference does not convert them on every
+// call (oneDNN wants NHWC; measured in the README's performance table). Values and names are unchanged.
+void VGG::Train(bool mode) {
+  Module::Train(mode);
+  if (mode) return;
+  torch::NoGradGuard no_grad;
+  auto features = Child("features");
+  if (!features) return;
+  for (auto& [key, child] : features->Children())
+    if (auto* conv = dynamic_cast<Conv2d*>(child.get()))
+      if (conv->weight.device().is_cpu() && !conv->weight.is_contiguous(at::MemoryFormat::ChannelsLast))
+        conv->weight.set_data(conv->weight.contiguous(at::MemoryFormat::ChannelsLast));
+}
+
 Module::Ptr MakeVGG(const std::string& cfg, bool batch_norm, int64_t num_classes, double dropout,
                     bool init_weights) {
   auto it = kCfgs.find(cfg);

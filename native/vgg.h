@@ -8,6 +8,7 @@ class VGG : public Module {
  public:
   VGG(Ptr features, int64_t num_classes, double dropout, bool init_weights);
   at::Tensor Forward(const at::Tensor& x) override;
+  void Train(bool mode) override;
 };
 
 // cfg is "A", "B", "D" or "E", as in torchvision.models.vgg.cfgs.

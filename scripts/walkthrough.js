@@ -1,56 +1,133 @@
 #!/usr/bin/env node
-// `npm start`: the seed article's walkthrough (shared/seed) in Node — build VGG16, print it, list its
-// named parameters, replace classifier[6] with a Linear for our own classes, freeze the features,
-// and run the model forward, synchronously and off the main thread.
+// `npm start`: the seed article (shared/seed) end to end in Node. Load a VGG16 whose features were
+// trained on something, print it, list its parameters, replace classifier[6] for new classes, freeze
+// the features, fine-tune, check validation accuracy, save and load the result, and predict.
+//
+// Transfer learning needs trained features: frozen *random* VGG16 features leave a classifier at chance.
+// ImageNet weights are used when they are in PyTorch's hub cache (or given with --weights); an offline
+// machine has none, so we first train VGG16 on a *source* task (four polygon shapes) and cache that
+// checkpoint, then transfer to a *target* task with other classes (circle, star, cross).
 'use strict';
-const { torch, nn, models } = require('..');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { torch, nn, models, datasets } = require('..');
+const { finetune, evaluate } = require('../dist/finetune');
+const { evalTransform, loadCheckpoint } = require('../dist/cli');
 
-const NUM_CLASSES = 4;
-const line = (title) => console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
+const SOURCE = ['square', 'triangle', 'pentagon', 'hexagon'];
+const TARGET = ['circle', 'star', 'cross'];
+const cacheDir = process.env.TORCHVGG_CACHE
+  || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'torchvgg');
+const started = Date.now();
+const line = (title) => console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 76 - title.length))}`);
+const count = (params) => params.reduce((n, p) => n + p.numel(), 0).toLocaleString('en-US');
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
+
+function argWeights() {
+  const i = process.argv.indexOf('--weights');
+  if (i > 0) return process.argv[i + 1];
+  const hub = path.join(models.hubCheckpointsDir(), 'vgg16-397923af.pth');
+  return fs.existsSync(hub) ? hub : null;
+}
+
+// The checkpoint whose features we transfer: ImageNet's if present, else our cached source-task model.
+async function pretrainedCheckpoint() {
+  const imagenet = argWeights();
+  if (imagenet) {
+    console.log(`Using ImageNet weights: ${imagenet}`);
+    return { file: imagenet, size: 64, numClasses: 1000 };
+  }
+  const file = path.join(cacheDir, 'vgg16-shapes-source-32px.pth');
+  if (fs.existsSync(file)) {
+    console.log(`Using the cached source-task checkpoint ${file}`);
+    return { file, size: 32, numClasses: SOURCE.length };
+  }
+  console.log('No ImageNet weights in the hub cache and no network to fetch them, and frozen *random*\n'
+    + `features transfer nothing. So: first train VGG16 on a source task (${SOURCE.join(', ')}; 32x32 Shapes),\n`
+    + `and save it as a real checkpoint in ${cacheDir} (reused on the next run). This takes a few minutes once.`);
+  const transform = evalTransform(32);
+  const train = new datasets.Shapes({ classes: SOURCE, size: 32, count: 2400, seed: 1, transform });
+  const val = new datasets.Shapes({ classes: SOURCE, size: 32, count: 400, seed: 2, transform });
+  torch.manualSeed(0);
+  const model = models.vgg16({ numClasses: SOURCE.length });
+  await finetune({ model, train, val, epochs: 3, lr: 1e-4, batchSize: 32, label: 'source epoch' });
+  fs.mkdirSync(cacheDir, { recursive: true });
+  torch.save({ arch: 'vgg16', classes: SOURCE, image_size: 32, model: model.stateDict() }, file);
+  console.log(`saved ${file} (${elapsed()})`);
+  return { file, size: 32, numClasses: SOURCE.length };
+}
+
+// Two pixel rows per text row, coloured with ANSI half blocks (only on a terminal).
+function ansiImage(img) {
+  const rows = [];
+  for (let y = 0; y < img.height; y += 2) {
+    let row = '';
+    for (let x = 0; x < img.width; x++) {
+      const px = (yy) => Array.from(img.data.subarray((yy * img.width + x) * img.channels, (yy * img.width + x) * img.channels + 3));
+      const [r1, g1, b1] = px(y);
+      const [r2, g2, b2] = px(Math.min(y + 1, img.height - 1));
+      row += `\x1b[38;2;${r1};${g1};${b1}m\x1b[48;2;${r2};${g2};${b2}m\u2580`;
+    }
+    rows.push(`${row}\x1b[0m`);
+  }
+  return rows;
+}
 
 async function main() {
-  line('1. vgg16 = models.vgg16(); print(vgg16)');
-  torch.manualSeed(0);
-  const vgg16 = models.vgg16();
+  line('0. pretrained features');
+  const pre = await pretrainedCheckpoint();
+
+  line('1. vgg16 = models.vgg16(); vgg16.load_state_dict(torch.load(f)); print(vgg16)');
+  const vgg16 = models.vgg16({ numClasses: pre.numClasses, initWeights: false });
+  const loaded = torch.load(pre.file);
+  vgg16.loadStateDict(loaded.model ?? loaded);
   console.log(vgg16);
 
   line('2. for name, param in vgg16.named_parameters(): print(name, param.numel())');
-  let total = 0;
-  for (const [name, param] of vgg16.namedParameters()) {
-    console.log(name, param.numel());
-    total += param.numel();
-  }
-  console.log(`total parameters: ${total.toLocaleString('en-US')}`);
+  for (const [name, param] of vgg16.namedParameters()) console.log(name, param.numel());
+  console.log(`total parameters: ${count(vgg16.parameters())}`);
 
-  line(`3. vgg16.classifier[6] = nn.Linear(4096, ${NUM_CLASSES})`);
-  vgg16.classifier[6] = new nn.Linear(4096, NUM_CLASSES);
+  line(`3. vgg16.classifier[6] = nn.Linear(4096, ${TARGET.length})   # target classes: ${TARGET.join(', ')}`);
+  vgg16.classifier[6] = new nn.Linear(4096, TARGET.length);
   console.log(vgg16.classifier);
 
   line('4. for param in vgg16.features.parameters(): param.requires_grad = False');
   for (const param of vgg16.features.parameters()) param.requiresGrad = false;
-  const count = (params) => params.reduce((n, p) => n + p.numel(), 0).toLocaleString('en-US');
   const trainable = vgg16.parameters().filter((p) => p.requiresGrad);
-  console.log(`trainable parameters: ${count(trainable)} of ${count(vgg16.parameters())} `
-    + `(features frozen; classifier ends in ${NUM_CLASSES} classes)`);
-  console.log('classifier.6.weight', vgg16.stateDict()['classifier.6.weight'].shape);
+  console.log(`trainable parameters: ${count(trainable)} of ${count(vgg16.parameters())} (features frozen)`);
 
-  line('5. vgg16.eval(); out = vgg16(torch.randn(2, 3, 224, 224))');
-  vgg16.eval();
-  const x = torch.randn(2, 3, 224, 224);
-  let t = process.hrtime.bigint();
-  const out = vgg16.forward(x);
-  const syncMs = Number(process.hrtime.bigint() - t) / 1e6;
-  console.log('output shape', out.shape, `(forward, ${syncMs.toFixed(0)} ms on ${torch.getNumThreads()} threads)`);
-  console.log('softmax', out.softmax(1));
+  line('5. fine-tune the classifier (frozen features computed once, then Adam on the classifier)');
+  const transform = evalTransform(pre.size);
+  const train = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 600, seed: 3, transform });
+  const val = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 300, seed: 4, transform });
+  const reports = await finetune({ model: vgg16, train, val, epochs: 4, lr: 1e-4, batchSize: 32, cacheFeatures: true, label: 'target epoch' });
+  const accuracy = reports[reports.length - 1].valAccuracy;
+  console.log(`validation accuracy on ${TARGET.join('/')}: ${(100 * accuracy).toFixed(1)}% (chance: ${(100 / TARGET.length).toFixed(1)}%)`);
 
-  let ticks = 0;
-  const timer = setInterval(() => { ticks++; }, 10);
-  t = process.hrtime.bigint();
-  const outAsync = await vgg16.forwardAsync(x);
-  clearInterval(timer);
-  const asyncMs = Number(process.hrtime.bigint() - t) / 1e6;
-  console.log(`forwardAsync: same result: ${outAsync.allclose(out, { rtol: 1e-5, atol: 1e-6 })}; `
-    + `${asyncMs.toFixed(0)} ms, during which a 10 ms timer fired ${ticks} times (the event loop stayed free)`);
+  line('6. torch.save(...), then torch.load(...) into a fresh vgg16(num_classes=3)');
+  const out = path.join(cacheDir, 'vgg16-shapes-target.pth');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  torch.save({ arch: 'vgg16', classes: TARGET, image_size: pre.size, model: vgg16.stateDict() }, out);
+  const { model: reloaded, checkpoint } = loadCheckpoint(out);
+  const again = await evaluate(reloaded, val);
+  console.log(`saved ${out} (${(fs.statSync(out).size / 2 ** 20).toFixed(0)} MiB); reloaded model's validation accuracy: ${(100 * again).toFixed(1)}%`);
+
+  line('7. predict a few validation images');
+  const raw = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 300, seed: 4 });
+  const shown = [];
+  for (let i = 0; i < 6; i++) {
+    const [img, label] = await raw.get(i);
+    const probs = (await reloaded.forwardAsync((await transform(img)).unsqueeze(0))).softmax(1).select(0, 0);
+    const best = probs.argmax().item();
+    shown.push({ img, text: `${checkpoint.classes[best]} ${(100 * probs.tolist()[best]).toFixed(0)}% (true: ${TARGET[label]})` });
+  }
+  if (process.stdout.isTTY) {
+    const arts = shown.map((s) => ansiImage(s.img));
+    for (let r = 0; r < arts[0].length; r++) console.log(arts.map((a) => a[r]).join('  '));
+  }
+  shown.forEach((s, i) => console.log(`image ${i}: predicted ${s.text}`));
+  console.log(`\ndone in ${elapsed()}`);
 }
 
 main().catch((e) => {
