@@ -6,17 +6,6 @@
 namespace tvgg {
 
 namespace {
-Napi::Array NamedTensorsToJs(Napi::Env env, const Module::NamedTensors& list) {
-  auto out = Napi::Array::New(env, list.size());
-  for (size_t i = 0; i < list.size(); i++) {
-    auto pair = Napi::Array::New(env, 2);
-    pair.Set(0u, list[i].first);
-    pair.Set(1u, TensorWrap::Wrap(env, list[i].second));
-    out.Set(i, pair);
-  }
-  return out;
-}
-
 size_t Position(const Napi::Value& v) {
   int64_t pos = v.As<Napi::Number>().Int64Value();
   if (pos < 0) throw ArgError(ArgError::Range, "index " + std::to_string(pos) + " is out of range");

@@ -45,16 +45,6 @@ TVGG_FUNCTION(JitLoad) {
   }
 }
 
-Napi::Array NamedTensors(Napi::Env env, const std::vector<std::pair<std::string, at::Tensor>>& list) {
-  auto out = Napi::Array::New(env, list.size());
-  for (size_t i = 0; i < list.size(); i++) {
-    auto pair = Napi::Array::New(env, 2);
-    pair.Set(0u, list[i].first);
-    pair.Set(1u, TensorWrap::Wrap(env, list[i].second));
-    out.Set(i, pair);
-  }
-  return out;
-}
 }  // namespace
 
 Napi::Function ScriptModuleWrap::Define(Napi::Env env) {
@@ -103,12 +93,12 @@ Napi::Value ScriptModuleWrap::ForwardAsyncImpl(const Napi::CallbackInfo& info) {
 Napi::Value ScriptModuleWrap::NamedParametersImpl(const Napi::CallbackInfo& info) {
   std::vector<std::pair<std::string, at::Tensor>> list;
   for (const auto& p : m_->named_parameters(true)) list.emplace_back(p.name, p.value);
-  return NamedTensors(info.Env(), list);
+  return NamedTensorsToJs(info.Env(), list);
 }
 Napi::Value ScriptModuleWrap::NamedBuffersImpl(const Napi::CallbackInfo& info) {
   std::vector<std::pair<std::string, at::Tensor>> list;
   for (const auto& b : m_->named_buffers(true)) list.emplace_back(b.name, b.value);
-  return NamedTensors(info.Env(), list);
+  return NamedTensorsToJs(info.Env(), list);
 }
 // [[name, ScriptModule]]: children share the parent's storage, like Python's.
 Napi::Value ScriptModuleWrap::NamedChildrenImpl(const Napi::CallbackInfo& info) {

@@ -11,6 +11,9 @@ c10::Device ParseDevice(const std::string& name);
 c10::MemoryFormat ParseMemoryFormat(const std::string& name);
 std::vector<int64_t> ToInt64s(Napi::Value v, const char* what);
 
+// [[name, Tensor], ...] for a list of named tensors (parameters, buffers).
+Napi::Array NamedTensorsToJs(Napi::Env env, const std::vector<std::pair<std::string, at::Tensor>>& list);
+
 class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
  public:
   static Napi::Function Define(Napi::Env env);
