@@ -6,6 +6,15 @@
 namespace tvgg {
 
 namespace {
+at::Tensor FirstParameter(const Module& m) {
+  if (!m.Parameters().empty()) return m.Parameters().front().second;
+  for (auto& [key, child] : m.Children()) {
+    at::Tensor t = FirstParameter(*child);
+    if (t.defined()) return t;
+  }
+  return at::Tensor();
+}
+
 size_t Position(const Napi::Value& v) {
   int64_t pos = v.As<Napi::Number>().Int64Value();
   if (pos < 0) throw ArgError(ArgError::Range, "index " + std::to_string(pos) + " is out of range");
@@ -178,12 +187,18 @@ Napi::Value ModuleWrap::ForwardAsyncImpl(const Napi::CallbackInfo& info) {
   at::Tensor x = TensorWrap::TensorOf(info[0], "input");
   Module::Ptr m = m_;
   return Data(info.Env()).executor.Submit(info.Env(), [m, x]() -> Settle {
+    at::Tensor input = x;
+    // A CPU batch for a CUDA model goes through pinned memory, so the copy is asynchronous and
+    // overlaps with the kernels queued after it on the same stream.
+    at::Tensor first = FirstParameter(*m);
+    if (first.defined() && first.is_cuda() && input.is_cpu())
+      input = input.pin_memory().to(first.device(), /*non_blocking=*/true);
     at::Tensor y;
     if (m->Training()) {
-      y = m->Forward(x);
+      y = m->Forward(input);
     } else {
       c10::InferenceMode guard;
-      y = m->Forward(x);
+      y = m->Forward(input);
     }
     return [y](Napi::Env env) -> Napi::Value { return TensorWrap::Wrap(env, y); };
   });
