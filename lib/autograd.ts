@@ -27,6 +27,15 @@ function gradMode(enabled: boolean): () => () => void {
 export function noGrad<T>(fn: () => T): T { return scoped(gradMode(false), fn); }
 /** torch.enable_grad(): runs fn with autograd on (inside a noGrad). */
 export function enableGrad<T>(fn: () => T): T { return scoped(gradMode(true), fn); }
+/**
+ * torch.inference_mode(): runs fn with no autograd and no version counting, the fastest way to run a
+ * model synchronously. Tensors made inside are inference tensors: they cannot be used for backward()
+ * later (forwardAsync in eval() mode runs like this too).
+ */
+export function inferenceMode<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new TypeError('expected a function to run');
+  return native.inferenceMode(fn);
+}
 export function isGradEnabled(): boolean { return native.isGradEnabled(); }
 export function setGradEnabled(enabled: boolean): void { native.setGradEnabled(Boolean(enabled)); }
 

@@ -108,6 +108,8 @@ export interface Binding {
   cat(tensors: NativeTensor[], dim: number): NativeTensor;
   setGradEnabled(enabled: boolean): void;
   isGradEnabled(): boolean;
+  /** calls fn with c10::InferenceMode held */
+  inferenceMode<T>(fn: () => T): T;
   crossEntropy(input: NativeTensor, target: NativeTensor, weight: NativeTensor | null, reduction: string,
     ignoreIndex: number, labelSmoothing: number): NativeTensor;
   dropout(input: NativeTensor, p: number, training: boolean): NativeTensor;

@@ -183,7 +183,7 @@ export function stack(tensors: Tensor[], dim = 0): Tensor { return new Tensor(na
 /** torch.cat(tensors, dim = 0) */
 export function cat(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.cat(tensorList(tensors), dim)); }
 
-export { noGrad, enableGrad, isGradEnabled, setGradEnabled, autocast } from './autograd';
+export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, autocast } from './autograd';
 
 export { Tensor } from './tensor';
 export type { DType, Device } from './dtype';

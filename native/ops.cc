@@ -127,6 +127,13 @@ TVGG_FUNCTION(SetGradEnabled) {
   at::GradMode::set_enabled(info[0].ToBoolean());
   return info.Env().Undefined();
 }
+// inferenceMode(fn): calls fn with c10::InferenceMode held (it is a scope, so the JS callback runs inside it).
+TVGG_FUNCTION(InferenceModeFn) {
+  if (!info[0].IsFunction()) throw ArgError(ArgError::Type, "inferenceMode() takes a function");
+  c10::InferenceMode guard;
+  return info[0].As<Napi::Function>().Call({});
+}
+
 TVGG_FUNCTION(IsGradEnabled) { return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled()); }
 
 // crossEntropy(input, target, weight | null, reduction, ignoreIndex, labelSmoothing)
@@ -181,6 +188,7 @@ void RegisterOps(Napi::Env env, Napi::Object exports) {
   exports.Set("cat", Napi::Function::New<Cat>(env));
   exports.Set("setGradEnabled", Napi::Function::New<SetGradEnabled>(env));
   exports.Set("isGradEnabled", Napi::Function::New<IsGradEnabled>(env));
+  exports.Set("inferenceMode", Napi::Function::New<InferenceModeFn>(env));
   exports.Set("crossEntropy", Napi::Function::New<CrossEntropy>(env));
   exports.Set("dropout", Napi::Function::New<DropoutFn>(env));
   exports.Set("setAutocast", Napi::Function::New<SetAutocast>(env));

@@ -92,14 +92,29 @@ Napi::Function TensorWrap::Define(Napi::Env env) {
   return cls;
 }
 
+namespace {
+// The tensor a Wrap() call is handing to the constructor it invokes. Passing it here instead of in an
+// External saves allocating one more JS object per result, which is most of a tiny op's cost.
+thread_local at::Tensor* pending_tensor = nullptr;
+// Results smaller than this are not reported to V8: the call costs more than the bytes matter.
+constexpr int64_t kReportBytes = 64 * 1024;
+}  // namespace
+
 Napi::Object TensorWrap::Wrap(Napi::Env env, at::Tensor t) {
-  auto* holder = new at::Tensor(std::move(t));
-  auto ext = Napi::External<at::Tensor>::New(env, holder);
-  return Data(env).tensor_class.New({ext});
+  pending_tensor = &t;
+  Napi::Object obj = Data(env).tensor_class.New({});
+  pending_tensor = nullptr;
+  return obj;
 }
 
+// Every NativeTensor carries this tag: checking it is cheaper than instanceof (no prototype walk).
+static const napi_type_tag kTensorTag = {0x7f3a9c2e51d84b06ULL, 0xa1c4e8f20b6d3957ULL};
+
 bool TensorWrap::Is(Napi::Value v) {
-  return v.IsObject() && v.As<Napi::Object>().InstanceOf(Data(v.Env()).tensor_class.Value());
+  if (!v.IsObject()) return false;
+  bool tagged = false;
+  napi_check_object_type_tag(v.Env(), v, &kTensorTag, &tagged);
+  return tagged;
 }
 
 const at::Tensor& TensorWrap::TensorOf(Napi::Value v, const char* what) {
@@ -108,13 +123,14 @@ const at::Tensor& TensorWrap::TensorOf(Napi::Value v, const char* what) {
 }
 
 TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : ObjectWrap(info) {
-  if (info.Length() != 1 || !info[0].IsExternal())
+  if (pending_tensor == nullptr)
     throw Napi::TypeError::New(info.Env(), "NativeTensor is created by torch functions, not directly");
-  auto* holder = info[0].As<Napi::External<at::Tensor>>().Data();
-  t_ = std::move(*holder);
-  delete holder;
+  t_ = std::move(*pending_tensor);
+  pending_tensor = nullptr;
+  napi_type_tag_object(info.Env(), info.This(), &kTensorTag);
   // Tell V8 about memory this handle alone keeps alive, so the collector frees unreferenced results.
-  if (t_.defined() && t_.has_storage() && t_.device().is_cpu() && t_.storage().use_count() == 1) {
+  if (t_.defined() && t_.has_storage() && t_.device().is_cpu() && t_.storage().use_count() == 1 &&
+      static_cast<int64_t>(t_.storage().nbytes()) >= kReportBytes) {
     reported_bytes_ = static_cast<int64_t>(t_.storage().nbytes());
     Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
   }

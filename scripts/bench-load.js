@@ -75,7 +75,7 @@ print(best)
   return rows;
 }
 
-module.exports = { benchLoad };
+module.exports = { benchLoad, ensureCheckpoints, BENCH_DIR: DIR };
 
 if (require.main === module) {
   benchLoad().then((rows) => {

@@ -35,6 +35,10 @@ describe('training', () => {
       assert.strictEqual(torch.isGradEnabled(), true);
       const z = torch.noGrad(() => torch.enableGrad(() => x.mul(2)));
       assert.strictEqual(z.requiresGrad, true);
+      const w = torch.inferenceMode(() => x.mul(2));
+      assert.strictEqual(w.requiresGrad, false);
+      assert.throws(() => w.mul(x).sum().backward(), /Inference tensors cannot be saved for backward/);
+      assert.throws(() => torch.inferenceMode(() => { throw new RangeError('inside'); }), RangeError);
     });
 
     it('matches PyTorch\'s cross entropy with weights and label smoothing', () => {

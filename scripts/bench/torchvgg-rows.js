@@ -1,0 +1,63 @@
+// torchvgg's throughput rows: VGG16 with the bench weights, per setting and batch, timed sync
+// (torch.inferenceMode(() => model.forward(x))) and async (await model.forwardAsync(x), inference mode).
+'use strict';
+const { torch, nn, models } = require('../..');
+const { bestSeconds, turn } = require('./timing');
+
+function loadedVgg16(stateDict) {
+  const model = models.vgg16({ initWeights: false });
+  model.loadStateDict(stateDict);
+  return model;
+}
+
+/**
+ * The model for a setting. eval() on a CPU VGG moves its conv weights to channels_last and its forward
+ * converts the input, so a plain NCHW model cannot be had from a VGG. The same layers in an
+ * nn.Sequential do not do that (only VGG's eval() converts), so that is the NCHW row's model.
+ */
+function modelFor(setting, stateDict, device) {
+  const vgg = loadedVgg16(stateDict);
+  if (device === 'cpu' && setting.format === 'nchw') {
+    const model = new nn.Sequential(vgg.features, vgg.avgpool, new nn.Flatten(), vgg.classifier).eval();
+    const w = vgg.features[0].weight;
+    if (!w.isContiguous() || w.isContiguous(torch.channelsLast)) throw new Error('the NCHW model is not NCHW');
+    return model;
+  }
+  vgg.eval();
+  if (device !== 'cpu' || setting.dtype !== 'float32') {
+    vgg.to({ device, dtype: setting.dtype, memoryFormat: torch.channelsLast });
+  }
+  return vgg;
+}
+
+function inputFor(setting, batch, device) {
+  const x = torch.randn(batch, 3, 224, 224);
+  // The fp32 default takes the NCHW input users pass: its forward converts it (cost included).
+  if (device === 'cpu' && setting.dtype === 'float32') return x;
+  return x.to({ device, dtype: setting.dtype, memoryFormat: torch.channelsLast });
+}
+
+async function torchvggRows({ settings, batches, stateDict, device = 'cpu', timing, log = () => {} }) {
+  const rows = [];
+  for (const setting of settings) {
+    const model = modelFor(setting, stateDict, device);
+    for (const batch of batches) {
+      const x = inputFor(setting, batch, device);
+      // The logits come back to the host, as in python_bench.py; on CUDA that also waits for the GPU.
+      const finish = (y) => {
+        const host = y.cpu();
+        if (host !== y) host.dispose();
+        y.dispose();
+      };
+      const sync = await bestSeconds(() => finish(torch.inferenceMode(() => model.forward(x))), timing);
+      await turn();
+      const async = await bestSeconds(async () => finish(await model.forwardAsync(x)), timing);
+      x.dispose();
+      rows.push({ setting: setting.key, batch, syncSeconds: sync.seconds, asyncSeconds: async.seconds, iters: sync.iters + async.iters });
+      log(`torchvgg ${setting.name} batch ${batch}: sync ${(batch / sync.seconds).toFixed(2)} img/s, async ${(batch / async.seconds).toFixed(2)} img/s`);
+    }
+  }
+  return rows;
+}
+
+module.exports = { torchvggRows, loadedVgg16 };
