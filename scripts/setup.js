@@ -109,7 +109,8 @@ function main() {
   }
   if (oracle) {
     const stamp = path.join(root, 'test', 'fixtures', '.stamp');
-    if (newest(path.join(root, 'scripts'), '.py') > mtime(stamp)) {
+    const sources = Math.max(newest(path.join(root, 'scripts', 'fixtures'), '.py'), mtime(path.join(__dirname, 'make-fixtures.py')));
+    if (sources > mtime(stamp)) {
       if (!run(PYTHON, [path.join(__dirname, 'make-fixtures.py'), path.join(root, 'test', 'fixtures')])) fail('making fixtures failed');
       fs.writeFileSync(stamp, new Date().toISOString());
     }
