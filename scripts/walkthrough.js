@@ -89,6 +89,7 @@ async function main() {
   console.log(`total parameters: ${count(vgg16.parameters())}`);
 
   line(`3. vgg16.classifier[6] = nn.Linear(4096, ${TARGET.length})   # target classes: ${TARGET.join(', ')}`);
+  torch.manualSeed(1); // the new layer's init and the classifier's dropout: the same run every time
   vgg16.classifier[6] = new nn.Linear(4096, TARGET.length);
   console.log(vgg16.classifier);
 
