@@ -6,6 +6,7 @@ import { VGG } from './models/vgg';
 import { Module } from './nn/module';
 import { Optimizer, SGD, Adam, trainStep } from './optim';
 import { DataLoader } from './data/dataloader';
+import { Generator as Rng } from './data/random';
 import type { Dataset } from './data/datasets';
 import { ProgressBar } from './progress';
 
@@ -73,17 +74,6 @@ function* tensorBatches([x, y]: [Tensor, Tensor], batchSize: number, order?: num
   }
 }
 
-function shuffled(n: number, seed: number): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  let s = seed >>> 0 || 1;
-  for (let i = n - 1; i > 0; i--) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; // xorshift32
-    const j = s % (i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
-}
-
 export async function finetune(o: FinetuneOptions): Promise<EpochReport[]> {
   const { model, epochs = 3, lr = 1e-3, batchSize = 32, seed = 0, numWorkers = 0 } = o;
   const frozen = model.features.parameters().every((p) => !p.requiresGrad);
@@ -108,7 +98,7 @@ export async function finetune(o: FinetuneOptions): Promise<EpochReport[]> {
     let lossSum = 0;
     let correct = 0;
     const started = Date.now();
-    const batches = cached ? tensorBatches(cached, batchSize, shuffled(n, seed + epoch)) : loader!;
+    const batches = cached ? tensorBatches(cached, batchSize, new Rng(seed + epoch).randperm(n)) : loader!;
     for await (const [x, y] of batches) {
       const r = await trainStep({ model: net, optimizer, input: x, target: y });
       seen += y.size(0);

@@ -144,8 +144,14 @@ describe('transforms without the oracle', function () {
   });
 
   it('a corrupt file is an error that names it', async function () {
-    const file = path.join(IMAGES, 'corrupt.jpg');
-    if (!require('fs').existsSync(file)) this.skip();
-    await assert.rejects(T.readImage(file), (e) => e.message.includes(file) && /cannot decode image/.test(e.message));
+    const fs = require('fs');
+    const file = path.join(require('os').tmpdir(), `torchvgg-corrupt-${process.pid}.jpg`);
+    // A JPEG header followed by garbage: recognisable as JPEG, impossible to decode.
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 0x5a)]));
+    try {
+      await assert.rejects(T.readImage(file), (e) => e.message.includes(file) && /cannot decode image/.test(e.message));
+    } finally {
+      fs.unlinkSync(file);
+    }
   });
 });
