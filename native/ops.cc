@@ -60,8 +60,11 @@ TVGG_FUNCTION(FromBuffer) {
   if (offset < 0 || count < 0 || offset + need > static_cast<int64_t>(buf.ByteLength()))
     throw ArgError(ArgError::Range, "buffer is too small for the requested count and offset");
   auto* ref = new Napi::Reference<Napi::ArrayBuffer>(Napi::Persistent(buf));
-  Executor* executor = &Data(env).executor;
-  auto release = [ref, executor](void*) { executor->OnMainThread([ref] { delete ref; }); };
+  std::weak_ptr<Executor> executor = Data(env).executor_ptr;
+  auto release = [ref, executor](void*) {
+    if (auto e = executor.lock()) e->OnMainThread([ref] { delete ref; });
+    // else: the environment is torn down and its references with it; nothing is left to release.
+  };
   at::Tensor t = at::from_blob(static_cast<uint8_t*>(buf.Data()) + offset, {count}, release,
                                at::TensorOptions().dtype(dtype));
   return TensorWrap::Wrap(env, t);
