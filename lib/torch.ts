@@ -189,5 +189,5 @@ export { Tensor } from './tensor';
 export type { DType, Device } from './dtype';
 export * as jit from './jit';
 
-export { load, save } from './serialization/load';
+export { load, loadAsync, save } from './serialization/load';
 export type { LoadOptions } from './serialization/load';

@@ -67,14 +67,15 @@ void Optimizer::StepAdam(const ParamGroup& g, at::Tensor& p, ParamState& s) {
   s.exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
   double step = s.step.item<double>();
   double bias1 = 1 - std::pow(beta1, step), bias2_sqrt = std::sqrt(1 - std::pow(beta2, step));
-  at::Tensor denom;
+  if (!s.denom.defined()) s.denom = at::empty_like(p, at::MemoryFormat::Preserve);
   if (g.Get("amsgrad")) {
     at::maximum_out(s.max_exp_avg_sq, s.max_exp_avg_sq, s.exp_avg_sq);
-    denom = (s.max_exp_avg_sq.sqrt() / bias2_sqrt).add_(g.Get("eps"));
+    at::sqrt_out(s.denom, s.max_exp_avg_sq);
   } else {
-    denom = (s.exp_avg_sq.sqrt() / bias2_sqrt).add_(g.Get("eps"));
+    at::sqrt_out(s.denom, s.exp_avg_sq);
   }
-  p.addcdiv_(s.exp_avg, denom, -lr / bias1);
+  s.denom.div_(bias2_sqrt).add_(g.Get("eps"));  // (sqrt(v) / sqrt(1 - beta2^t)) + eps, PyTorch's order
+  p.addcdiv_(s.exp_avg, s.denom, -lr / bias1);
 }
 
 namespace {
@@ -121,7 +122,9 @@ TVGG_FUNCTION(TrainStep) {
   double smoothing = info[5].As<Napi::Number>().DoubleValue();
   return Data(info.Env()).executor.Submit(info.Env(), [=]() -> Settle {
     at::AutoGradMode grad(true);
-    opt->ZeroGrad(true);
+    // Zero the gradients in place rather than dropping them: re-allocating ~0.5 GB of VGG gradients every
+    // step costs page faults (more system time than compute in a fine-tuning run).
+    opt->ZeroGrad(false);
     at::Tensor logits = module->Forward(input);
     at::Tensor loss = at::cross_entropy_loss(logits, target, weight, at::Reduction::Mean, -100, smoothing);
     loss.backward();

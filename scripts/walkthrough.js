@@ -100,9 +100,9 @@ async function main() {
 
   line('5. fine-tune the classifier (frozen features computed once, then Adam on the classifier)');
   const transform = evalTransform(pre.size);
-  const train = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 600, seed: 3, transform });
+  const train = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 900, seed: 3, transform });
   const val = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 300, seed: 4, transform });
-  const reports = await finetune({ model: vgg16, train, val, epochs: 4, lr: 1e-4, batchSize: 32, cacheFeatures: true, label: 'target epoch' });
+  const reports = await finetune({ model: vgg16, train, val, epochs: 5, lr: 1e-4, batchSize: 32, cacheFeatures: true, label: 'target epoch' });
   const accuracy = reports[reports.length - 1].valAccuracy;
   console.log(`validation accuracy on ${TARGET.join('/')}: ${(100 * accuracy).toFixed(1)}% (chance: ${(100 / TARGET.length).toFixed(1)}%)`);
 

@@ -256,14 +256,7 @@ describe('VGG weights from checkpoints', function () {
     io = torch.load(fixture('vgg11-io.pt'));
   });
 
-  function relErr(a, b) {
-    const x = a.toTypedArray();
-    const y = b.toTypedArray();
-    let num = 0;
-    let den = 0;
-    for (let i = 0; i < x.length; i++) { num = Math.max(num, Math.abs(x[i] - y[i])); den = Math.max(den, Math.abs(y[i])); }
-    return num / den;
-  }
+  const relErr = require('./helpers').relativeError;
 
   for (const [kind, file] of [['zip', 'vgg11.pt'], ['legacy', 'vgg11-legacy.pt']]) {
     it(`loads a ${kind} vgg11 checkpoint written by Python and matches its eval-mode output within 1e-4`, function () {
@@ -275,6 +268,19 @@ describe('VGG weights from checkpoints', function () {
       assert.ok(relErr(y, io.y) < 1e-4, `relative error ${relErr(y, io.y)}`);
     });
   }
+
+  it('loads the same checkpoint with loadAsync while the event loop keeps turning', async function () {
+    let ticks = 0;
+    const timer = setInterval(() => { ticks++; }, 1);
+    const pending = torch.loadAsync(fixture('vgg11-legacy.pt'));
+    const sd = await pending;
+    clearInterval(timer);
+    assert.ok(ticks > 0, 'a 1 ms timer fired while the file was read');
+    const model = models.vgg11({ numClasses: 10, initWeights: false });
+    model.loadStateDict(sd);
+    assert.ok(relErr(model.eval().forward(io.x), io.y) < 1e-4);
+    await assert.rejects(torch.loadAsync('/nonexistent.pt'), /\/nonexistent.pt: cannot open/);
+  });
 
   it('builds models.vgg11({ weights: path }) from a checkpoint file', function () {
     const model = models.vgg11({ numClasses: 10, weights: fixture('vgg11.pt') });

@@ -27,22 +27,25 @@ export interface LoadOptions {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function load(source: string | Uint8Array | ArrayBuffer, options: LoadOptions = {}): any {
+  if (typeof source === 'string') return parse(readCheckpoint(source), source, options);
+  if (source instanceof Uint8Array) return parse(source, '<buffer>', options);
+  if (source instanceof ArrayBuffer) return parse(new Uint8Array(source), '<buffer>', options);
+  throw new TypeError('torch.load() takes a path, a Buffer, a Uint8Array or an ArrayBuffer');
+}
+
+/**
+ * torch.loadAsync(path, options): the same as load(), but the file is read with asynchronous I/O, so the
+ * event loop keeps turning while hundreds of megabytes arrive; only the short parse runs on this thread.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function loadAsync(path: string, options: LoadOptions = {}): Promise<any> {
+  if (typeof path !== 'string') throw new TypeError('torch.loadAsync() takes a path');
+  return parse(await readCheckpointAsync(path), path, options);
+}
+
+function parse(buf: Uint8Array, file: string, options: LoadOptions): unknown {
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object { mapLocation, weightsOnly }');
   const mapLocation = options.mapLocation === undefined ? undefined : checkDevice(options.mapLocation, 'mapLocation');
-  let file: string;
-  let buf: Uint8Array;
-  if (typeof source === 'string') {
-    file = source;
-    buf = readCheckpoint(source);
-  } else if (source instanceof Uint8Array) {
-    file = '<buffer>';
-    buf = source;
-  } else if (source instanceof ArrayBuffer) {
-    file = '<buffer>';
-    buf = new Uint8Array(source);
-  } else {
-    throw new TypeError('torch.load() takes a path, a Buffer, a Uint8Array or an ArrayBuffer');
-  }
   if (isZip(buf)) return loadZip(buf, file, mapLocation);
   if (isLegacy(buf)) return loadLegacy(buf, file, mapLocation);
   if (buf.length === 0) throw new Error(`${file}: the file is empty`);
@@ -95,22 +98,9 @@ function readCheckpoint(path: string): Uint8Array {
   }
   try {
     const size = fs.fstatSync(fd).size;
-    let shift = 0;
     const head = Buffer.allocUnsafe(Math.min(size, 1 << 20));
     readFully(fd, head, 0);
-    if (isLegacy(head)) {
-      try {
-        const layout = legacyLayout(head, path, true);
-        const aligned = new Array<number>(8).fill(0);
-        for (const s of layout.storages.values()) {
-          const item = ITEM_SIZE[s.dtype];
-          for (let k = 0; k < 8; k++) if ((s.byteOffset + k) % item === 0) aligned[k] += s.numel * item;
-        }
-        shift = aligned.indexOf(Math.max(...aligned));
-      } catch {
-        shift = 0; // headers longer than the first MiB, or a broken file: the full parse reports it
-      }
-    }
+    const shift = legacyShift(head, path);
     if (size === head.length && shift === 0) return head;
     // allocUnsafeSlow: an unpooled, uninitialised buffer of its own (no zero-fill of hundreds of MB).
     const buf = Buffer.allocUnsafeSlow(size + shift);
@@ -118,6 +108,55 @@ function readCheckpoint(path: string): Uint8Array {
     return buf.subarray(shift);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+async function readCheckpointAsync(path: string): Promise<Uint8Array> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(path, 'r');
+  } catch (e) {
+    throw new Error(`${path}: cannot open: ${(e as Error).message}`);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    const head = Buffer.allocUnsafe(Math.min(size, 1 << 20));
+    await readFullyAsync(fh, head, 0);
+    const shift = legacyShift(head, path);
+    if (size === head.length && shift === 0) return head;
+    const buf = Buffer.allocUnsafeSlow(size + shift);
+    await readFullyAsync(fh, buf.subarray(shift), 0);
+    return buf.subarray(shift);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The legacy format's storages sit at arbitrary offsets: from the first bytes, find where they will fall
+ * and return the 0..7 byte shift to read the file at so that the most storage bytes are aligned and
+ * need no copy. 0 for zip files.
+ */
+function legacyShift(head: Uint8Array, path: string): number {
+  if (!isLegacy(head)) return 0;
+  try {
+    const layout = legacyLayout(head, path, true);
+    const aligned = new Array<number>(8).fill(0);
+    for (const s of layout.storages.values()) {
+      const item = ITEM_SIZE[s.dtype];
+      for (let k = 0; k < 8; k++) if ((s.byteOffset + k) % item === 0) aligned[k] += s.numel * item;
+    }
+    return aligned.indexOf(Math.max(...aligned));
+  } catch {
+    return 0; // headers longer than the first MiB, or a broken file: the full parse reports it
+  }
+}
+
+async function readFullyAsync(fh: fs.promises.FileHandle, into: Uint8Array, position: number): Promise<void> {
+  for (let done = 0; done < into.length;) {
+    const { bytesRead } = await fh.read(into, done, Math.min(into.length - done, 1 << 30), position + done);
+    if (bytesRead === 0) throw new Error('file shrank while being read');
+    done += bytesRead;
   }
 }
 
