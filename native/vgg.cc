@@ -94,8 +94,12 @@ void VGG::Train(bool mode) {
   if (!features) return;
   for (auto& [key, child] : features->Children())
     if (auto* conv = dynamic_cast<Conv2d*>(child.get()))
-      if (conv->weight.device().is_cpu() && !conv->weight.is_contiguous(at::MemoryFormat::ChannelsLast))
+      if (conv->weight.device().is_cpu() && !conv->weight.is_contiguous(at::MemoryFormat::ChannelsLast)) {
         conv->weight.set_data(conv->weight.contiguous(at::MemoryFormat::ChannelsLast));
+        // A kept gradient must follow its parameter's layout, or autograd warns and copies on every step.
+        at::Tensor& grad = conv->weight.mutable_grad();
+        if (grad.defined()) grad = grad.contiguous(at::MemoryFormat::ChannelsLast);
+      }
 }
 
 Module::Ptr MakeVGG(const std::string& cfg, bool batch_norm, int64_t num_classes, double dropout,
