@@ -69,6 +69,10 @@ Napi::Promise Executor::Submit(Napi::Env env, std::function<Settle()> work) {
     } catch (const std::exception& e) {
       std::string msg = e.what();
       finish = [deferred, msg](Napi::Env env) { deferred.Reject(Napi::Error::New(env, msg).Value()); };
+    } catch (...) {  // never let an exception end the process from this thread
+      finish = [deferred](Napi::Env env) {
+        deferred.Reject(Napi::Error::New(env, "torchvgg: unknown native error in an async job").Value());
+      };
     }
     tsfn_.NonBlockingCall(new Done{this, std::move(finish), true});
   };
