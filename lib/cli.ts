@@ -4,6 +4,7 @@ import * as torch from './torch';
 import * as models from './models';
 import { Linear } from './nn/layers';
 import { VGG } from './models/vgg';
+import { readStateDict } from './models/weights';
 import { Shapes, SHAPES, ShapeName } from './data/shapes';
 import { ImageFolder, randomSplit } from './data/datasets';
 import type { Dataset } from './data/datasets';
@@ -30,6 +31,9 @@ classifier on them: much faster, but without random augmentation of the training
 
 type Flags = Record<string, string | boolean>;
 
+// Flags that take no value.
+const SWITCHES = new Set(['cache-features']);
+
 export function parseArgs(argv: string[]): { command: string; flags: Flags; rest: string[] } {
   const [command = 'help', ...args] = argv;
   const flags: Flags = {};
@@ -39,7 +43,7 @@ export function parseArgs(argv: string[]): { command: string; flags: Flags; rest
     if (!a.startsWith('--')) { rest.push(a); continue; }
     const [key, inline] = a.slice(2).split('=', 2);
     if (inline !== undefined) flags[key] = inline;
-    else if (i + 1 < args.length && !args[i + 1].startsWith('--') && key !== 'cache-features') flags[key] = args[++i];
+    else if (i + 1 < args.length && !args[i + 1].startsWith('--') && !SWITCHES.has(key)) flags[key] = args[++i];
     else flags[key] = true;
   }
   return { command, flags, rest };
@@ -67,9 +71,8 @@ export function evalTransform(imageSize: number): T.Compose {
 function buildModel(arch: Arch, weights: string | undefined): VGG {
   if (!weights) return models[arch]();
   if (weights === 'IMAGENET1K_V1' || weights === 'IMAGENET1K_BN_V1' || weights === 'DEFAULT') return models[arch]({ weights });
-  // A checkpoint: a plain state dict, or a finetune/npm start checkpoint { model, classes }.
-  const loaded = torch.load(weights) as Record<string, unknown>;
-  const sd = (loaded.model ?? loaded) as Record<string, torch.Tensor>;
+  // A checkpoint: a plain state dict, or one under 'model' (finetune, npm start) or 'state_dict'.
+  const sd = readStateDict(weights);
   const head = sd['classifier.6.weight'];
   const model = models[arch]({ numClasses: head ? head.shape[0] : 1000, initWeights: false });
   model.loadStateDict(sd);

@@ -151,16 +151,7 @@ Napi::Value ModuleWrap::IdImpl(const Napi::CallbackInfo& info) {
 Napi::Value ModuleWrap::ReprImpl(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), m_->Repr()); }
 
 Napi::Value ModuleWrap::NamedChildrenImpl(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  auto children = m_->Children();
-  auto out = Napi::Array::New(env, children.size());
-  for (size_t i = 0; i < children.size(); i++) {
-    auto pair = Napi::Array::New(env, 2);
-    pair.Set(0u, children[i].first);
-    pair.Set(1u, Wrap(env, children[i].second));
-    out.Set(i, pair);
-  }
-  return out;
+  return NamedToJs(info.Env(), m_->Children(), [](Napi::Env e, const Module::Ptr& c) { return Wrap(e, c); });
 }
 Napi::Value ModuleWrap::OwnParametersImpl(const Napi::CallbackInfo& info) {
   return NamedTensorsToJs(info.Env(), m_->Parameters());

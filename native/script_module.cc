@@ -102,17 +102,11 @@ Napi::Value ScriptModuleWrap::NamedBuffersImpl(const Napi::CallbackInfo& info) {
 }
 // [[name, ScriptModule]]: children share the parent's storage, like Python's.
 Napi::Value ScriptModuleWrap::NamedChildrenImpl(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
   std::vector<std::pair<std::string, torch::jit::Module>> children;
   for (const auto& c : m_->named_children()) children.emplace_back(c.name, c.value);
-  auto out = Napi::Array::New(env, children.size());
-  for (size_t i = 0; i < children.size(); i++) {
-    auto pair = Napi::Array::New(env, 2);
-    pair.Set(0u, children[i].first);
-    pair.Set(1u, WrapScript(env, std::make_shared<torch::jit::Module>(children[i].second)));
-    out.Set(i, pair);
-  }
-  return out;
+  return NamedToJs(info.Env(), children, [](Napi::Env e, const torch::jit::Module& m) {
+    return WrapScript(e, std::make_shared<torch::jit::Module>(m));
+  });
 }
 Napi::Value ScriptModuleWrap::TrainingImpl(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), m_->is_training());

@@ -50,14 +50,7 @@ std::vector<int64_t> ToInt64s(Napi::Value v, const char* what) {
 }
 
 Napi::Array NamedTensorsToJs(Napi::Env env, const std::vector<std::pair<std::string, at::Tensor>>& list) {
-  auto out = Napi::Array::New(env, list.size());
-  for (size_t i = 0; i < list.size(); i++) {
-    auto pair = Napi::Array::New(env, 2);
-    pair.Set(0u, list[i].first);
-    pair.Set(1u, TensorWrap::Wrap(env, list[i].second));
-    out.Set(i, pair);
-  }
-  return out;
+  return NamedToJs(env, list, [](Napi::Env e, const at::Tensor& t) { return TensorWrap::Wrap(e, t); });
 }
 
 Napi::Function TensorWrap::Define(Napi::Env env) {

@@ -11,6 +11,19 @@ c10::Device ParseDevice(const std::string& name);
 c10::MemoryFormat ParseMemoryFormat(const std::string& name);
 std::vector<int64_t> ToInt64s(Napi::Value v, const char* what);
 
+// [[name, wrap(value)], ...]: how named children, parameters and buffers reach JS.
+template <typename T, typename Wrapper>
+Napi::Array NamedToJs(Napi::Env env, const std::vector<std::pair<std::string, T>>& list, Wrapper wrap) {
+  auto out = Napi::Array::New(env, list.size());
+  for (size_t i = 0; i < list.size(); i++) {
+    auto pair = Napi::Array::New(env, 2);
+    pair.Set(0u, list[i].first);
+    pair.Set(1u, wrap(env, list[i].second));
+    out.Set(i, pair);
+  }
+  return out;
+}
+
 // [[name, Tensor], ...] for a list of named tensors (parameters, buffers).
 Napi::Array NamedTensorsToJs(Napi::Env env, const std::vector<std::pair<std::string, at::Tensor>>& list);
 

@@ -14,6 +14,7 @@ const path = require('path');
 const { torch, nn, models, datasets } = require('..');
 const { finetune, evaluate } = require('../dist/finetune');
 const { evalTransform, loadCheckpoint } = require('../dist/cli');
+const { readStateDict } = require('../dist/models/weights');
 
 const SOURCE = ['square', 'triangle', 'pentagon', 'hexagon'];
 const TARGET = ['circle', 'star', 'cross'];
@@ -80,8 +81,7 @@ async function main() {
 
   line('1. vgg16 = models.vgg16(); vgg16.load_state_dict(torch.load(f)); print(vgg16)');
   const vgg16 = models.vgg16({ numClasses: pre.numClasses, initWeights: false });
-  const loaded = torch.load(pre.file);
-  vgg16.loadStateDict(loaded.model ?? loaded);
+  vgg16.loadStateDict(readStateDict(pre.file)); // torch.load, then the state dict inside the checkpoint
   console.log(vgg16);
 
   line('2. for name, param in vgg16.named_parameters(): print(name, param.numel())');

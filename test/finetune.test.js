@@ -3,12 +3,11 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawnSync } = require('child_process');
 const { torch, nn, models, datasets } = require('..');
 const { finetune, extractFeatures } = require('../dist/finetune');
 const { finetuneCommand, predict, loadCheckpoint, evalTransform } = require('../dist/cli');
 
-const hasOracle = () => spawnSync('/usr/bin/python3', ['-c', 'import torch, torchvision'], { stdio: 'ignore' }).status === 0;
+const { requireOracle, python } = require('./support/checkpoint-fixtures');
 
 describe('fine-tuning', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchvgg-ft-'));
@@ -55,10 +54,7 @@ describe('fine-tuning', () => {
     const shapes = new datasets.Shapes({ classes: ['circle', 'star', 'cross'], size: 32, count: 4, seed: 9, transform: evalTransform(32) });
     const x = torch.stack(await Promise.all([0, 1, 2, 3].map(async (i) => (await shapes.get(i))[0])));
     const logits = model.forward(x);
-    if (!hasOracle()) {
-      console.log('      (Python half skipped: /usr/bin/python3 with torch and torchvision is missing)');
-      return;
-    }
+    requireOracle(this); // the Node half above ran; the Python half needs the oracle
     const inputFile = path.join(dir, 'x.pt');
     torch.save({ x }, inputFile);
     const script = `
@@ -67,9 +63,7 @@ ck = torch.load(sys.argv[1], weights_only=True)
 m = torchvision.models.vgg11(num_classes=len(ck['classes'])); m.load_state_dict(ck['model']); m.eval()
 x = torch.load(sys.argv[2], weights_only=True)['x']
 with torch.no_grad(): print(json.dumps(m(x).tolist()))`;
-    const res = spawnSync('/usr/bin/python3', ['-c', script, out, inputFile], { encoding: 'utf8' });
-    assert.strictEqual(res.status, 0, res.stderr);
-    const py = torch.tensor(JSON.parse(res.stdout));
+    const py = torch.tensor(python(script, [out, inputFile]));
     assert.deepStrictEqual(logits.argmax(1).tolist(), py.argmax(1).tolist());
     assert.ok(logits.allclose(py, { rtol: 1e-4, atol: 1e-4 }));
   });

@@ -3,7 +3,7 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawnSync } = require('child_process');
+const { python } = require('./support/checkpoint-fixtures');
 const { torch, nn, models, optim } = require('..');
 const { FIXTURES, requireFixture, readJson, readRaw } = require('./helpers');
 
@@ -139,10 +139,12 @@ o = torch.optim.Adam(m.parameters(), lr=0.5); o.load_state_dict(ck['optimizer'])
 assert isinstance(list(ck['optimizer']['state'].keys())[0], int)
 o.zero_grad(); torch.nn.functional.cross_entropy(m(ck['x']), ck['y']).backward(); o.step()
 print(json.dumps({k: v.tolist() for k, v in m.state_dict().items()} | {'lr': o.param_groups[0]['lr'], 'epoch': ck['epoch']}))`;
-      const res = spawnSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' });
-      fs.unlinkSync(file);
-      assert.strictEqual(res.status, 0, res.stderr);
-      const py = JSON.parse(res.stdout);
+      let py;
+      try {
+        py = python(script, [file]);
+      } finally {
+        fs.unlinkSync(file);
+      }
       assert.strictEqual(py.lr, 0.01);
       assert.strictEqual(py.epoch, 1);
       for (const [key, p] of Object.entries(model.stateDict())) assert.ok(relNorm(p, torch.tensor(py[key])) < 1e-5, key);
