@@ -6,8 +6,8 @@ import * as safetensors from './serialization/safetensors';
 
 export { torch, nn, models };
 export { safetensors };
-export { Tensor } from './tensor';
-export type { DType, Device } from './dtype';
+export { Tensor } from './torch/tensor';
+export type { DType, Device } from './torch/dtype';
 export * as transforms from './transforms';
 export * as datasets from './datasets';
 export * as utils from './utils';

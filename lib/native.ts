@@ -2,6 +2,10 @@
 // Methods marked [async] run on the addon's executor thread and return Promises.
 import * as path from 'path';
 
+/** The names native/tensor/op_table.cc knows. */
+export type UnaryOpName = 'relu' | 'exp' | 'log' | 'neg' | 'abs' | 'sqrt' | 'sigmoid' | 'tanh';
+export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'matmul' | 'eq';
+
 export interface NativeTensor {
   shape(): number[];
   strides(): number[];
@@ -18,8 +22,8 @@ export interface NativeTensor {
   contiguous(): NativeTensor;
   clone(): NativeTensor;
   detach(): NativeTensor;
-  /** op: 0 add, 1 sub, 2 mul, 3 div, 4 matmul, 5 eq */
-  binary(op: number, other: NativeTensor | number | boolean): NativeTensor;
+  /** an op of native/tensor/op_table.cc by name; TypeError for an unknown name */
+  binary(op: BinaryOpName, other: NativeTensor | number | boolean): NativeTensor;
   sum(dims: number[] | null, keepdim: boolean): NativeTensor;
   mean(dims: number[] | null, keepdim: boolean): NativeTensor;
   argmax(dim: number | null, keepdim: boolean): NativeTensor;
@@ -36,8 +40,8 @@ export interface NativeTensor {
   transpose(dim0: number, dim1: number): NativeTensor;
   unsqueeze(dim: number): NativeTensor;
   squeeze(dim: number | null): NativeTensor;
-  /** op: 0 relu, 1 exp, 2 log, 3 neg, 4 abs, 5 sqrt, 6 sigmoid, 7 tanh */
-  unary(op: number): NativeTensor;
+  /** an op of native/tensor/op_table.cc by name; TypeError for an unknown name */
+  unary(op: UnaryOpName): NativeTensor;
   logSoftmax(dim: number): NativeTensor;
   topk(k: number, dim: number, largest: boolean, sorted: boolean): [NativeTensor, NativeTensor];
   backward(gradient: NativeTensor | null, retainGraph: boolean): void;

@@ -1,10 +1,10 @@
 // Entry point: registers each capability; nothing else lives here.
-#include "addon_data.h"
-#include "module_wrap.h"
-#include "ops.h"
-#include "optim.h"
-#include "script_module.h"
-#include "tensor.h"
+#include "core/addon_data.h"
+#include "nn/module_wrap.h"
+#include "tensor/ops.h"
+#include "optim/optim.h"
+#include "jit/script_module.h"
+#include "tensor/tensor.h"
 
 #ifdef __GLIBC__
 #include <malloc.h>

@@ -11,9 +11,18 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const target = path.join(root, 'build', 'Release', 'torchvgg.node');
 
+// Newest modification time of CMakeLists.txt and everything under native/ (its folders included).
 function newestSource() {
-  const files = ['CMakeLists.txt', ...fs.readdirSync(path.join(root, 'native')).map((f) => path.join('native', f))];
-  return Math.max(...files.map((f) => fs.statSync(path.join(root, f)).mtimeMs));
+  let newest = fs.statSync(path.join(root, 'CMakeLists.txt')).mtimeMs;
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      newest = Math.max(newest, fs.statSync(p).mtimeMs);
+      if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(path.join(root, 'native'));
+  return newest;
 }
 
 function upToDate() {

@@ -12,7 +12,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { torch, nn, models, datasets } = require('..');
-const { finetune, evaluate } = require('../dist/finetune');
+const { finetune, evaluate } = require('../dist/tasks/finetune');
 const { evalTransform, loadCheckpoint } = require('../dist/cli');
 const { readStateDict } = require('../dist/models/weights');
 

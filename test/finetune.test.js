@@ -4,7 +4,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { torch, nn, models, datasets } = require('..');
-const { finetune, extractFeatures } = require('../dist/finetune');
+const { finetune, extractFeatures } = require('../dist/tasks/finetune');
 const { finetuneCommand, predict, loadCheckpoint, evalTransform } = require('../dist/cli');
 
 const { requireOracle, python } = require('./support/checkpoint-fixtures');

@@ -1,7 +1,7 @@
 // Turns the samples at some indices into one batch: a single Float32Array for all inputs and a
 // BigInt64Array of labels. Used by DataLoader on the main thread and inside its worker threads.
-import * as torch from '../torch';
-import { Tensor, describe } from '../tensor';
+import * as torch from '../torch/factories';
+import { Tensor, describe } from '../torch/tensor';
 import { Dataset } from './datasets';
 import { Generator, deriveSeed, withGenerator } from './random';
 

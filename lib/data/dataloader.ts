@@ -5,7 +5,7 @@
 // are the same: order comes from the seed, and each sample's random transforms from (epoch seed, index).
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { Tensor, describe } from '../tensor';
+import { Tensor, describe } from '../torch/tensor';
 import { Dataset, DatasetSpec } from './datasets';
 import { RawBatch, loadBatch, toTensors } from './collate';
 import { Generator, randomSeed } from './random';

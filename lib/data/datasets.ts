@@ -3,8 +3,8 @@
 // Built-in datasets describe themselves with toJSON() so DataLoader worker threads can rebuild them.
 import * as fs from 'fs';
 import * as path from 'path';
-import { describe } from '../tensor';
-import { readImage, Transform, TransformSpec, fromJSON as transformFromJSON } from '../transforms';
+import { describe } from '../torch/tensor';
+import { readImage, Transform, TransformSpec, fromJSON as transformFromJSON } from '../transforms/transforms';
 import { Generator, randomSeed } from './random';
 
 export interface Dataset<T = unknown> {

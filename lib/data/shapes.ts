@@ -3,8 +3,8 @@
 // and sharp (librsvg) renders the SVG. Labels cycle through the classes, so every class is equally
 // frequent. Shapes are large and clean on a smooth background so that the task is learnable at 32-48 px.
 import sharp from 'sharp';
-import { describe } from '../tensor';
-import { Image, Transform } from '../transforms';
+import { describe } from '../torch/tensor';
+import { Image, Transform } from '../transforms/transforms';
 import { Dataset, DatasetSpec, checkIndex, transformJSON } from './datasets';
 import { Generator, deriveSeed } from './random';
 

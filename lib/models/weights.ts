@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Module } from '../nn/module';
-import { Tensor } from '../tensor';
+import { Tensor } from '../torch/tensor';
 import { load } from '../serialization/load';
 import { loadFile as loadSafetensors } from '../serialization/safetensors';
 import categories from './imagenet_categories.json';

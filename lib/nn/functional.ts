@@ -1,6 +1,6 @@
 // torch.nn.functional: the functions training needs.
 import { native } from '../native';
-import { Tensor, unwrap } from '../tensor';
+import { Tensor, unwrap } from '../torch/tensor';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 

@@ -1,6 +1,6 @@
 // Layers with PyTorch's constructor arguments: positional first, keyword arguments in a trailing object.
 import { native } from '../native';
-import { Tensor } from '../tensor';
+import { Tensor } from '../torch/tensor';
 import { IntOrPair, int, intOrPair, num, options } from './args';
 import { Module, registerModuleClass } from './module';
 

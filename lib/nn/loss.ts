@@ -1,6 +1,6 @@
 // Loss modules. They hold options only (no parameters), so they are plain JS objects, not C++ modules.
 import { inspect } from 'util';
-import { Tensor } from '../tensor';
+import { Tensor } from '../torch/tensor';
 import { CrossEntropyOptions, crossEntropy } from './functional';
 
 export class CrossEntropyLoss {

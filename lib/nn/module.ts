@@ -2,8 +2,8 @@
 // torch.nn.Module does (named_modules, named_parameters, state_dict, load_state_dict).
 import { inspect } from 'util';
 import { native, NativeModule } from '../native';
-import { DType, Device, checkDType, checkDevice, isDType } from '../dtype';
-import { MemoryFormat, Tensor, checkMemoryFormat, describe, unwrap } from '../tensor';
+import { DType, Device, checkDType, checkDevice, isDType } from '../torch/dtype';
+import { MemoryFormat, Tensor, checkMemoryFormat, describe, unwrap } from '../torch/tensor';
 
 export type StateDict = Record<string, Tensor>;
 

@@ -4,8 +4,8 @@
 //   pickle([keys])  then for each key in that order: int64 LE element count + the raw elements.
 // Storages come after the object that uses them, so the object is unpickled twice: once to learn each
 // storage's dtype and size (cheap: no tensors), then for real once the storages' offsets are known.
-import { DType } from '../dtype';
-import { ITEM_SIZE } from '../torch';
+import { DType } from '../torch/dtype';
+import { ITEM_SIZE } from '../torch/factories';
 import { StorageRef, TensorBuilder, storageTensor } from './storage';
 import { UnpickleHooks, describe, isPickledDict, unpickle } from './unpickler';
 

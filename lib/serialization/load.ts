@@ -1,9 +1,9 @@
 // torch.load and torch.save. load reads the whole file once into one buffer and returns tensors that
 // are views into it (no further copy); the buffer lives as long as any of those tensors.
 import * as fs from 'fs';
-import { Device, checkDevice } from '../dtype';
-import { Tensor } from '../tensor';
-import { ITEM_SIZE, frombuffer } from '../torch';
+import { Device, checkDevice } from '../torch/dtype';
+import { Tensor } from '../torch/tensor';
+import { ITEM_SIZE, frombuffer } from '../torch/factories';
 import { ZipWriter, isZip, readZip } from './zip';
 import { isLegacy, legacyLayout, loadLegacy } from './legacy';
 import { Pickler } from './pickler';

@@ -3,7 +3,7 @@
 // and tensors. Tensors become torch._utils._rebuild_tensor_v2 calls whose storage is a persistent id
 // ('storage', torch.<Type>Storage, key, location, numel); the caller writes each storage as a record.
 // Only the opcodes PyTorch 1.13's weights_only unpickler knows are used (BINFLOAT aside, see below).
-import { Tensor } from '../tensor';
+import { Tensor } from '../torch/tensor';
 import { intKeyed } from './int_keys';
 
 const STORAGE_NAMES: Record<string, string> = {

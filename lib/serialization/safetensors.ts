@@ -2,9 +2,9 @@
 //   { name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__": { str: str } }
 // and the tensors' raw little-endian bytes. Loaded tensors are views into the file's buffer.
 import * as fs from 'fs';
-import { DType } from '../dtype';
-import { Tensor } from '../tensor';
-import { ITEM_SIZE } from '../torch';
+import { DType } from '../torch/dtype';
+import { Tensor } from '../torch/tensor';
+import { ITEM_SIZE } from '../torch/factories';
 import { storageTensor } from './storage';
 import { tensorBytes } from './load';
 

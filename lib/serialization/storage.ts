@@ -1,9 +1,9 @@
 // Storages and tensor views for torch.load: one 1-D tensor per storage, viewing the file's buffer
 // (torch.frombuffer keeps the buffer alive), and every tensor an asStrided view of it, so tensors that
 // shared a storage in Python share it here too, with their stride and offset.
-import { DType } from '../dtype';
-import { Tensor } from '../tensor';
-import { ITEM_SIZE, frombuffer, cuda } from '../torch';
+import { DType } from '../torch/dtype';
+import { Tensor } from '../torch/tensor';
+import { ITEM_SIZE, frombuffer, cuda } from '../torch/factories';
 import { PyGlobal, STORAGE_DTYPES, UnpickleHooks, describe } from './unpickler';
 
 /** What a persistent id says about a storage; `offset` (elements) is non-zero only for legacy views. */

@@ -1,5 +1,0 @@
-// torchvision.datasets: `const { datasets } = require('torchvgg')`.
-export { ImageFolder, IMG_EXTENSIONS, fromJSON } from './data/datasets';
-export type { Dataset, DatasetSpec, ImageFolderOptions } from './data/datasets';
-export { Shapes, SHAPES } from './data/shapes';
-export type { ShapesOptions, ShapeName } from './data/shapes';

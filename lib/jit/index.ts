@@ -1,0 +1,73 @@
+// torch.jit.load: TorchScript modules (files from torch.jit.save / torch.jit.trace(...).save), run by
+// libtorch's TorchScript interpreter. Unlike pickled Python modules, TorchScript needs no Python: its code
+// is TorchScript's own restricted language, interpreted by libtorch, not Python code.
+import * as fs from 'fs';
+import { inspect } from 'util';
+import { native } from '../native';
+import type { NativeScriptModule, NativeTensor } from '../native';
+import { DType, Device, checkDType, checkDevice, isDType } from '../torch/dtype';
+import { Tensor, unwrap } from '../torch/tensor';
+
+
+export type ScriptOutput = Tensor | number | null | ScriptOutput[];
+
+function output(v: unknown): ScriptOutput {
+  if (Array.isArray(v)) return v.map(output);
+  if (v instanceof (native.NativeTensor as unknown as new () => NativeTensor)) return new Tensor(v as NativeTensor);
+  return v as number | null;
+}
+
+export class ScriptModule {
+  /** @internal */
+  readonly _native: NativeScriptModule;
+
+  /** @internal use torch.jit.load() */
+  constructor(handle: NativeScriptModule) { this._native = handle; }
+
+  /** [sync] Runs forward; returns a Tensor, or an array for tuple outputs. */
+  forward(...inputs: Tensor[]): ScriptOutput {
+    return output(this._native.forward(inputs.map((t, i) => unwrap(t, `input ${i}`))));
+  }
+
+  /** [async] Runs forward on torchvgg's executor thread (inference mode in eval()). */
+  async forwardAsync(...inputs: Tensor[]): Promise<ScriptOutput> {
+    return output(await this._native.forwardAsync(inputs.map((t, i) => unwrap(t, `input ${i}`))));
+  }
+
+  namedParameters(): [string, Tensor][] { return this._native.namedParameters().map(([n, t]) => [n, new Tensor(t)]); }
+  parameters(): Tensor[] { return this.namedParameters().map(([, t]) => t); }
+  namedBuffers(): [string, Tensor][] { return this._native.namedBuffers().map(([n, t]) => [n, new Tensor(t)]); }
+  namedChildren(): [string, ScriptModule][] {
+    return this._native.namedChildren().map(([n, m]) => [n, new ScriptModule(m)]);
+  }
+  children(): ScriptModule[] { return this.namedChildren().map(([, m]) => m); }
+
+  /** Parameters and buffers by name (detached), for loading into an nn.Module. */
+  stateDict(): Record<string, Tensor> {
+    const out: Record<string, Tensor> = {};
+    for (const [n, t] of [...this.namedParameters(), ...this.namedBuffers()]) out[n] = t.detach();
+    return out;
+  }
+
+  get training(): boolean { return this._native.training(); }
+  train(mode = true): this { this._native.train(Boolean(mode)); return this; }
+  eval(): this { return this.train(false); }
+  to(target: DType | Device | { dtype?: DType; device?: Device }): this {
+    const o = typeof target === 'string'
+      ? (isDType(target) ? { dtype: target } : { device: checkDevice(target, 'to() target') })
+      : target;
+    this._native.to(o.dtype === undefined ? null : checkDType(o.dtype), o.device === undefined ? null : checkDevice(o.device));
+    return this;
+  }
+
+  toString(): string { return `RecursiveScriptModule(original_name=${this.constructor.name})`; }
+  [inspect.custom](): string { return this.toString(); }
+}
+
+/** torch.jit.load(path, { mapLocation }): a TorchScript archive, its tensors placed on mapLocation. */
+export function load(path: string, opts: { mapLocation?: Device } = {}): ScriptModule {
+  if (typeof path !== 'string') throw new TypeError('torch.jit.load() takes a file path');
+  if (!fs.existsSync(path)) throw new Error(`${path}: no such file`);
+  const device = opts.mapLocation === undefined ? null : checkDevice(opts.mapLocation, 'mapLocation');
+  return new ScriptModule(native.jitLoad(path, device));
+}

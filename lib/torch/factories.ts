@@ -1,0 +1,184 @@
+// torch.* factories and process-wide settings: tensor(), zeros(), arange(), frombuffer(), seeds, threads.
+import { native } from '../native';
+import { DType, Device, checkDType, checkDevice } from './dtype';
+import { NestedArray, Shape, Tensor, shapeArg, unwrap } from './tensor';
+import type { NativeTensor } from '../native';
+
+export interface TensorOptions {
+  dtype?: DType;
+  device?: Device;
+  requiresGrad?: boolean;
+}
+
+export const float32: DType = 'float32';
+export const float: DType = 'float32';
+export const float64: DType = 'float64';
+export const double: DType = 'float64';
+export const float16: DType = 'float16';
+export const half: DType = 'float16';
+export const bfloat16: DType = 'bfloat16';
+export const int64: DType = 'int64';
+export const long: DType = 'int64';
+export const int32: DType = 'int32';
+export const int: DType = 'int32';
+export const int16: DType = 'int16';
+export const int8: DType = 'int8';
+export const uint8: DType = 'uint8';
+export const bool: DType = 'bool';
+
+function opts(o: TensorOptions | undefined): [string | null, string | null, boolean] {
+  if (o === undefined) return [null, null, false];
+  if (o === null || typeof o !== 'object') throw new TypeError('options must be an object { dtype, device, requiresGrad }');
+  return [
+    o.dtype === undefined ? null : checkDType(o.dtype),
+    o.device === undefined ? null : checkDevice(o.device),
+    Boolean(o.requiresGrad),
+  ];
+}
+
+function isTypedArray(v: unknown): v is ArrayBufferView {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+// Shape of a nested array, checking that it is rectangular and holds only numbers or booleans.
+function nestedShape(data: NestedArray): Shape {
+  const shape: Shape = [];
+  let level: NestedArray = data;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    level = level[0];
+  }
+  const check = (v: NestedArray, d: number): void => {
+    if (d === shape.length) {
+      if (typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new TypeError(`tensor data must hold numbers or booleans; found ${typeof v}`);
+      }
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[d]) {
+      throw new TypeError(`expected a sequence of length ${shape[d]} at dim ${d} (got ${Array.isArray(v) ? v.length : typeof v})`);
+    }
+    v.forEach((e) => check(e, d + 1));
+  };
+  check(data, 0);
+  return shape;
+}
+
+/**
+ * torch.tensor(data, { dtype, device, requiresGrad }): copies `data` (a number, a boolean, nested arrays
+ * or a TypedArray). JS numbers have no int/float distinction, so numbers default to float32 (pass
+ * { dtype: 'int64' } for integers); booleans give bool; a TypedArray keeps its own type.
+ */
+export function tensor(data: NestedArray | ArrayBufferView, options?: TensorOptions): Tensor {
+  const [dtype, device, requiresGrad] = opts(options);
+  if (isTypedArray(data)) {
+    const length = (data as unknown as { length: number }).length;
+    return new Tensor(native.fromTypedArray(data, [length], dtype, device, requiresGrad));
+  }
+  const shape = nestedShape(data as NestedArray);
+  const flat = shape.length ? (data as NestedArray[]).flat(Infinity as 1) as (number | boolean)[] : [data as number | boolean];
+  const allBool = flat.length > 0 && flat.every((v) => typeof v === 'boolean');
+  const source = allBool ? Uint8Array.from(flat, Number) : Float64Array.from(flat, Number);
+  return new Tensor(native.fromTypedArray(source, shape, dtype ?? (allBool ? 'bool' : 'float32'), device, requiresGrad));
+}
+
+type ShapeAndOptions = (number | number[] | TensorOptions)[];
+
+function splitArgs(args: ShapeAndOptions): [Shape, TensorOptions | undefined] {
+  const last = args[args.length - 1];
+  const hasOptions = last !== undefined && typeof last === 'object' && !Array.isArray(last);
+  const dims = (hasOptions ? args.slice(0, -1) : args) as (number | number[])[];
+  return [shapeArg(dims), hasOptions ? (last as TensorOptions) : undefined];
+}
+
+function factory(kind: 'zeros' | 'ones' | 'empty' | 'rand' | 'randn', args: ShapeAndOptions): Tensor {
+  const [shape, o] = splitArgs(args);
+  const [dtype, device, requiresGrad] = opts(o);
+  return new Tensor(native.factory(kind, shape, dtype, device, requiresGrad));
+}
+
+/** torch.zeros([2, 3]) or torch.zeros(2, 3, { dtype }) */
+export function zeros(...args: ShapeAndOptions): Tensor { return factory('zeros', args); }
+export function ones(...args: ShapeAndOptions): Tensor { return factory('ones', args); }
+export function empty(...args: ShapeAndOptions): Tensor { return factory('empty', args); }
+export function rand(...args: ShapeAndOptions): Tensor { return factory('rand', args); }
+export function randn(...args: ShapeAndOptions): Tensor { return factory('randn', args); }
+
+/** torch.arange(end), arange(start, end), arange(start, end, step); int64 unless a bound is fractional. */
+export function arange(a: number, b?: number, c?: number | TensorOptions, d?: TensorOptions): Tensor {
+  let [start, end, step, o] = [0, a, 1, undefined as TensorOptions | undefined];
+  if (typeof b === 'number') [start, end] = [a, b];
+  if (typeof c === 'number') step = c;
+  o = [b, c, d].find((x) => typeof x === 'object') as TensorOptions | undefined;
+  for (const [v, n] of [[start, 'start'], [end, 'end'], [step, 'step']] as const) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${n} must be a finite number`);
+  }
+  const [dtype, device] = opts(o);
+  return new Tensor(native.arange(start, end, step, dtype, device));
+}
+
+/**
+ * torch.frombuffer(buffer, { dtype, count = -1, offset = 0 }): a 1-D tensor viewing `buffer`'s memory,
+ * no copy. Writes through either side are seen by the other; the tensor keeps the buffer alive.
+ */
+export function frombuffer(buffer: ArrayBuffer | ArrayBufferView,
+  o: { dtype: DType; count?: number; offset?: number }): Tensor {
+  const dtype = checkDType(o?.dtype);
+  const ab = buffer instanceof ArrayBuffer ? buffer : (buffer as ArrayBufferView)?.buffer;
+  if (!(ab instanceof ArrayBuffer)) throw new TypeError('frombuffer() needs an ArrayBuffer, a Buffer or a TypedArray');
+  const base = buffer instanceof ArrayBuffer ? 0 : (buffer as ArrayBufferView).byteOffset;
+  const length = buffer instanceof ArrayBuffer ? buffer.byteLength : (buffer as ArrayBufferView).byteLength;
+  const offset = o.offset ?? 0;
+  const itemSize = ITEM_SIZE[dtype];
+  if (!Number.isInteger(offset) || offset < 0 || offset > length) {
+    throw new RangeError(`offset must be an integer in [0, ${length}]; got ${offset}`);
+  }
+  let count = o.count ?? -1;
+  if (count === -1) {
+    if ((length - offset) % itemSize !== 0) {
+      throw new RangeError(`buffer length (${length - offset} bytes after offset) is not a multiple of element size (${itemSize})`);
+    }
+    count = (length - offset) / itemSize;
+  }
+  if (!Number.isInteger(count) || count < 0 || offset + count * itemSize > length) {
+    throw new RangeError(`requested ${count} elements of ${itemSize} bytes at offset ${offset}, but the buffer has ${length} bytes`);
+  }
+  return new Tensor(native.frombuffer(ab, base + offset, count, dtype));
+}
+
+export const ITEM_SIZE: Record<DType, number> = {
+  float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1,
+};
+
+export function manualSeed(seed: number): void {
+  if (!Number.isInteger(seed) || seed < 0) throw new RangeError('seed must be a non-negative integer');
+  native.manualSeed(seed);
+}
+
+export function setNumThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`number of threads must be a positive integer; got ${n}`);
+  native.setNumThreads(n);
+}
+
+export function getNumThreads(): number { return native.getNumThreads(); }
+
+export const cuda = {
+  isAvailable: (): boolean => native.cudaDeviceCount() > 0,
+  deviceCount: (): number => native.cudaDeviceCount(),
+};
+
+export const version = { libtorch: native.libtorchVersion };
+
+/** Memory formats, as PyTorch spells them: x.to({ memoryFormat: torch.channelsLast }). */
+export const channelsLast = 'channels_last' as const;
+export const contiguousFormat = 'contiguous_format' as const;
+export const preserveFormat = 'preserve_format' as const;
+
+function tensorList(tensors: Tensor[]): NativeTensor[] {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError('expected a non-empty array of Tensors');
+  return tensors.map((t, i) => unwrap(t, `tensors[${i}]`));
+}
+/** torch.stack(tensors, dim = 0) */
+export function stack(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.stack(tensorList(tensors), dim)); }
+/** torch.cat(tensors, dim = 0) */
+export function cat(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.cat(tensorList(tensors), dim)); }

@@ -1,0 +1,10 @@
+// The torch namespace: tensor factories and settings, autograd switches, torch.jit, torch.load/save.
+export * from './factories';
+export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, autocast } from './autograd';
+
+export { Tensor } from './tensor';
+export type { DType, Device } from './dtype';
+export * as jit from '../jit';
+
+export { load, loadAsync, save } from '../serialization/load';
+export type { LoadOptions } from '../serialization/load';

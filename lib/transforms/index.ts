@@ -1,0 +1,2 @@
+// torchvision.transforms: image and tensor transforms, composed with Compose.
+export * from './transforms';

@@ -1,0 +1,344 @@
+// torchvision.transforms over sharp (libvips). Images travel between transforms as an `Image`: raw HWC
+// uint8 pixels plus their size. sharp decodes (off the main thread); crops, flips and PIL-exact
+// resampling are plain JS on those pixels. ToTensor turns an Image into a CHW float32 Tensor; Normalize works on that Tensor.
+// Transforms are callable objects: `await new Resize(256)(img)`, like torchvision's `Resize(256)(img)`.
+import { readFile } from 'fs/promises';
+import sharp from 'sharp';
+import * as torch from '../torch/factories';
+import { Tensor, describe } from '../torch/tensor';
+import { currentGenerator } from '../data/random';
+import { resample, Filter } from '../data/resample';
+
+export { seed, Generator } from '../data/random';
+
+/** Decoded pixels: `data` is height × width × channels bytes (HWC, rows top to bottom). */
+export class Image {
+  constructor(readonly data: Uint8Array, readonly width: number, readonly height: number, readonly channels: number) {
+    for (const [v, n] of [[width, 'width'], [height, 'height'], [channels, 'channels']] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`Image ${n} must be a positive integer; got ${v}`);
+    }
+    if (!(data instanceof Uint8Array) || data.length !== width * height * channels) {
+      throw new RangeError(`Image data must be a Uint8Array of width*height*channels = ${width * height * channels} bytes; `
+        + `got ${data instanceof Uint8Array ? data.length + ' bytes' : describe(data)}`);
+    }
+  }
+  /** [channels, height, width], like torchvision's get_dimensions. */
+  get shape(): number[] { return [this.channels, this.height, this.width]; }
+}
+
+export type ImageInput = Image | string | Buffer;
+
+/**
+ * Decodes a JPEG, PNG, WebP, TIFF or GIF file (or its bytes). Channels are kept as stored (1 for grey,
+ * 4 with alpha), like PIL's Image.open; `{ mode: 'RGB' }` converts like PIL's convert('RGB'), which is
+ * what ImageFolder's loader does. EXIF orientation is ignored, as in PIL. Errors name the file.
+ */
+export async function readImage(input: string | Buffer, options: { mode?: 'RGB' } = {}): Promise<Image> {
+  const name = typeof input === 'string' ? input : '<buffer>';
+  if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
+    throw new TypeError(`readImage() takes a file path or a Buffer; got ${describe(input)}`);
+  }
+  try {
+    const bytes = typeof input === 'string' ? await readFile(input) : input;
+    let p = sharp(bytes, { failOn: 'error' });
+    if (options.mode === 'RGB') p = p.removeAlpha().toColourspace('srgb');
+    // sharp's output is sRGB by default; keep grey images grey, as PIL's 'L' and 'LA' modes are.
+    else if (((await p.metadata()).channels ?? 3) <= 2) p = p.toColourspace('b-w');
+    const { data, info } = await p.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return new Image(data, info.width, info.height, info.channels);
+  } catch (e) {
+    throw new Error(`cannot decode image ${name}: ${(e as Error).message}`);
+  }
+}
+
+async function toImage(input: unknown, who: string): Promise<Image> {
+  if (input instanceof Image) return input;
+  if (typeof input === 'string' || Buffer.isBuffer(input)) return readImage(input);
+  throw new TypeError(`${who} expects an Image (or a file path / Buffer to decode); got ${describe(input)}`
+    + (input instanceof Tensor ? ' — put it before ToTensor()' : ''));
+}
+
+/** A plain description of a transform, so a worker thread can rebuild it. */
+export interface TransformSpec { type: string; args: unknown[] }
+
+// Callable instances: the base constructor returns a function whose prototype is the subclass's, so
+// `new Resize(256)` can be called like torchvision's objects and still be an instanceof Resize.
+export interface Transform<I = unknown, O = unknown> { (input: I): Promise<O> }
+export abstract class Transform<I = unknown, O = unknown> {
+  declare private readonly args: unknown[];
+  protected constructor(args: unknown[]) {
+    const call = function (input: I): Promise<O> { return (call as unknown as Transform<I, O>).forward(input); };
+    Object.setPrototypeOf(call, new.target.prototype);
+    Object.defineProperty(call, 'args', { value: args });
+    return call as unknown as Transform<I, O>;
+  }
+  abstract forward(input: I): Promise<O>;
+  toJSON(): TransformSpec {
+    return { type: this.constructor.name, args: this.args.map((a) => (a instanceof Transform ? a.toJSON() : a)) };
+  }
+}
+
+type Step = Transform | ((input: any) => unknown);
+
+/** Applies transforms in order; plain (sync or async) functions may be mixed in. */
+export class Compose extends Transform<unknown, unknown> {
+  readonly transforms: Step[];
+  constructor(transforms: Step[]) {
+    if (!Array.isArray(transforms)) throw new TypeError(`Compose expects an array of transforms; got ${describe(transforms)}`);
+    transforms.forEach((t, i) => {
+      if (typeof t !== 'function') throw new TypeError(`Compose: transforms[${i}] is not a transform or function; got ${describe(t)}`);
+    });
+    super([transforms]);
+    this.transforms = [...transforms];
+  }
+  async forward(input: unknown): Promise<unknown> {
+    let x = input;
+    for (const t of this.transforms) x = await t(x);
+    return x;
+  }
+  toJSON(): TransformSpec {
+    return {
+      type: 'Compose',
+      args: [this.transforms.map((t, i) => {
+        if (t instanceof Transform) return t.toJSON();
+        throw new TypeError(`Compose: transforms[${i}] is a plain function, which cannot be sent to a worker thread; `
+          + 'use numWorkers: 0, or only torchvgg transforms');
+      })],
+    };
+  }
+}
+
+type Size = number | [number] | [number, number];
+function sizeArg(size: unknown, who: string): number[] {
+  const list = typeof size === 'number' ? [size] : size;
+  if (!Array.isArray(list) || list.length < 1 || list.length > 2 || !list.every((v) => Number.isInteger(v) && v > 0)) {
+    throw new TypeError(`${who}: size must be a positive integer or [height, width]; got ${JSON.stringify(size)}`);
+  }
+  return list as number[];
+}
+
+export type Interpolation = Filter;
+const FILTERS: Filter[] = ['nearest', 'bilinear', 'bicubic'];
+
+function filterArg(mode: unknown, who: string): Filter {
+  const f = (mode ?? 'bilinear') as Filter;
+  if (!FILTERS.includes(f)) throw new TypeError(`${who}: interpolation must be one of ${FILTERS.join(', ')}; got ${String(mode)}`);
+  return f;
+}
+
+/** `img` resampled to width × height with PIL's arithmetic (see data/resample.ts for why not sharp's). */
+function resize(img: Image, width: number, height: number, filter: Filter): Image {
+  if (width === img.width && height === img.height) return img;
+  return new Image(resample(img.data, img.width, img.height, img.channels, width, height, filter), width, height, img.channels);
+}
+
+/**
+ * Resize(size, { interpolation = 'bilinear', maxSize }): an integer resizes the shorter side to `size`
+ * keeping the aspect ratio (the longer side is truncated, as torchvision does); [h, w] is exact.
+ */
+export class Resize extends Transform<ImageInput, Image> {
+  readonly size: number[];
+  private readonly filter: Filter;
+  private readonly maxSize?: number;
+  constructor(size: Size, options: { interpolation?: Interpolation; maxSize?: number } = {}) {
+    super([size, options]);
+    this.size = sizeArg(size, 'Resize');
+    this.filter = filterArg(options.interpolation, 'Resize');
+    this.maxSize = options.maxSize;
+    if (this.maxSize !== undefined && (this.size.length !== 1 || !(this.maxSize > this.size[0]))) {
+      throw new RangeError(`Resize: maxSize (${this.maxSize}) needs an integer size smaller than it; got ${JSON.stringify(size)}`);
+    }
+  }
+  async forward(input: ImageInput): Promise<Image> {
+    const img = await toImage(input, 'Resize');
+    const [h, w] = outputSize(img.height, img.width, this.size, this.maxSize);
+    return resize(img, w, h, this.filter);
+  }
+}
+
+/** torchvision's _compute_resized_output_size. */
+function outputSize(h: number, w: number, size: number[], maxSize?: number): [number, number] {
+  if (size.length === 2) return [size[0], size[1]];
+  const [short, long] = w <= h ? [w, h] : [h, w];
+  let [newShort, newLong] = [size[0], Math.trunc((size[0] * long) / short)];
+  if (maxSize !== undefined && newLong > maxSize) [newShort, newLong] = [Math.trunc((maxSize * newShort) / newLong), maxSize];
+  return w <= h ? [newLong, newShort] : [newShort, newLong];
+}
+
+/** Python's round(): halves go to the even neighbour, which decides odd centre crops. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Copies a window of `img`; parts outside the image are 0, as torchvision's padding gives. */
+function crop(img: Image, top: number, left: number, height: number, width: number): Image {
+  const c = img.channels;
+  const out = new Uint8Array(width * height * c);
+  const x0 = Math.max(0, left);
+  const x1 = Math.min(img.width, left + width);
+  for (let y = Math.max(0, top); y < Math.min(img.height, top + height); y++) {
+    if (x1 <= x0) break;
+    const src = (y * img.width + x0) * c;
+    out.set(img.data.subarray(src, src + (x1 - x0) * c), ((y - top) * width + (x0 - left)) * c);
+  }
+  return new Image(out, width, height, c);
+}
+
+/** CenterCrop(size): the centre window; pads with 0 when the image is smaller, like torchvision. */
+export class CenterCrop extends Transform<ImageInput, Image> {
+  readonly size: number[];
+  constructor(size: Size) {
+    super([size]);
+    const s = sizeArg(size, 'CenterCrop');
+    this.size = s.length === 1 ? [s[0], s[0]] : s;
+  }
+  async forward(input: ImageInput): Promise<Image> {
+    const img = await toImage(input, 'CenterCrop');
+    const [ch, cw] = this.size;
+    // torchvision pads first (left/top get the floor half), then crops from the padded image.
+    const padTop = ch > img.height ? Math.floor((ch - img.height) / 2) : 0;
+    const padLeft = cw > img.width ? Math.floor((cw - img.width) / 2) : 0;
+    const h = Math.max(img.height, ch);
+    const w = Math.max(img.width, cw);
+    const top = roundHalfEven((h - ch) / 2) - padTop;
+    const left = roundHalfEven((w - cw) / 2) - padLeft;
+    return crop(img, top, left, ch, cw);
+  }
+}
+
+/**
+ * RandomResizedCrop(size, { scale = [0.08, 1], ratio = [3/4, 4/3], interpolation }): torchvision's
+ * get_params (10 tries, then a centre crop), drawing from the seedable generator (transforms.seed, or
+ * the DataLoader's per-sample one), not from torch's.
+ */
+export class RandomResizedCrop extends Transform<ImageInput, Image> {
+  readonly size: number[];
+  readonly scale: [number, number];
+  readonly ratio: [number, number];
+  private readonly filter: Filter;
+  constructor(size: Size, options: { scale?: [number, number]; ratio?: [number, number]; interpolation?: Interpolation } = {}) {
+    super([size, options]);
+    const s = sizeArg(size, 'RandomResizedCrop');
+    this.size = s.length === 1 ? [s[0], s[0]] : s;
+    this.scale = options.scale ?? [0.08, 1];
+    this.ratio = options.ratio ?? [3 / 4, 4 / 3];
+    for (const [v, n] of [[this.scale, 'scale'], [this.ratio, 'ratio']] as const) {
+      if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number' && x > 0) || v[0] > v[1]) {
+        throw new RangeError(`RandomResizedCrop: ${n} must be [min, max] with 0 < min <= max; got ${JSON.stringify(v)}`);
+      }
+    }
+    this.filter = filterArg(options.interpolation, 'RandomResizedCrop');
+  }
+  /** [top, left, height, width] of the crop, as torchvision's get_params returns (i, j, h, w). */
+  getParams(height: number, width: number): [number, number, number, number] {
+    const g = currentGenerator();
+    const area = height * width;
+    const [lr0, lr1] = [Math.log(this.ratio[0]), Math.log(this.ratio[1])];
+    for (let i = 0; i < 10; i++) {
+      const target = area * g.uniform(this.scale[0], this.scale[1]);
+      const aspect = Math.exp(g.uniform(lr0, lr1));
+      const w = Math.round(Math.sqrt(target * aspect));
+      const h = Math.round(Math.sqrt(target / aspect));
+      if (w > 0 && w <= width && h > 0 && h <= height) {
+        return [g.randint(0, height - h + 1), g.randint(0, width - w + 1), h, w];
+      }
+    }
+    const inRatio = width / height;
+    let [w, h] = [width, height];
+    if (inRatio < this.ratio[0]) h = roundHalfEven(w / this.ratio[0]);
+    else if (inRatio > this.ratio[1]) w = roundHalfEven(h * this.ratio[1]);
+    return [Math.floor((height - h) / 2), Math.floor((width - w) / 2), h, w];
+  }
+  async forward(input: ImageInput): Promise<Image> {
+    const img = await toImage(input, 'RandomResizedCrop');
+    const [top, left, h, w] = this.getParams(img.height, img.width);
+    return resize(crop(img, top, left, h, w), this.size[1], this.size[0], this.filter);
+  }
+}
+
+/** RandomHorizontalFlip(p = 0.5): mirrors left-right with probability p. */
+export class RandomHorizontalFlip extends Transform<ImageInput, Image> {
+  readonly p: number;
+  constructor(p = 0.5) {
+    super([p]);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`RandomHorizontalFlip: p must be in [0, 1]; got ${String(p)}`);
+    this.p = p;
+  }
+  async forward(input: ImageInput): Promise<Image> {
+    const img = await toImage(input, 'RandomHorizontalFlip');
+    if (!(currentGenerator().random() < this.p)) return img;
+    const { width, height, channels: c } = img;
+    const out = new Uint8Array(img.data.length);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const src = (y * width + x) * c;
+        out.set(img.data.subarray(src, src + c), (y * width + width - 1 - x) * c);
+      }
+    }
+    return new Image(out, width, height, c);
+  }
+}
+
+/** ToTensor(): an Image -> float32 Tensor [C, H, W] with values in [0, 1] (byte / 255, as torchvision). */
+export class ToTensor extends Transform<ImageInput, Tensor> {
+  constructor() { super([]); }
+  async forward(input: ImageInput): Promise<Tensor> {
+    const img = await toImage(input, 'ToTensor');
+    const { width, height, channels: c, data } = img;
+    const plane = width * height;
+    const out = new Float32Array(plane * c);
+    for (let i = 0; i < plane; i++) {
+      for (let k = 0; k < c; k++) out[k * plane + i] = data[i * c + k] / 255;
+    }
+    return torch.frombuffer(out, { dtype: 'float32' }).reshape([c, height, width]);
+  }
+}
+
+/** Normalize(mean, std): (x - mean[c]) / std[c] per channel of a [..., C, H, W] float tensor. */
+export class Normalize extends Transform<Tensor, Tensor> {
+  readonly mean: number[];
+  readonly std: number[];
+  private readonly meanT: Tensor;
+  private readonly stdT: Tensor;
+  constructor(mean: number[], std: number[]) {
+    super([mean, std]);
+    for (const [v, n] of [[mean, 'mean'], [std, 'std']] as const) {
+      if (!Array.isArray(v) || v.length < 1 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        throw new TypeError(`Normalize: ${n} must be an array of numbers, one per channel; got ${JSON.stringify(v)}`);
+      }
+    }
+    if (std.some((s) => s === 0)) throw new RangeError(`Normalize: std must not contain 0 (division by zero); got ${JSON.stringify(std)}`);
+    this.mean = [...mean];
+    this.std = [...std];
+    this.meanT = torch.tensor(Float32Array.from(mean)).reshape([-1, 1, 1]);
+    this.stdT = torch.tensor(Float32Array.from(std)).reshape([-1, 1, 1]);
+  }
+  async forward(input: Tensor): Promise<Tensor> {
+    if (!(input instanceof Tensor)) {
+      throw new TypeError(`Normalize expects a Tensor; got ${describe(input)}${(input as unknown) instanceof Image ? ' — put ToTensor() before it' : ''}`);
+    }
+    const shape = input.shape;
+    const c = shape[shape.length - 3];
+    if (shape.length < 3 || (input.dtype !== 'float32' && input.dtype !== 'float64')) {
+      throw new TypeError(`Normalize expects a float tensor [..., C, H, W]; got ${input.dtype} of shape [${shape.join(', ')}]`);
+    }
+    for (const [v, n] of [[this.mean, 'mean'], [this.std, 'std']] as const) {
+      if (v.length !== 1 && v.length !== c) throw new RangeError(`Normalize: ${n} has ${v.length} values but the tensor has ${c} channels`);
+    }
+    return input.sub(this.meanT).div(this.stdT);
+  }
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const REGISTRY: Record<string, new (...args: any[]) => Transform<any, any>> = {
+  Compose, Resize, CenterCrop, RandomResizedCrop, RandomHorizontalFlip, ToTensor, Normalize,
+};
+
+/** Rebuilds a transform from toJSON()'s description (used by DataLoader worker threads). */
+export function fromJSON(spec: TransformSpec): Transform<any, any> {
+  const Ctor = REGISTRY[spec?.type];
+  if (!Ctor) throw new TypeError(`unknown transform ${JSON.stringify(spec?.type)}`);
+  const args = spec.type === 'Compose' ? [(spec.args[0] as TransformSpec[]).map(fromJSON)] : spec.args;
+  return new Ctor(...args);
+}

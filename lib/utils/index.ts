@@ -1,0 +1,2 @@
+// torch.utils: `new utils.data.DataLoader(dataset, options)`.
+export * as data from '../data/utils';

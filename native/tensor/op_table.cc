@@ -1,0 +1,60 @@
+#include "tensor/op_table.h"
+#include "core/errors.h"
+
+namespace tvgg {
+
+namespace {
+template <typename Map>
+std::string Names(const Map& m) {
+  std::string out;
+  for (auto& [k, v] : m) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+const std::map<std::string, UnaryOp>& UnaryOps() {
+  static const std::map<std::string, UnaryOp> ops = {
+      {"relu", [](const at::Tensor& t) { return t.relu(); }},
+      {"exp", [](const at::Tensor& t) { return t.exp(); }},
+      {"log", [](const at::Tensor& t) { return t.log(); }},
+      {"neg", [](const at::Tensor& t) { return t.neg(); }},
+      {"abs", [](const at::Tensor& t) { return t.abs(); }},
+      {"sqrt", [](const at::Tensor& t) { return t.sqrt(); }},
+      {"sigmoid", [](const at::Tensor& t) { return t.sigmoid(); }},
+      {"tanh", [](const at::Tensor& t) { return t.tanh(); }},
+  };
+  return ops;
+}
+
+const std::map<std::string, BinaryOp>& BinaryOps() {
+  static const std::map<std::string, BinaryOp> ops = {
+      {"add", {[](const at::Tensor& a, const at::Tensor& b) { return a.add(b); },
+               [](const at::Tensor& a, const at::Scalar& b) { return a.add(b); }}},
+      {"sub", {[](const at::Tensor& a, const at::Tensor& b) { return a.sub(b); },
+               [](const at::Tensor& a, const at::Scalar& b) { return a.sub(b); }}},
+      {"mul", {[](const at::Tensor& a, const at::Tensor& b) { return a.mul(b); },
+               [](const at::Tensor& a, const at::Scalar& b) { return a.mul(b); }}},
+      {"div", {[](const at::Tensor& a, const at::Tensor& b) { return a.div(b); },
+               [](const at::Tensor& a, const at::Scalar& b) { return a.div(b); }}},
+      {"eq", {[](const at::Tensor& a, const at::Tensor& b) { return a.eq(b); },
+              [](const at::Tensor& a, const at::Scalar& b) { return a.eq(b); }}},
+      {"matmul", {[](const at::Tensor& a, const at::Tensor& b) { return a.matmul(b); }, nullptr}},
+  };
+  return ops;
+}
+}  // namespace
+
+UnaryOp FindUnaryOp(const std::string& name) {
+  auto it = UnaryOps().find(name);
+  if (it == UnaryOps().end())
+    throw ArgError(ArgError::Type, "unknown unary op '" + name + "' (known: " + Names(UnaryOps()) + ")");
+  return it->second;
+}
+
+const BinaryOp& FindBinaryOp(const std::string& name) {
+  auto it = BinaryOps().find(name);
+  if (it == BinaryOps().end())
+    throw ArgError(ArgError::Type, "unknown binary op '" + name + "' (known: " + Names(BinaryOps()) + ")");
+  return it->second;
+}
+
+}  // namespace tvgg

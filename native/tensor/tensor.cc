@@ -1,0 +1,390 @@
+#include "tensor/tensor.h"
+#include "core/addon_data.h"
+#include "tensor/op_table.h"
+
+namespace tvgg {
+
+namespace {
+const std::pair<const char*, c10::ScalarType> kDtypes[] = {
+    {"float32", at::kFloat}, {"float64", at::kDouble}, {"float16", at::kHalf},
+    {"bfloat16", at::kBFloat16}, {"int64", at::kLong}, {"int32", at::kInt},
+    {"int16", at::kShort}, {"int8", at::kChar}, {"uint8", at::kByte}, {"bool", at::kBool}};
+}  // namespace
+
+c10::ScalarType ParseDtype(const std::string& name) {
+  for (auto& [n, t] : kDtypes)
+    if (name == n) return t;
+  throw ArgError(ArgError::Type, "unknown dtype '" + name + "'");
+}
+
+std::string DtypeName(c10::ScalarType type) {
+  for (auto& [n, t] : kDtypes)
+    if (type == t) return n;
+  return c10::toString(type);
+}
+
+c10::Device ParseDevice(const std::string& name) {
+  try {
+    return c10::Device(name);
+  } catch (const c10::Error&) {
+    throw ArgError(ArgError::Type, "unknown device '" + name + "'");
+  }
+}
+
+c10::MemoryFormat ParseMemoryFormat(const std::string& name) {
+  if (name == "channels_last") return c10::MemoryFormat::ChannelsLast;
+  if (name == "contiguous_format") return c10::MemoryFormat::Contiguous;
+  if (name == "preserve_format") return c10::MemoryFormat::Preserve;
+  throw ArgError(ArgError::Type, "unknown memory format '" + name + "' (channels_last, contiguous_format, preserve_format)");
+}
+
+std::vector<int64_t> ToInt64s(Napi::Value v, const char* what) {
+  if (!v.IsArray()) throw ArgError(ArgError::Type, std::string(what) + " must be an array of integers");
+  auto arr = v.As<Napi::Array>();
+  std::vector<int64_t> out(arr.Length());
+  for (uint32_t i = 0; i < arr.Length(); i++) {
+    Napi::Value e = arr[i];
+    if (!e.IsNumber()) throw ArgError(ArgError::Type, std::string(what) + " must be an array of integers");
+    out[i] = e.As<Napi::Number>().Int64Value();
+  }
+  return out;
+}
+
+Napi::Array NamedTensorsToJs(Napi::Env env, const std::vector<std::pair<std::string, at::Tensor>>& list) {
+  return NamedToJs(env, list, [](Napi::Env e, const at::Tensor& t) { return TensorWrap::Wrap(e, t); });
+}
+
+Napi::Function TensorWrap::Define(Napi::Env env) {
+  Napi::Function cls = DefineClass(
+      env, "NativeTensor",
+      {InstanceMethod<&TensorWrap::Shape>("shape"), InstanceMethod<&TensorWrap::Strides>("strides"),
+       InstanceMethod<&TensorWrap::Dtype>("dtype"), InstanceMethod<&TensorWrap::Device>("device"),
+       InstanceMethod<&TensorWrap::GetRequiresGrad>("requiresGrad"),
+       InstanceMethod<&TensorWrap::SetRequiresGrad>("setRequiresGrad"),
+       InstanceMethod<&TensorWrap::IsContiguous>("isContiguous"),
+       InstanceMethod<&TensorWrap::Item>("item"),
+       InstanceMethod<&TensorWrap::ToTypedArray>("toTypedArray"),
+       InstanceMethod<&TensorWrap::Reshape>("reshape"), InstanceMethod<&TensorWrap::View>("view"),
+       InstanceMethod<&TensorWrap::To>("to"), InstanceMethod<&TensorWrap::Contiguous>("contiguous"),
+       InstanceMethod<&TensorWrap::Clone>("clone"), InstanceMethod<&TensorWrap::Detach>("detach"),
+       InstanceMethod<&TensorWrap::Binary>("binary"), InstanceMethod<&TensorWrap::Sum>("sum"),
+       InstanceMethod<&TensorWrap::Mean>("mean"), InstanceMethod<&TensorWrap::Argmax>("argmax"),
+       InstanceMethod<&TensorWrap::Softmax>("softmax"),
+       InstanceMethod<&TensorWrap::Allclose>("allclose"),
+       InstanceMethod<&TensorWrap::CopyFrom>("copyFrom"), InstanceMethod<&TensorWrap::AsStrided>("asStrided"), InstanceMethod<&TensorWrap::Select>("select"),
+       InstanceMethod<&TensorWrap::Narrow>("narrow"), InstanceMethod<&TensorWrap::IndexSelect>("indexSelect"),
+       InstanceMethod<&TensorWrap::GradFnName>("gradFnName"),
+       InstanceMethod<&TensorWrap::Permute>("permute"), InstanceMethod<&TensorWrap::Transpose>("transpose"),
+       InstanceMethod<&TensorWrap::Unsqueeze>("unsqueeze"), InstanceMethod<&TensorWrap::Squeeze>("squeeze"),
+       InstanceMethod<&TensorWrap::Unary>("unary"), InstanceMethod<&TensorWrap::LogSoftmax>("logSoftmax"),
+       InstanceMethod<&TensorWrap::Topk>("topk"), InstanceMethod<&TensorWrap::Backward>("backward"),
+       InstanceMethod<&TensorWrap::Grad>("grad"), InstanceMethod<&TensorWrap::SetGrad>("setGrad"),
+       InstanceMethod<&TensorWrap::IsLeaf>("isLeaf"),
+       InstanceMethod<&TensorWrap::Dispose>("dispose"),
+       InstanceMethod<&TensorWrap::IsDisposed>("isDisposed")});
+  Data(env).tensor_class = Napi::Persistent(cls);
+  return cls;
+}
+
+namespace {
+// The tensor a Wrap() call is handing to the constructor it invokes. Passing it here instead of in an
+// External saves allocating one more JS object per result, which is most of a tiny op's cost.
+thread_local at::Tensor* pending_tensor = nullptr;
+// Results smaller than this are not reported to V8: the call costs more than the bytes matter.
+constexpr int64_t kReportBytes = 64 * 1024;
+}  // namespace
+
+Napi::Object TensorWrap::Wrap(Napi::Env env, at::Tensor t) {
+  pending_tensor = &t;
+  Napi::Object obj = Data(env).tensor_class.New({});
+  pending_tensor = nullptr;
+  return obj;
+}
+
+// Every NativeTensor carries this tag: checking it is cheaper than instanceof (no prototype walk).
+static const napi_type_tag kTensorTag = {0x7f3a9c2e51d84b06ULL, 0xa1c4e8f20b6d3957ULL};
+
+bool TensorWrap::Is(Napi::Value v) {
+  if (!v.IsObject()) return false;
+  bool tagged = false;
+  napi_check_object_type_tag(v.Env(), v, &kTensorTag, &tagged);
+  return tagged;
+}
+
+const at::Tensor& TensorWrap::TensorOf(Napi::Value v, const char* what) {
+  if (!Is(v)) throw ArgError(ArgError::Type, std::string(what) + " must be a Tensor");
+  return ObjectWrap::Unwrap(v.As<Napi::Object>())->Get();
+}
+
+TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : ObjectWrap(info) {
+  if (pending_tensor == nullptr)
+    throw Napi::TypeError::New(info.Env(), "NativeTensor is created by torch functions, not directly");
+  t_ = std::move(*pending_tensor);
+  pending_tensor = nullptr;
+  napi_type_tag_object(info.Env(), info.This(), &kTensorTag);
+  // Tell V8 about memory this handle alone keeps alive, so the collector frees unreferenced results.
+  if (t_.defined() && t_.has_storage() && t_.device().is_cpu() && t_.storage().use_count() == 1 &&
+      static_cast<int64_t>(t_.storage().nbytes()) >= kReportBytes) {
+    reported_bytes_ = static_cast<int64_t>(t_.storage().nbytes());
+    Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
+  }
+}
+
+TensorWrap::~TensorWrap() { Release(Env()); }
+
+void TensorWrap::Release(Napi::Env env) {
+  if (reported_bytes_) Napi::MemoryManagement::AdjustExternalMemory(env, -reported_bytes_);
+  reported_bytes_ = 0;
+  t_.reset();
+}
+
+const at::Tensor& TensorWrap::Get() const {
+  if (!t_.defined()) throw std::runtime_error("tensor was disposed");
+  return t_;
+}
+
+static Napi::Array ToArray(Napi::Env env, c10::IntArrayRef values) {
+  auto arr = Napi::Array::New(env, values.size());
+  for (size_t i = 0; i < values.size(); i++) arr.Set(i, Napi::Number::New(env, values[i]));
+  return arr;
+}
+
+Napi::Value TensorWrap::ShapeImpl(const Napi::CallbackInfo& info) {
+  return ToArray(info.Env(), Get().sizes());
+}
+Napi::Value TensorWrap::StridesImpl(const Napi::CallbackInfo& info) {
+  return ToArray(info.Env(), Get().strides());
+}
+Napi::Value TensorWrap::DtypeImpl(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), DtypeName(Get().scalar_type()));
+}
+Napi::Value TensorWrap::DeviceImpl(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), Get().device().str());
+}
+Napi::Value TensorWrap::GetRequiresGradImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), Get().requires_grad());
+}
+Napi::Value TensorWrap::SetRequiresGradImpl(const Napi::CallbackInfo& info) {
+  // const_cast: requires_grad is metadata of the shared TensorImpl, which PyTorch also mutates in place.
+  const_cast<at::Tensor&>(Get()).set_requires_grad(info[0].ToBoolean());
+  return info.Env().Undefined();
+}
+// isContiguous(memoryFormat | null)
+Napi::Value TensorWrap::IsContiguousImpl(const Napi::CallbackInfo& info) {
+  auto format = info[0].IsString() ? ParseMemoryFormat(info[0].As<Napi::String>()) : c10::MemoryFormat::Contiguous;
+  return Napi::Boolean::New(info.Env(), Get().is_contiguous(format));
+}
+
+Napi::Value TensorWrap::ItemImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = Get();
+  if (t.numel() != 1)
+    throw ArgError(ArgError::Range, "a Tensor with " + std::to_string(t.numel()) +
+                                        " elements cannot be converted to Scalar");
+  at::Scalar s = t.item();
+  if (s.isBoolean()) return Napi::Boolean::New(info.Env(), s.toBool());
+  if (s.isIntegral(false)) return Napi::Number::New(info.Env(), static_cast<double>(s.toLong()));
+  return Napi::Number::New(info.Env(), s.toDouble());
+}
+
+// A contiguous CPU copy in a fresh ArrayBuffer (one copy). Half types come back as float32,
+// since JS has no typed array for them.
+Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  at::Tensor t = Get().detach();
+  if (t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16) t = t.to(at::kFloat);
+  auto buf = Napi::ArrayBuffer::New(env, t.numel() * t.element_size());
+  at::Tensor dst = at::from_blob(buf.Data(), t.sizes(), t.options().device(at::kCPU));
+  dst.copy_(t);
+  size_t n = t.numel();
+  switch (t.scalar_type()) {
+    case at::kFloat: return Napi::Float32Array::New(env, n, buf, 0);
+    case at::kDouble: return Napi::Float64Array::New(env, n, buf, 0);
+    case at::kLong: return Napi::TypedArrayOf<int64_t>::New(env, n, buf, 0, napi_bigint64_array);
+    case at::kInt: return Napi::Int32Array::New(env, n, buf, 0);
+    case at::kShort: return Napi::Int16Array::New(env, n, buf, 0);
+    case at::kChar: return Napi::Int8Array::New(env, n, buf, 0);
+    case at::kByte:
+    case at::kBool: return Napi::Uint8Array::New(env, n, buf, 0);
+    default: throw ArgError(ArgError::Type, "no typed array for dtype " + DtypeName(t.scalar_type()));
+  }
+}
+
+Napi::Value TensorWrap::ReshapeImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().reshape(ToInt64s(info[0], "shape")));
+}
+Napi::Value TensorWrap::ViewImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().view(ToInt64s(info[0], "shape")));
+}
+
+// to(dtype | null, device | null, copy, memoryFormat | null)
+Napi::Value TensorWrap::ToImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = Get();
+  auto dtype = info[0].IsString() ? ParseDtype(info[0].As<Napi::String>()) : t.scalar_type();
+  auto device = info[1].IsString() ? ParseDevice(info[1].As<Napi::String>()) : t.device();
+  c10::optional<c10::MemoryFormat> format;
+  if (info[3].IsString()) format = ParseMemoryFormat(info[3].As<Napi::String>());
+  if (format == c10::MemoryFormat::ChannelsLast && t.dim() != 4)
+    throw ArgError(ArgError::Range, "channels_last needs a 4-D tensor, got " + std::to_string(t.dim()) + "-D");
+  // Copies to pinned memory would go here for CUDA; non_blocking only matters for pinned sources.
+  at::Tensor out = t.to(device, dtype, /*non_blocking=*/false, /*copy=*/info[2].ToBoolean(), format);
+  if (out.unsafeGetTensorImpl() == t.unsafeGetTensorImpl()) return info.This();  // PyTorch returns self
+  return Wrap(info.Env(), std::move(out));
+}
+Napi::Value TensorWrap::ContiguousImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = Get();
+  if (t.is_contiguous()) return info.This();
+  return Wrap(info.Env(), t.contiguous());
+}
+Napi::Value TensorWrap::CloneImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().clone());
+}
+Napi::Value TensorWrap::DetachImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().detach());
+}
+
+// binary(name, other): other a Tensor or a number; `name` is looked up in op_table.cc.
+Napi::Value TensorWrap::BinaryImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& a = Get();
+  if (!info[0].IsString()) throw ArgError(ArgError::Type, "op name must be a string");
+  const BinaryOp& op = FindBinaryOp(info[0].As<Napi::String>());
+  if (info[1].IsNumber() || info[1].IsBoolean()) {
+    if (!op.with_scalar) throw ArgError(ArgError::Type, "other must be a Tensor");
+    // An integral JS number acts as a Python int (int64 tensors stay int64), any other as a float.
+    double v = info[1].IsBoolean() ? 0 : info[1].As<Napi::Number>().DoubleValue();
+    at::Scalar b = info[1].IsBoolean()        ? at::Scalar(info[1].ToBoolean().Value())
+                   : v == std::floor(v) && std::abs(v) < 9.0e15 ? at::Scalar(static_cast<int64_t>(v))
+                                                                : at::Scalar(v);
+    return Wrap(info.Env(), op.with_scalar(a, b));
+  }
+  return Wrap(info.Env(), op.with_tensor(a, TensorOf(info[1], "other")));
+}
+
+// sum(dims | null, keepdim), mean(dims | null, keepdim)
+Napi::Value TensorWrap::SumImpl(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArray()) return Wrap(info.Env(), Get().sum());
+  return Wrap(info.Env(), Get().sum(ToInt64s(info[0], "dim"), info[1].ToBoolean()));
+}
+Napi::Value TensorWrap::MeanImpl(const Napi::CallbackInfo& info) {
+  if (!info[0].IsArray()) return Wrap(info.Env(), Get().mean());
+  return Wrap(info.Env(), Get().mean(ToInt64s(info[0], "dim"), info[1].ToBoolean()));
+}
+// argmax(dim | null, keepdim)
+Napi::Value TensorWrap::ArgmaxImpl(const Napi::CallbackInfo& info) {
+  c10::optional<int64_t> dim;
+  if (info[0].IsNumber()) dim = info[0].As<Napi::Number>().Int64Value();
+  return Wrap(info.Env(), Get().argmax(dim, info[1].ToBoolean()));
+}
+Napi::Value TensorWrap::SoftmaxImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().softmax(info[0].As<Napi::Number>().Int64Value()));
+}
+// allclose(other, rtol, atol, equalNan)
+Napi::Value TensorWrap::AllcloseImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(
+      info.Env(), Get().allclose(TensorOf(info[0], "other"), info[1].As<Napi::Number>().DoubleValue(),
+                                 info[2].As<Napi::Number>().DoubleValue(), info[3].ToBoolean()));
+}
+// copyFrom(src): in-place copy (with dtype/device conversion) outside autograd, as load_state_dict does.
+Napi::Value TensorWrap::CopyFromImpl(const Napi::CallbackInfo& info) {
+  torch::NoGradGuard no_grad;
+  const_cast<at::Tensor&>(Get()).copy_(TensorOf(info[0], "source"));
+  return info.Env().Undefined();
+}
+// asStrided(size, stride, storageOffset): a view into this tensor's storage (checkpoint tensors that
+// are views of a shared storage). Bounds are checked against the storage, so a bad file cannot read past it.
+Napi::Value TensorWrap::AsStridedImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& t = Get();
+  auto size = ToInt64s(info[0], "size");
+  auto stride = ToInt64s(info[1], "stride");
+  int64_t offset = info[2].As<Napi::Number>().Int64Value();
+  if (size.size() != stride.size()) throw ArgError(ArgError::Range, "size and stride must have the same length");
+  int64_t last = offset;  // index of the furthest element the view can reach
+  for (size_t i = 0; i < size.size(); i++) {
+    if (size[i] < 0 || stride[i] < 0) throw ArgError(ArgError::Range, "negative size or stride");
+    if (size[i] == 0) { last = -1; break; }
+    if (size[i] - 1 > (INT64_MAX - last) / std::max<int64_t>(stride[i], 1))
+      throw ArgError(ArgError::Range, "view is larger than its storage");
+    last += (size[i] - 1) * stride[i];
+  }
+  int64_t capacity = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
+  if (offset < 0 || (last >= 0 && last >= capacity) || offset > capacity)
+    throw ArgError(ArgError::Range, "view of " + std::to_string(last + 1) + " elements exceeds a storage of " +
+                                        std::to_string(capacity) + " elements");
+  return Wrap(info.Env(), t.as_strided(size, stride, offset));
+}
+Napi::Value TensorWrap::SelectImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().select(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
+}
+Napi::Value TensorWrap::NarrowImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().narrow(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value(),
+                                       info[2].As<Napi::Number>().Int64Value()));
+}
+Napi::Value TensorWrap::IndexSelectImpl(const Napi::CallbackInfo& info) {
+  auto idx = ToInt64s(info[1], "index");
+  at::Tensor index = at::tensor(idx, at::TensorOptions().dtype(at::kLong)).to(Get().device());
+  return Wrap(info.Env(), Get().index_select(info[0].As<Napi::Number>().Int64Value(), index));
+}
+// The autograd node that produced this tensor ("AddBackward0"), or "" for a leaf; used by toString.
+Napi::Value TensorWrap::GradFnNameImpl(const Napi::CallbackInfo& info) {
+  const auto& fn = Get().grad_fn();
+  return Napi::String::New(info.Env(), fn ? fn->name() : "");
+}
+Napi::Value TensorWrap::PermuteImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().permute(ToInt64s(info[0], "dims")));
+}
+Napi::Value TensorWrap::TransposeImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().transpose(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
+}
+Napi::Value TensorWrap::UnsqueezeImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().unsqueeze(info[0].As<Napi::Number>().Int64Value()));
+}
+Napi::Value TensorWrap::SqueezeImpl(const Napi::CallbackInfo& info) {
+  if (!info[0].IsNumber()) return Wrap(info.Env(), Get().squeeze());
+  return Wrap(info.Env(), Get().squeeze(info[0].As<Napi::Number>().Int64Value()));
+}
+// unary(name): `name` is looked up in op_table.cc.
+Napi::Value TensorWrap::UnaryImpl(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString()) throw ArgError(ArgError::Type, "op name must be a string");
+  return Wrap(info.Env(), FindUnaryOp(info[0].As<Napi::String>())(Get()));
+}
+Napi::Value TensorWrap::LogSoftmaxImpl(const Napi::CallbackInfo& info) {
+  return Wrap(info.Env(), Get().log_softmax(info[0].As<Napi::Number>().Int64Value()));
+}
+// topk(k, dim, largest, sorted) -> [values, indices]
+Napi::Value TensorWrap::TopkImpl(const Napi::CallbackInfo& info) {
+  auto [values, indices] = Get().topk(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value(),
+                                      info[2].ToBoolean(), info[3].ToBoolean());
+  auto out = Napi::Array::New(info.Env(), 2);
+  out.Set(0u, Wrap(info.Env(), values));
+  out.Set(1u, Wrap(info.Env(), indices));
+  return out;
+}
+// backward(gradient | null, retainGraph)
+Napi::Value TensorWrap::BackwardImpl(const Napi::CallbackInfo& info) {
+  at::Tensor gradient;
+  if (TensorWrap::Is(info[0])) gradient = TensorOf(info[0], "gradient");
+  Get().backward(gradient, info[1].ToBoolean());
+  return info.Env().Undefined();
+}
+Napi::Value TensorWrap::GradImpl(const Napi::CallbackInfo& info) {
+  const at::Tensor& g = Get().grad();
+  if (!g.defined()) return info.Env().Null();
+  return Wrap(info.Env(), g);
+}
+// setGrad(tensor | null): null drops the gradient, as optimizer.zero_grad(set_to_none=True) does.
+Napi::Value TensorWrap::SetGradImpl(const Napi::CallbackInfo& info) {
+  at::Tensor& t = const_cast<at::Tensor&>(Get());
+  t.mutable_grad() = info[0].IsNull() || info[0].IsUndefined() ? at::Tensor() : TensorOf(info[0], "grad");
+  return info.Env().Undefined();
+}
+Napi::Value TensorWrap::IsLeafImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), Get().is_leaf());
+}
+Napi::Value TensorWrap::DisposeImpl(const Napi::CallbackInfo& info) {
+  Release(info.Env());
+  return info.Env().Undefined();
+}
+Napi::Value TensorWrap::IsDisposedImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), !t_.defined());
+}
+
+}  // namespace tvgg
