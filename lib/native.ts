@@ -52,24 +52,38 @@ export interface NativeTensor {
   isDisposed(): boolean;
 }
 
+/** native/nn/module_wrap.h: a C++ module. Changes throw a BusyError (code ERR_TORCHVGG_MODULE_BUSY) while async work uses it. */
 export interface NativeModule {
   typeName(): string;
   id(): number;
-  repr(): string;
+  extraRepr(): string;
+  /** constructor arguments under their JS names */
+  config(): Record<string, unknown>;
   namedChildren(): [string, NativeModule][];
   ownParameters(): [string, NativeTensor][];
   ownBuffers(): [string, NativeTensor][];
   training(): boolean;
   train(mode: boolean): void;
+  /** [sync] with hooks */
   forward(x: NativeTensor): NativeTensor;
+  /** [sync] without this module's own hooks: what the hook dispatcher calls */
+  forwardRaw(x: NativeTensor): NativeTensor;
   /** [async] runs on the executor thread; under InferenceMode when the module is in eval mode */
   forwardAsync(x: NativeTensor): Promise<NativeTensor>;
   setChild(key: string, child: NativeModule): void;
+  removeChild(key: string): boolean;
   eraseChildAt(pos: number): void;
   insertChildAt(pos: number, child: NativeModule): void;
   replaceChildAt(pos: number, child: NativeModule): void;
-  config(): Record<string, unknown>;
+  setParameter(name: string, t: NativeTensor | null): void;
+  setBuffer(name: string, t: NativeTensor | null): void;
+  requiresGrad_(flag: boolean): void;
+  /** BusyError naming `action` while async work uses this module or one below it */
+  ensureIdle(action: string): void;
   to(dtype: string | null, device: string | null, memoryFormat: string | null): void;
+  /** route calls through the module dispatcher (forward hooks are set) or not */
+  setHooked(on: boolean): void;
+  deepcopy(): NativeModule;
 }
 
 export interface NativeOptimizer {
@@ -107,7 +121,14 @@ export interface Binding {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   cudaDeviceCount(): number;
-  createModule(type: string, config: Record<string, unknown>): NativeModule;
+  /** the C++ layer registry (native/nn/registry.cc); options left undefined take the layer's defaults */
+  createModule(type: string, options: Record<string, unknown>): NativeModule;
+  /** the native node of a TS-defined module `self` */
+  createJsModule(typeName: string, self: object): NativeModule;
+  /** fn(module, input) -> output: how hooked and TS-defined modules are called from C++ */
+  setModuleDispatcher(fn: (module: NativeModule, input: NativeTensor) => NativeTensor): void;
+  /** async jobs submitted and not yet settled */
+  executorPending(): number;
   stack(tensors: NativeTensor[], dim: number): NativeTensor;
   cat(tensors: NativeTensor[], dim: number): NativeTensor;
   setGradEnabled(enabled: boolean): void;
@@ -117,6 +138,7 @@ export interface Binding {
   crossEntropy(input: NativeTensor, target: NativeTensor, weight: NativeTensor | null, reduction: string,
     ignoreIndex: number, labelSmoothing: number): NativeTensor;
   dropout(input: NativeTensor, p: number, training: boolean): NativeTensor;
+  adaptiveAvgPool2d(input: NativeTensor, outputSize: [number, number]): NativeTensor;
   /** returns the previous [enabled, dtype] for that device type */
   setAutocast(deviceType: string, enabled: boolean, dtype: string): [boolean, string];
   NativeOptimizer: Function;

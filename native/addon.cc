@@ -1,5 +1,6 @@
 // Entry point: registers each capability; nothing else lives here.
 #include "core/addon_data.h"
+#include "nn/js_module.h"
 #include "nn/module_wrap.h"
 #include "tensor/ops.h"
 #include "optim/optim.h"
@@ -24,6 +25,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeTensor", tvgg::TensorWrap::Define(env));
   tvgg::RegisterOps(env, exports);
   tvgg::RegisterModules(env, exports);
+  tvgg::RegisterJsModules(env, exports);
   tvgg::RegisterScriptModules(env, exports);
   tvgg::RegisterOptim(env, exports);
   return exports;

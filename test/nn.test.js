@@ -80,13 +80,14 @@ describe('nn layers and Sequential', () => {
 
   it('rejects non-modules, bad indices and bad layer arguments with clear errors', () => {
     const seq = new nn.Sequential(new nn.ReLU());
-    assert.throws(() => { seq[0] = 'relu'; }, { name: 'TypeError', message: /Sequential\[0\] must be an nn.Module; got string/ });
+    assert.throws(() => { seq[0] = 'relu'; }, { name: 'TypeError', message: /Sequential\[0\] must be an nn.Module; got a string/ });
     assert.throws(() => { seq[0] = {}; }, TypeError);
     assert.throws(() => seq[3], { name: 'RangeError', message: /index 3 is out of range/ });
     assert.throws(() => { delete seq[-2]; }, RangeError);
     assert.throws(() => seq.insert(5, new nn.ReLU()), RangeError);
     assert.throws(() => new nn.Sequential(new nn.ReLU(), 42), TypeError);
-    assert.throws(() => new nn.Linear(-1, 3), TypeError);
+    assert.throws(() => new nn.Linear(-1, 3), RangeError);
+    assert.throws(() => new nn.Linear(1.5, 3), TypeError);
     assert.throws(() => new nn.Conv2d(3, 8, [3]), TypeError);
     assert.throws(() => new nn.Dropout(1.5), RangeError);
     assert.throws(() => new nn.Linear(2, 2).forward([1, 2]), /input must be a Tensor/);

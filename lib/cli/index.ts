@@ -2,7 +2,7 @@
 // `npx torchvgg finetune ...` and `npx torchvgg predict ...`: transfer learning and inference from the shell.
 import * as torch from '../torch';
 import * as models from '../models';
-import { Linear } from '../nn/layers';
+import { Linear } from '../nn/modules/linear';
 import { VGG } from '../models/vgg';
 import { readStateDict } from '../models/weights';
 import { Shapes, SHAPES, ShapeName } from '../data/shapes';

@@ -1,8 +1,8 @@
 // torchvision.models.vgg11 ... vgg19_bn. The architecture, names and init live in native/vgg.cc.
 import { native } from '../native';
 import { Module, moduleView, registerModuleClass, unwrapModule } from '../nn/module';
-import { Sequential } from '../nn/sequential';
-import { AdaptiveAvgPool2d } from '../nn/layers';
+import { Sequential } from '../nn/modules/container';
+import { AdaptiveAvgPool2d } from '../nn/modules/pooling';
 import { int, num, options } from '../nn/args';
 import { Weights, loadWeights, namedWeights } from './weights';
 

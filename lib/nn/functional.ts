@@ -1,6 +1,7 @@
 // torch.nn.functional: the functions training needs.
 import { native } from '../native';
 import { Tensor, unwrap } from '../torch/tensor';
+import * as check from '../check';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -41,4 +42,10 @@ export function relu(input: Tensor): Tensor { return input.relu(); }
 export function dropout(input: Tensor, p = 0.5, training = true): Tensor {
   if (typeof p !== 'number' || p < 0 || p > 1) throw new RangeError(`dropout probability has to be between 0 and 1, but got ${p}`);
   return new Tensor(native.dropout(unwrap(input, 'input'), p, Boolean(training)));
+}
+
+/** F.adaptive_avg_pool2d(input, outputSize) */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: number | [number, number]): Tensor {
+  const size = check.intOrPair(outputSize, 'outputSize', { min: 1 });
+  return new Tensor(native.adaptiveAvgPool2d(unwrap(input, 'input'), typeof size === 'number' ? [size, size] : size));
 }

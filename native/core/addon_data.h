@@ -4,8 +4,11 @@
 
 namespace tvgg {
 
+struct JsBridge;
+
 struct AddonData {
-  explicit AddonData(Napi::Env env) : executor_ptr(std::make_shared<Executor>(env)), executor(*executor_ptr) {}
+  explicit AddonData(Napi::Env env);
+  ~AddonData();
   // Shared so that memory released after the environment is gone (a tensor viewing a JS buffer, freed
   // late at exit) can tell, through a weak_ptr, that there is no main thread left to hand it to.
   std::shared_ptr<Executor> executor_ptr;
@@ -14,6 +17,11 @@ struct AddonData {
   Napi::FunctionReference module_class;
   Napi::FunctionReference script_module_class;
   Napi::FunctionReference optimizer_class;
+  // The JS function hooked and JS-defined modules are called through (lib/nn/hooks.ts), and how deep
+  // the main thread is inside such calls made for the executor thread (nn/js_module.cc).
+  Napi::FunctionReference module_dispatcher;
+  std::shared_ptr<JsBridge> bridge;  // set by RegisterJsModules
+  int bridge_depth = 0;
 };
 
 inline AddonData& Data(Napi::Env env) { return *env.GetInstanceData<AddonData>(); }

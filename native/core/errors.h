@@ -1,6 +1,6 @@
-// C++ and libtorch exceptions -> JS errors.
-// Every binding runs its body through Guard, so a libtorch failure surfaces as a JS Error carrying
-// PyTorch's own message (without the C++ backtrace) instead of aborting the process.
+// C++ and libtorch exceptions -> JS errors, by one path for sync and async calls alike.
+// Every binding runs its body through Guard; the executor converts a job's exception with the same
+// DescribeException/MakeJsError pair, so forwardAsync rejects with exactly what forward throws.
 #pragma once
 #include "pch.h"
 
@@ -12,14 +12,35 @@ struct ArgError : std::runtime_error {
   ArgError(Kind k, const std::string& m) : std::runtime_error(m), kind(k) {}
 };
 
-inline std::string FirstLines(const char* msg) {
-  // libtorch messages may carry a trailing "Exception raised from ..." location; keep what precedes it.
-  std::string s(msg);
-  auto at = s.find("\nException raised from");
-  if (at != std::string::npos) s.resize(at);
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
+// Thrown when a module is used by async work and the caller tries to change it (see nn/busy.h).
+struct BusyError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// libtorch's message without the trailing "Exception raised from ..." location and C++ backtrace.
+std::string FirstLines(const char* msg);
+
+// What an exception becomes in JS: its class, message and (for BusyError) code. Plain data, so it can
+// be built on the executor thread and turned into a JS error later on the main thread.
+struct JsErrorSpec {
+  enum Class { Error, TypeError, RangeError } cls = Error;
+  std::string message;
+  std::string code;  // error.code, "" for none
+};
+
+// A JS error that crossed to another thread as data (a JS forward or hook that threw, called from the
+// executor thread); it becomes a JS error of the same class and message again.
+struct JsThrown : std::runtime_error {
+  explicit JsThrown(JsErrorSpec s) : std::runtime_error(s.message), spec(std::move(s)) {}
+  JsErrorSpec spec;
+};
+
+// [main thread] The class, message and code of a JS error.
+JsErrorSpec DescribeJsError(const Napi::Error& e);
+// [any thread] Describes the exception `e` (never throws).
+JsErrorSpec DescribeException(std::exception_ptr e) noexcept;
+// [main thread] The JS error for a spec.
+Napi::Error MakeJsError(Napi::Env env, const JsErrorSpec& spec);
 
 template <typename F>
 Napi::Value Guard(Napi::Env env, F&& body) {
@@ -27,13 +48,8 @@ Napi::Value Guard(Napi::Env env, F&& body) {
     return body();
   } catch (const Napi::Error&) {
     throw;
-  } catch (const ArgError& e) {
-    if (e.kind == ArgError::Type) throw Napi::TypeError::New(env, e.what());
-    throw Napi::RangeError::New(env, e.what());
-  } catch (const c10::Error& e) {
-    throw Napi::Error::New(env, FirstLines(e.what_without_backtrace()));
-  } catch (const std::exception& e) {
-    throw Napi::Error::New(env, e.what());
+  } catch (...) {
+    throw MakeJsError(env, DescribeException(std::current_exception()));
   }
 }
 

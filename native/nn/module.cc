@@ -1,85 +1,68 @@
 #include "nn/module.h"
-#include <charconv>
-#include <sstream>
+#include "nn/registry.h"
 
 namespace tvgg {
 
 namespace {
 std::atomic<uint64_t> next_id{1};
+const at::Tensor kUndefined;
 
-std::vector<std::string> SplitLines(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream in(s);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
+const at::Tensor& Lookup(const Module::NamedTensors& list, const char* name) {
+  for (auto& [n, t] : list)
+    if (n == name) return t;
+  return kUndefined;
 }
 
-// torch.nn.modules.module._addindent
-std::string AddIndent(const std::string& s, size_t spaces) {
-  auto lines = SplitLines(s);
-  if (lines.size() <= 1) return s;
-  std::string out = lines[0];
-  for (size_t i = 1; i < lines.size(); i++) out += "\n" + std::string(spaces, ' ') + lines[i];
-  return out;
+void Upsert(Module::NamedTensors& list, const std::string& name, at::Tensor t) {
+  for (auto it = list.begin(); it != list.end(); ++it)
+    if (it->first == name) {
+      if (t.defined()) it->second = std::move(t);
+      else list.erase(it);
+      return;
+    }
+  if (t.defined()) list.emplace_back(name, std::move(t));
+}
+
+[[noreturn]] void OutOfRange(size_t pos) {
+  throw ArgError(ArgError::Range, "index " + std::to_string(pos) + " is out of range");
 }
 }  // namespace
 
-std::string PyFloat(double v) {
-  if (std::isnan(v)) return "nan";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[64];
-  // Shortest round-trip digits in scientific form: d[.ddd]e±XX
-  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::scientific);
-  std::string sci(buf, res.ptr);
-  auto e = sci.find('e');
-  std::string mant = sci.substr(0, e);
-  int exp = std::stoi(sci.substr(e + 1));
-  bool neg = mant[0] == '-';
-  if (neg) mant = mant.substr(1);
-  std::string digits;
-  for (char c : mant)
-    if (c != '.') digits += c;
-  std::string out;
-  if (exp < -4 || exp >= 16) {  // Python's repr switches to exponent form outside [1e-4, 1e16)
-    out = digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    char eb[16];
-    std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
-    out += eb;
-  } else if (exp < 0) {
-    out = "0." + std::string(-exp - 1, '0') + digits;
-  } else {
-    if (digits.size() <= static_cast<size_t>(exp) + 1) {
-      out = digits + std::string(exp + 1 - digits.size(), '0') + ".0";
-    } else {
-      out = digits.substr(0, exp + 1) + "." + digits.substr(exp + 1);
-    }
-  }
-  return neg ? "-" + out : out;
-}
-
-std::string PyBool(bool v) { return v ? "True" : "False"; }
-
 Module::Module(std::string type_name) : type_name_(std::move(type_name)), id_(next_id++) {}
 
-std::string Module::Repr() const {
-  std::vector<std::string> extra_lines;
-  std::string extra = ExtraRepr();
-  if (!extra.empty()) extra_lines = SplitLines(extra);
-  std::vector<std::string> child_lines;
-  for (auto& [key, child] : Children()) child_lines.push_back("(" + key + "): " + AddIndent(child->Repr(), 2));
-  std::string out = type_name_ + "(";
-  if (!extra_lines.empty() || !child_lines.empty()) {
-    if (extra_lines.size() == 1 && child_lines.empty()) {
-      out += extra_lines[0];
-    } else {
-      out += "\n";
-      for (auto* lines : {&extra_lines, &child_lines})
-        for (auto& l : *lines) out += "  " + l + "\n";
-    }
-  }
-  return out + ")";
+Module::~Module() {
+  for (auto& [key, child] : children_) child->Detached();
 }
+
+at::Tensor Module::Call(const at::Tensor& x) {
+  if (bridged_.load(std::memory_order_acquire)) return bridge_->Call(*this, x);
+  return Forward(x);
+}
+
+void Module::SetBridge(JsBridge* bridge, bool on) {
+  if (bridge) bridge_ = bridge;
+  bridged_.store(on && bridge_ != nullptr, std::memory_order_release);
+}
+
+Module::Ptr Module::Clone() const {
+  Ptr copy = CreateLayer(type_name_, Config());
+  torch::NoGradGuard no_grad;
+  for (auto& [name, t] : params_) {
+    at::Tensor c = t.detach().clone();
+    c.set_requires_grad(t.requires_grad());
+    copy->SetParameter(name, c);
+  }
+  for (auto& [name, t] : buffers_) copy->SetBuffer(name, t.detach().clone());
+  for (auto& [key, child] : Children()) copy->SetChild(key, child->Clone());
+  copy->training_ = training_.load();
+  copy->layout_ = layout_;
+  return copy;
+}
+
+const at::Tensor& Module::Param(const char* name) const { return Lookup(params_, name); }
+const at::Tensor& Module::Buffer(const char* name) const { return Lookup(buffers_, name); }
+void Module::SetParameter(const std::string& name, at::Tensor t) { Upsert(params_, name, std::move(t)); }
+void Module::SetBuffer(const std::string& name, at::Tensor t) { Upsert(buffers_, name, std::move(t)); }
 
 Module::Named Module::Children() const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -93,14 +76,48 @@ Module::Ptr Module::Child(const std::string& key) const {
   return nullptr;
 }
 
+bool Module::Contains(const Module* m) const {
+  if (m == this) return true;
+  for (auto& [key, child] : Children())
+    if (child->Contains(m)) return true;
+  return false;
+}
+
+void Module::CheckChild(const Ptr& child) const {
+  if (!child) throw ArgError(ArgError::Type, "child must be an nn.Module");
+  if (child->Contains(this))
+    throw ArgError(ArgError::Range, "cannot add " + child->TypeName() + " as a child of " + type_name_ +
+                                        ": it contains " + type_name_ + " (a module cannot contain itself)");
+}
+
 void Module::SetChild(const std::string& key, Ptr child) {
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto& [k, c] : children_)
-    if (k == key) {
-      c = std::move(child);
-      return;
+  CheckChild(child);
+  child->Attached();
+  Ptr old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = std::find_if(children_.begin(), children_.end(), [&](auto& kv) { return kv.first == key; });
+    if (it == children_.end()) {
+      children_.emplace_back(key, std::move(child));
+    } else {
+      old = std::move(it->second);
+      it->second = std::move(child);
     }
-  children_.emplace_back(key, std::move(child));
+  }
+  if (old) old->Detached();
+}
+
+bool Module::RemoveChild(const std::string& key) {
+  Ptr old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = std::find_if(children_.begin(), children_.end(), [&](auto& kv) { return kv.first == key; });
+    if (it == children_.end()) return false;
+    old = std::move(it->second);
+    children_.erase(it);
+  }
+  old->Detached();
+  return true;
 }
 
 void Module::Renumber() {
@@ -108,23 +125,39 @@ void Module::Renumber() {
 }
 
 void Module::EraseChildAt(size_t pos) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (pos >= children_.size()) throw ArgError(ArgError::Range, "index " + std::to_string(pos) + " is out of range");
-  children_.erase(children_.begin() + pos);
-  Renumber();
+  Ptr old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pos >= children_.size()) OutOfRange(pos);
+    old = std::move(children_[pos].second);
+    children_.erase(children_.begin() + pos);
+    Renumber();
+  }
+  old->Detached();
 }
 
 void Module::InsertChildAt(size_t pos, Ptr child) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (pos > children_.size()) throw ArgError(ArgError::Range, "index " + std::to_string(pos) + " is out of range");
-  children_.insert(children_.begin() + pos, {"", std::move(child)});
-  Renumber();
+  CheckChild(child);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pos > children_.size()) OutOfRange(pos);
+    children_.insert(children_.begin() + pos, {"", child});
+    Renumber();
+  }
+  child->Attached();
 }
 
 void Module::ReplaceChildAt(size_t pos, Ptr child) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (pos >= children_.size()) throw ArgError(ArgError::Range, "index " + std::to_string(pos) + " is out of range");
-  children_[pos].second = std::move(child);
+  CheckChild(child);
+  Ptr old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pos >= children_.size()) OutOfRange(pos);
+    old = std::move(children_[pos].second);
+    children_[pos].second = child;
+  }
+  child->Attached();
+  old->Detached();
 }
 
 void Module::Train(bool mode) {

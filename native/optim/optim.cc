@@ -1,5 +1,6 @@
 #include "optim/optim.h"
 #include "core/addon_data.h"
+#include "nn/busy.h"
 #include "nn/module_wrap.h"
 #include "tensor/tensor.h"
 
@@ -120,12 +121,15 @@ TVGG_FUNCTION(TrainStep) {
   at::Tensor weight;
   if (TensorWrap::Is(info[4])) weight = TensorWrap::TensorOf(info[4], "weight");
   double smoothing = info[5].As<Napi::Number>().DoubleValue();
+  // The step changes every parameter it trains: the tree is marked as written until it settles.
+  auto marked = std::make_shared<std::vector<Module::Ptr>>(MarkBusy(module, true));
+  auto release = [marked] { Unmark(*marked, true); };
   return Data(info.Env()).executor.Submit(info.Env(), [=]() -> Settle {
     at::AutoGradMode grad(true);
     // Zero the gradients in place rather than dropping them: re-allocating ~0.5 GB of VGG gradients every
     // step costs page faults (more system time than compute in a fine-tuning run).
     opt->ZeroGrad(false);
-    at::Tensor logits = module->Forward(input);
+    at::Tensor logits = module->Call(input);
     at::Tensor loss = at::cross_entropy_loss(logits, target, weight, at::Reduction::Mean, -100, smoothing);
     loss.backward();
     opt->Step();
@@ -137,7 +141,7 @@ TVGG_FUNCTION(TrainStep) {
       out.Set(1u, correct);
       return out;
     };
-  });
+  }, release);
 }
 }  // namespace
 

@@ -157,6 +157,12 @@ TVGG_FUNCTION(DropoutFn) {
                                                   info[1].As<Napi::Number>().DoubleValue(), info[2].ToBoolean()));
 }
 
+// adaptiveAvgPool2d(input, [h, w])
+TVGG_FUNCTION(AdaptiveAvgPool2dFn) {
+  return TensorWrap::Wrap(info.Env(), at::adaptive_avg_pool2d(TensorWrap::TensorOf(info[0], "input"),
+                                                              ToInt64s(info[1], "outputSize")));
+}
+
 // setAutocast(deviceType, enabled, dtype) -> previous [enabled, dtype]; the caller restores it.
 TVGG_FUNCTION(SetAutocast) {
   std::string type = info[0].As<Napi::String>();
@@ -194,6 +200,7 @@ void RegisterOps(Napi::Env env, Napi::Object exports) {
   exports.Set("inferenceMode", Napi::Function::New<InferenceModeFn>(env));
   exports.Set("crossEntropy", Napi::Function::New<CrossEntropy>(env));
   exports.Set("dropout", Napi::Function::New<DropoutFn>(env));
+  exports.Set("adaptiveAvgPool2d", Napi::Function::New<AdaptiveAvgPool2dFn>(env));
   exports.Set("setAutocast", Napi::Function::New<SetAutocast>(env));
   exports.Set("libtorchVersion", Napi::String::New(env, TORCH_VERSION));
 }

@@ -1,7 +1,8 @@
 // nn.Sequential with Python's container behaviour: seq[i] reads, seq[i] = m replaces, delete seq[i]
 // removes (renumbering like PyTorch), negative indices count from the end.
-import { native } from '../native';
-import { Module, moduleView, registerModuleClass, unwrapModule } from './module';
+import { native } from '../../native';
+import * as check from '../../check';
+import { Module, moduleView, registerModuleClass, unwrapModule } from '../module';
 
 const INDEX = /^-?\d+$/;
 
@@ -73,7 +74,7 @@ export class Sequential extends Module {
 
   insert(index: number, module: Module): this {
     const n = this.length;
-    if (!Number.isInteger(index) || index < -n || index > n) throw new RangeError(`Index out of range: ${index}`);
+    check.int(index, 'insert() index', { min: -n, max: n });
     this._native.insertChildAt(index < 0 ? index + n : index, unwrapModule(module, 'insert() argument'));
     return this;
   }
@@ -96,7 +97,7 @@ export class Sequential extends Module {
   }
 
   private position(index: number, length: number): number {
-    if (!Number.isInteger(index)) throw new TypeError(`Sequential index must be an integer; got ${String(index)}`);
+    check.int(index, 'Sequential index');
     if (index < -length || index >= length) throw new RangeError(`index ${index} is out of range`);
     return index < 0 ? index + length : index;
   }

@@ -1,7 +1,7 @@
 // Loss modules. They hold options only (no parameters), so they are plain JS objects, not C++ modules.
 import { inspect } from 'util';
-import { Tensor } from '../torch/tensor';
-import { CrossEntropyOptions, crossEntropy } from './functional';
+import { Tensor } from '../../torch/tensor';
+import { CrossEntropyOptions, crossEntropy } from '../functional';
 
 export class CrossEntropyLoss {
   readonly options: CrossEntropyOptions;

@@ -1,0 +1,16 @@
+// nn.Flatten (torch/nn/modules/flatten.py).
+import * as check from '../../check';
+import { registerModuleClass } from '../module';
+import { Layer } from './layer';
+
+export class Flatten extends Layer {
+  /** Flatten(startDim = 1, endDim = -1) */
+  constructor(startDim?: number, endDim?: number) {
+    super(Layer.create('Flatten', {
+      startDim: startDim === undefined ? undefined : check.int(startDim, 'startDim'),
+      endDim: endDim === undefined ? undefined : check.int(endDim, 'endDim'),
+    }));
+  }
+}
+
+registerModuleClass('Flatten', Flatten);
