@@ -1,0 +1,7 @@
+// torch.executor: the addon's async executor, as seen from JS (a server reads its queue for backpressure).
+import { native } from '../native';
+
+export const executor = {
+  /** Async calls (forwardAsync, trainStep) submitted and not yet settled, the running one included. */
+  pending: (): number => native.executorPending(),
+};
