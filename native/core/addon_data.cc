@@ -1,3 +1,4 @@
+// Per-environment addon state: creating it, and stopping its executor first when it goes.
 #include "core/addon_data.h"
 
 namespace tvgg {

@@ -1,3 +1,4 @@
+// The one path from a C++ or libtorch exception to a JS error (class, message, code).
 #include "core/errors.h"
 
 namespace tvgg {

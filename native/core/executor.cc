@@ -1,3 +1,4 @@
+// The executor thread: the job queue, settling Promises on the main thread, and main-thread calls it waits for.
 #include "core/executor.h"
 #include "core/thread_state.h"
 

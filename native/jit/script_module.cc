@@ -1,3 +1,4 @@
+// torch.jit.load and ScriptModuleWrap: TorchScript modules run by libtorch.
 #include "jit/script_module.h"
 #include "core/addon_data.h"
 #include "tensor/tensor.h"

@@ -11,14 +11,14 @@ class ScriptModuleWrap : public Napi::ObjectWrap<ScriptModuleWrap> {
   explicit ScriptModuleWrap(const Napi::CallbackInfo& info);
 
  private:
-  TVGG_METHOD(Forward);
-  TVGG_METHOD(ForwardAsync);
-  TVGG_METHOD(NamedParameters);
-  TVGG_METHOD(NamedBuffers);
-  TVGG_METHOD(NamedChildren);
-  TVGG_METHOD(Training);
-  TVGG_METHOD(Train);
-  TVGG_METHOD(To);
+  TVGG_METHOD(Forward);  // [sync] Error with TorchScript's message
+  TVGG_METHOD(ForwardAsync);  // [async] on the executor thread; rejects like Forward throws
+  TVGG_METHOD(NamedParameters);  // [sync]
+  TVGG_METHOD(NamedBuffers);  // [sync]
+  TVGG_METHOD(NamedChildren);  // [sync]
+  TVGG_METHOD(Training);  // [sync]
+  TVGG_METHOD(Train);  // [sync]
+  TVGG_METHOD(To);  // [sync] TypeError for an unknown dtype/device
 
   std::shared_ptr<torch::jit::Module> m_;
 };

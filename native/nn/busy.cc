@@ -1,3 +1,4 @@
+// Marking the modules an async job uses, and refusing changes to them meanwhile.
 #include "nn/busy.h"
 
 namespace tvgg {

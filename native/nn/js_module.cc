@@ -1,3 +1,4 @@
+// The bridge to the JS module dispatcher, and JsModule (a TS-defined module's native node).
 #include "nn/js_module.h"
 #include "core/addon_data.h"
 #include "core/thread_state.h"

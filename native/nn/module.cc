@@ -1,3 +1,4 @@
+// Module: the tree, its parameters and buffers, children edits, Call and Clone.
 #include "nn/module.h"
 #include "nn/registry.h"
 

@@ -1,3 +1,4 @@
+// ModuleWrap bindings, createModule through the registry, and to()'s in-place casts.
 #include "nn/module_wrap.h"
 #include "core/addon_data.h"
 #include "nn/busy.h"

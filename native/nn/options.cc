@@ -1,3 +1,4 @@
+// Options: reading layer arguments with defaults, JS conversion, and Python-style number printing.
 #include "nn/options.h"
 #include <charconv>
 

@@ -1,3 +1,4 @@
+// The layer registry: one line per layer type the JS side can create by name.
 #include "nn/registry.h"
 
 namespace tvgg {

@@ -1,3 +1,4 @@
+// SGD/Adam/AdamW steps, their state in PyTorch's layout, and the async trainStep.
 #include "optim/optim.h"
 #include "core/addon_data.h"
 #include "nn/busy.h"

@@ -42,12 +42,12 @@ class OptimizerWrap : public Napi::ObjectWrap<OptimizerWrap> {
   std::shared_ptr<Optimizer> Get() const { return opt_; }
 
  private:
-  TVGG_METHOD(Step);
-  TVGG_METHOD(ZeroGrad);
-  TVGG_METHOD(GetOption);
-  TVGG_METHOD(SetOption);
-  TVGG_METHOD(State);
-  TVGG_METHOD(SetState);
+  TVGG_METHOD(Step);  // [sync] one optimizer step
+  TVGG_METHOD(ZeroGrad);  // [sync]
+  TVGG_METHOD(GetOption);  // [sync] RangeError for a missing group
+  TVGG_METHOD(SetOption);  // [sync] RangeError for a missing group
+  TVGG_METHOD(State);  // [sync] per-parameter state tensors
+  TVGG_METHOD(SetState);  // [sync] RangeError for a shape that does not fit the parameter
 
   std::shared_ptr<Optimizer> opt_;
 };

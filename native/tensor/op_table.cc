@@ -1,3 +1,4 @@
+// The named elementwise and binary ops, and the lookup that refuses unknown names.
 #include "tensor/op_table.h"
 #include "core/errors.h"
 

@@ -1,3 +1,4 @@
+// Tensor factories and process-wide settings (seed, threads, grad mode, autocast) as free functions.
 #pragma once
 #include "pch.h"
 namespace tvgg {

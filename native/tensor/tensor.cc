@@ -1,3 +1,4 @@
+// TensorWrap: the JS handle of an at::Tensor, and dtype/device/shape conversions.
 #include "tensor/tensor.h"
 #include "core/addon_data.h"
 #include "tensor/op_table.h"

@@ -43,46 +43,46 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
  private:
   void Release(Napi::Env env);
 
-  TVGG_METHOD(Shape);
-  TVGG_METHOD(Strides);
-  TVGG_METHOD(Dtype);
-  TVGG_METHOD(Device);
-  TVGG_METHOD(GetRequiresGrad);
-  TVGG_METHOD(SetRequiresGrad);
-  TVGG_METHOD(IsContiguous);
-  TVGG_METHOD(Item);
-  TVGG_METHOD(ToTypedArray);
-  TVGG_METHOD(Reshape);
-  TVGG_METHOD(View);
-  TVGG_METHOD(To);
-  TVGG_METHOD(Contiguous);
-  TVGG_METHOD(Clone);
-  TVGG_METHOD(Detach);
-  TVGG_METHOD(Binary);
-  TVGG_METHOD(Sum);
-  TVGG_METHOD(Mean);
-  TVGG_METHOD(Argmax);
-  TVGG_METHOD(Softmax);
-  TVGG_METHOD(Allclose);
-  TVGG_METHOD(CopyFrom);
-  TVGG_METHOD(AsStrided);
-  TVGG_METHOD(Select);
-  TVGG_METHOD(Narrow);
-  TVGG_METHOD(IndexSelect);
-  TVGG_METHOD(GradFnName);
-  TVGG_METHOD(Permute);
-  TVGG_METHOD(Transpose);
-  TVGG_METHOD(Unsqueeze);
-  TVGG_METHOD(Squeeze);
-  TVGG_METHOD(Unary);
-  TVGG_METHOD(LogSoftmax);
-  TVGG_METHOD(Topk);
-  TVGG_METHOD(Backward);
-  TVGG_METHOD(Grad);
-  TVGG_METHOD(SetGrad);
-  TVGG_METHOD(IsLeaf);
-  TVGG_METHOD(Dispose);
-  TVGG_METHOD(IsDisposed);
+  TVGG_METHOD(Shape);  // [sync] sizes
+  TVGG_METHOD(Strides);  // [sync]
+  TVGG_METHOD(Dtype);  // [sync] dtype name
+  TVGG_METHOD(Device);  // [sync] device string
+  TVGG_METHOD(GetRequiresGrad);  // [sync]
+  TVGG_METHOD(SetRequiresGrad);  // [sync]
+  TVGG_METHOD(IsContiguous);  // [sync] TypeError for an unknown memory format
+  TVGG_METHOD(Item);  // [sync] RangeError unless one element
+  TVGG_METHOD(ToTypedArray);  // [sync] one copy into a fresh ArrayBuffer; TypeError for dtypes JS has no array for
+  TVGG_METHOD(Reshape);  // [sync] Error for an incompatible shape
+  TVGG_METHOD(View);  // [sync] Error when no view is possible
+  TVGG_METHOD(To);  // [sync] TypeError for an unknown dtype/device/format, RangeError for channels_last on non-4-D
+  TVGG_METHOD(Contiguous);  // [sync]
+  TVGG_METHOD(Clone);  // [sync]
+  TVGG_METHOD(Detach);  // [sync]
+  TVGG_METHOD(Binary);  // [sync] op by name (op_table.cc); TypeError for an unknown op, Error for shapes that do not broadcast
+  TVGG_METHOD(Sum);  // [sync]
+  TVGG_METHOD(Mean);  // [sync]
+  TVGG_METHOD(Argmax);  // [sync]
+  TVGG_METHOD(Softmax);  // [sync]
+  TVGG_METHOD(Allclose);  // [sync]
+  TVGG_METHOD(CopyFrom);  // [sync] copy_ under no_grad; Error for a shape mismatch
+  TVGG_METHOD(AsStrided);  // [sync] RangeError for a view beyond the storage
+  TVGG_METHOD(Select);  // [sync] Error out of range
+  TVGG_METHOD(Narrow);  // [sync] Error out of range
+  TVGG_METHOD(IndexSelect);  // [sync] Error out of range
+  TVGG_METHOD(GradFnName);  // [sync]
+  TVGG_METHOD(Permute);  // [sync]
+  TVGG_METHOD(Transpose);  // [sync]
+  TVGG_METHOD(Unsqueeze);  // [sync]
+  TVGG_METHOD(Squeeze);  // [sync]
+  TVGG_METHOD(Unary);  // [sync] op by name (op_table.cc); TypeError for an unknown op
+  TVGG_METHOD(LogSoftmax);  // [sync]
+  TVGG_METHOD(Topk);  // [sync] -> [values, indices]
+  TVGG_METHOD(Backward);  // [sync] Error when the graph cannot be differentiated
+  TVGG_METHOD(Grad);  // [sync] tensor or null
+  TVGG_METHOD(SetGrad);  // [sync]
+  TVGG_METHOD(IsLeaf);  // [sync]
+  TVGG_METHOD(Dispose);  // [sync] frees now; later use throws Error
+  TVGG_METHOD(IsDisposed);  // [sync]
 
   at::Tensor t_;
   int64_t reported_bytes_ = 0;  // told to V8 via AdjustExternalMemory
