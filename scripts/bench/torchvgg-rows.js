@@ -1,7 +1,7 @@
 // torchvgg's throughput rows: VGG16 with the bench weights, per setting and batch, timed sync
 // (torch.inferenceMode(() => model.forward(x))) and async (await model.forwardAsync(x), inference mode).
 'use strict';
-const { torch, nn, models } = require('../..');
+const { torch, models } = require('../..');
 const { bestSeconds, turn } = require('./timing');
 
 function loadedVgg16(stateDict) {
@@ -11,14 +11,13 @@ function loadedVgg16(stateDict) {
 }
 
 /**
- * The model for a setting. eval() on a CPU VGG moves its conv weights to channels_last and its forward
- * converts the input, so a plain NCHW model cannot be had from a VGG. The same layers in an
- * nn.Sequential do not do that (only VGG's eval() converts), so that is the NCHW row's model.
+ * The model for a setting. eval() on the CPU moves conv weights to channels_last and each conv converts
+ * its input; the NCHW row opts out with to({ memoryFormat: torch.contiguousFormat }) before eval().
  */
 function modelFor(setting, stateDict, device) {
   const vgg = loadedVgg16(stateDict);
   if (device === 'cpu' && setting.format === 'nchw') {
-    const model = new nn.Sequential(vgg.features, vgg.avgpool, new nn.Flatten(), vgg.classifier).eval();
+    const model = vgg.to({ memoryFormat: torch.contiguousFormat }).eval();
     const w = vgg.features[0].weight;
     if (!w.isContiguous() || w.isContiguous(torch.channelsLast)) throw new Error('the NCHW model is not NCHW');
     return model;
