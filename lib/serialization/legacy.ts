@@ -7,6 +7,7 @@
 import { DType } from '../torch/dtype';
 import { ITEM_SIZE } from '../torch/factories';
 import { StorageRef, TensorBuilder, storageTensor } from './storage';
+import { OP } from './opcodes';
 import { UnpickleHooks, describe, isPickledDict, unpickle } from './unpickler';
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
@@ -23,7 +24,7 @@ export interface LegacyLayout {
 /** True when `buf` starts with the pickled legacy magic number. */
 export function isLegacy(buf: Uint8Array): boolean {
   // PROTO 2, LONG1 of 10 bytes: the magic number, little-endian.
-  if (buf.length < 14 || buf[0] !== 0x80 || buf[2] !== 0x8a || buf[3] !== 0x0a) return false;
+  if (buf.length < 14 || buf[0] !== OP.PROTO || buf[2] !== OP.LONG1 || buf[3] !== 10) return false;
   let v = 0n;
   for (let i = 13; i >= 4; i--) v = (v << 8n) | BigInt(buf[i]);
   return v === MAGIC;
