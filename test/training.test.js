@@ -184,7 +184,7 @@ print(json.dumps({k: v.tolist() for k, v in m.state_dict().items()} | {'lr': o.p
       assert.throws(() => new optim.SGD(['w'], { lr: 0.1 }), { name: 'TypeError', message: /params\[0\]/ });
       assert.throws(() => new optim.SGD([torch.ones(2, { requiresGrad: true }).mul(2)], { lr: 0.1 }), /can't optimize a non-leaf Tensor/);
       assert.throws(() => new optim.Adam([torch.ones(1, { requiresGrad: true })], { betas: [0.9, 2] }), RangeError);
-      assert.throws(() => new optim.Adam([torch.ones(1, { requiresGrad: true })], { momentum: 0.9 }), /Adam has no option 'momentum'/);
+      assert.throws(() => new optim.Adam([torch.ones(1, { requiresGrad: true })], { momentum: 0.9 }), /Adam options has no option 'momentum'/);
       const model = new nn.Sequential(new nn.Linear(2, 2));
       const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
       await assert.rejects(optim.trainStep({ model, optimizer: opt, input: torch.randn(2, 2), target: torch.tensor([0, 7], { dtype: 'int64' }) }),
