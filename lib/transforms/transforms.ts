@@ -232,6 +232,8 @@ export class RandomResizedCrop extends Transform<ImageInput, Image> {
   }
   /** [top, left, height, width] of the crop, as torchvision's get_params returns (i, j, h, w). */
   getParams(height: number, width: number): [number, number, number, number] {
+    check.int(height, 'height', { min: 1 });
+    check.int(width, 'width', { min: 1 });
     const g = currentGenerator();
     const area = height * width;
     const [lr0, lr1] = [Math.log(this.ratio[0]), Math.log(this.ratio[1])];
