@@ -3,9 +3,9 @@
 const assert = require('assert');
 const path = require('path');
 const { transforms: T, Tensor } = require('..');
-const { FIXTURES, requireFixture, readRaw } = require('./helpers');
+const { fixture, needFixtures, readRaw } = require('./helpers');
 
-const IMAGES = path.join(FIXTURES, 'images');
+const IMAGES = fixture('images');
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 
@@ -21,7 +21,7 @@ function maxAbsDiff(a, b) {
 describe('transforms', function () {
   let ref;
   before(function () {
-    requireFixture(this, 'transforms-io.json');
+    needFixtures(this, 'transforms-io.json', 'transforms-io.bin', 'images');
     ref = readRaw('transforms-io');
   });
 
