@@ -8,7 +8,7 @@ import { DType } from '../torch/dtype';
 import { ITEM_SIZE } from '../torch/factories';
 import { StorageRef, TensorBuilder, storageTensor } from './storage';
 import { OP } from './opcodes';
-import { UnpickleHooks, describe, isPickledDict, unpickle } from './unpickler';
+import { UnpickleHooks, pyType, isPickledDict, unpickle } from './unpickler';
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL = 1001;
@@ -51,7 +51,7 @@ export function legacyLayout(buf: Uint8Array, file: string, predict = false): Le
       return ref;
     },
     rebuildTensor: (storage) => {
-      if (!(storage instanceof StorageRef)) throw new Error(`${file}: bad tensor: its storage is a ${describe(storage)}`);
+      if (!(storage instanceof StorageRef)) throw new Error(`${file}: bad tensor: its storage is a ${pyType(storage)}`);
       return new DryTensor();
     },
     isTensor: (v) => v instanceof DryTensor,
@@ -71,7 +71,7 @@ export function legacyLayout(buf: Uint8Array, file: string, predict = false): Le
   r = unpickle(buf, objectAt, dry);
   r = unpickle(buf, r.end, plain);
   const keys = r.value;
-  if (!Array.isArray(keys)) throw new Error(`${file}: bad storage key list (a ${describe(keys)})`);
+  if (!Array.isArray(keys)) throw new Error(`${file}: bad storage key list (a ${pyType(keys)})`);
 
   const storages = new Map<string, { byteOffset: number; dtype: DType; numel: number }>();
   let at = r.end;

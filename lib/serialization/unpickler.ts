@@ -135,18 +135,18 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
     if (typeof k === 'number' || typeof k === 'bigint') return String(k);
     if (typeof k === 'boolean') return k ? 'True' : 'False';
     if (k === null) return 'None';
-    return fail(`unsupported dict key of type ${describe(k)}`);
+    return fail(`unsupported dict key of type ${pyType(k)}`);
   };
   const setItem = (d: unknown, k: unknown, v: unknown): void => {
-    if (!isPickledDict(d)) fail(`SETITEM on a ${describe(d)}, not a dict`);
+    if (!isPickledDict(d)) fail(`SETITEM on a ${pyType(d)}, not a dict`);
     if (typeof k === 'number' || typeof k === 'bigint') intKeyed.add(d as object);
     // defineProperty, so a key such as '__proto__' is stored as data and never changes the prototype.
     Object.defineProperty(d, keyOf(k), { value: v, enumerable: true, writable: true, configurable: true });
   };
   const int = (v: unknown, what: string): number =>
-    (typeof v === 'number' && Number.isInteger(v) ? v : fail(`${what} must be an integer; got ${describe(v)}`));
+    (typeof v === 'number' && Number.isInteger(v) ? v : fail(`${what} must be an integer; got ${pyType(v)}`));
   const ints = (v: unknown, what: string): number[] => {
-    if (!Array.isArray(v)) fail(`${what} must be a tuple of integers; got ${describe(v)}`);
+    if (!Array.isArray(v)) fail(`${what} must be a tuple of integers; got ${pyType(v)}`);
     return (v as unknown[]).map((x, i) => int(x, `${what}[${i}]`));
   };
   const args = (v: unknown, min: number, name: string): readonly unknown[] => {
@@ -258,14 +258,14 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
       case OP.APPEND: {
         const v = pop();
         const l = top();
-        if (!lists.has(l as object)) fail(`APPEND to a ${describe(l)}, not a list`);
+        if (!lists.has(l as object)) fail(`APPEND to a ${pyType(l)}, not a list`);
         (l as unknown[]).push(v);
         break;
       }
       case OP.APPENDS: case OP.ADDITEMS: {
         const items = popMark();
         const l = top();
-        if (!lists.has(l as object)) fail(`APPENDS to a ${describe(l)}, not a list`);
+        if (!lists.has(l as object)) fail(`APPENDS to a ${pyType(l)}, not a list`);
         for (const v of items) (l as unknown[]).push(v);
         break;
       }
@@ -307,7 +307,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
       case OP.REDUCE: {
         const a = pop();
         const fn = pop();
-        if (!(fn instanceof PyGlobal)) fail(`REDUCE of a ${describe(fn)}, which is not callable`);
+        if (!(fn instanceof PyGlobal)) fail(`REDUCE of a ${pyType(fn)}, which is not callable`);
         stack.push(call(fn as PyGlobal, a));
         break;
       }
@@ -315,7 +315,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         if (op === OP.NEWOBJ_EX) pop();
         pop();
         const cls = pop();
-        return refuse(file, cls instanceof PyGlobal ? cls.name : describe(cls));
+        return refuse(file, cls instanceof PyGlobal ? cls.name : pyType(cls));
       }
       case OP.BUILD: { // only the _metadata of an OrderedDict, or an empty state of a tensor
         const state = pop();
@@ -335,13 +335,13 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
             (Array.isArray(state) && state.length === 0);
           if (!empty) fail('tensor attributes (a tensor subclass state) are not supported');
         } else {
-          fail(`BUILD of a ${describe(inst)}`);
+          fail(`BUILD of a ${pyType(inst)}`);
         }
         break;
       }
       case OP.BINPERSID: {
         const pid = pop();
-        if (!Array.isArray(pid)) fail(`persistent id must be a tuple; got ${describe(pid)}`);
+        if (!Array.isArray(pid)) fail(`persistent id must be a tuple; got ${pyType(pid)}`);
         const kind = (pid as unknown[])[0];
         if (kind === 'module') refuse(file, `${String((pid as unknown[])[1])} (a pickled nn.Module)`);
         if (kind !== 'storage') fail(`only storages may be persistent ids; got '${String(kind)}'`);
@@ -354,7 +354,8 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
   }
 }
 
-export function describe(v: unknown): string {
+/** The Python type of an unpickled value, for messages about file contents: None, tuple, dict, global. */
+export function pyType(v: unknown): string {
   if (v === null) return 'None';
   if (v instanceof PyGlobal) return `global '${v.name}'`;
   if (Array.isArray(v)) return Object.isFrozen(v) ? 'tuple' : 'list';
