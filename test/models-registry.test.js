@@ -23,6 +23,9 @@ describe('model registry', () => {
     assert.throws(() => models.getModel(16), (e) => e instanceof TypeError && /name must be a string; got number 16/.test(e.message));
     assert.throws(() => models.getModel('vgg11', { pretrained: true }), (e) => e instanceof TypeError && /'pretrained'; did you mean 'weights'\?/.test(e.message));
     assert.throws(() => models.getModel('vgg11', { num_classes: 3 }), (e) => e instanceof TypeError && /did you mean 'numClasses'\?/.test(e.message));
+    assert.throws(() => models.getModel('vgg11', { weights: 42 }), (e) => e instanceof TypeError && /weights must be a name, a file path or a Weights object; got number 42/.test(e.message));
+    assert.throws(() => models.getModel('vgg11', { weights: models.VGG13_Weights.DEFAULT }), (e) => e instanceof TypeError && /VGG13_Weights.IMAGENET1K_V1 do not belong to vgg11/.test(e.message));
+    assert.throws(() => models.getModel('vgg11', null), (e) => e instanceof TypeError && /vgg options must be an object; got null/.test(e.message));
     assert.throws(() => models.getWeight('VGG16_Weights.IMAGENET1K_V2'), (e) => e instanceof TypeError && /did you mean 'VGG16_Weights.IMAGENET1K_V1'\?/.test(e.message));
     assert.throws(() => models.getWeight(null), (e) => e instanceof TypeError && /name must be a string; got null/.test(e.message));
     assert.throws(() => models.getModelWeights(() => 1), /not one of torchvgg's model builders/);

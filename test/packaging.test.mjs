@@ -81,7 +81,7 @@ describe('packaging', () => {
     const bad = spawnSync(process.execPath, [tsc, ...args, path.join(root, 'test', 'types', 'misuse.ts')], { encoding: 'utf8' });
     assert.notStrictEqual(bad.status, 0, 'passing a string where a Module is expected must not type-check');
     assert.match(bad.stdout, /misuse\.ts/);
-    // The registry, weights and tasks are typed: getModel gives a model with replaceHead, transforms() a preset.
+    // The registry, weights and tasks are typed: getModel('vgg16') gives a VGG, transforms() a preset.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchvgg-types-'));
     const user = path.join(dir, 'user.ts');
     fs.writeFileSync(user, `import { models, tasks, transforms, nn } from ${JSON.stringify(root)};
@@ -90,11 +90,12 @@ const head: nn.Module = model.replaceHead(3);
 const preset: transforms.ImageClassification = models.getWeight('VGG16_Weights.IMAGENET1K_V1').transforms();
 const done: Promise<tasks.EpochReport[]> = tasks.finetune({ model, train: { length: 0, get: async () => [null, 0] }, freeze: 'backbone' });
 const p: Promise<tasks.Prediction[]> = tasks.predict(model, ['a.png'], { transform: preset, categories: ['a', 'b', 'c'] });
+const tail: nn.Sequential = model.classifier;
 const wrong: number = models.listModels();
 `);
     const typed = spawnSync(process.execPath, [tsc, ...args, user], { encoding: 'utf8' });
     fs.rmSync(dir, { recursive: true, force: true });
     assert.deepStrictEqual(typed.stdout.trim().split('\n').map((l) => l.replace(/^.*user\.ts/, 'user.ts')),
-      ["user.ts(7,7): error TS2322: Type 'string[]' is not assignable to type 'number'."], typed.stdout);
+      ["user.ts(8,7): error TS2322: Type 'string[]' is not assignable to type 'number'."], typed.stdout);
   });
 });

@@ -11,3 +11,4 @@ export {
   listModels, getModel, getModelBuilder, getModelWeights, getWeight, familyOf, familyOfArch, numClassesOf, modelFromStateDict,
 } from './registry';
 export type { ModelFamily, BuildOptions, Classifier } from './family';
+export type { ModelName } from './registry';

@@ -7,17 +7,24 @@ import type { Weights, WeightsEnum } from './weights';
 import { vggFamily } from './vgg';
 
 // A new family: one module in lib/models/ exporting its ModelFamily, and one entry here.
-const FAMILIES: readonly ModelFamily<any, any>[] = [vggFamily]; // eslint-disable-line @typescript-eslint/no-explicit-any
+const FAMILIES = [vggFamily] as const;
+
+// The builders of every family, by name, for typing getModel('vgg16') as a VGG taking VGGOptions.
+type Intersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type Builders = Intersection<typeof FAMILIES[number]['builders']>;
+/** 'vgg11' ... 'vgg19_bn' */
+export type ModelName = keyof Builders & string;
+const ALL: readonly ModelFamily<any, any>[] = FAMILIES; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** torchvision.models.list_models(): every architecture name, sorted. */
 export function listModels(): string[] {
-  return FAMILIES.flatMap((f) => Object.keys(f.builders)).sort();
+  return ALL.flatMap((f) => Object.keys(f.builders)).sort();
 }
 
 /** The family an architecture name belongs to; a TypeError naming the closest known name otherwise. */
 export function familyOfArch(name: string): ModelFamily {
   string(name, 'name');
-  const family = FAMILIES.find((f) => Object.prototype.hasOwnProperty.call(f.builders, name));
+  const family = ALL.find((f) => Object.prototype.hasOwnProperty.call(f.builders, name));
   if (family) return family;
   const hint = closest(name, listModels());
   throw new TypeError(`unknown model '${name}'${hint ? `; did you mean '${hint}'?` : ''} (models: ${listModels().join(', ')})`);
@@ -25,7 +32,7 @@ export function familyOfArch(name: string): ModelFamily {
 
 /** The family a built model belongs to, or a TypeError. */
 export function familyOf(model: unknown): ModelFamily {
-  const family = model instanceof Module ? FAMILIES.find((f) => model instanceof f.modelClass) : undefined;
+  const family = model instanceof Module ? ALL.find((f) => model instanceof f.modelClass) : undefined;
   if (!family) {
     throw new TypeError(`model must be one of torchvgg's models (${listModels().join(', ')}); got ${model instanceof Module ? model.typeName : describe(model)}`);
   }
@@ -33,19 +40,23 @@ export function familyOf(model: unknown): ModelFamily {
 }
 
 /** torchvision.models.get_model_builder(name). */
-export function getModelBuilder(name: string): (options?: BuildOptions) => Classifier {
+export function getModelBuilder<N extends ModelName>(name: N): Builders[N];
+export function getModelBuilder(name: string): (options?: BuildOptions) => Classifier;
+export function getModelBuilder(name: string): (options?: any) => Classifier { // eslint-disable-line @typescript-eslint/no-explicit-any
   return familyOfArch(name).builders[name];
 }
 
 /** torchvision.models.get_model(name, **config): getModel('vgg16', { weights: 'DEFAULT' }). */
-export function getModel(name: string, options?: BuildOptions): Classifier {
+export function getModel<N extends ModelName>(name: N, options?: Parameters<Builders[N]>[0]): ReturnType<Builders[N]>;
+export function getModel(name: string, options?: BuildOptions): Classifier;
+export function getModel(name: string, options?: any): Classifier { // eslint-disable-line @typescript-eslint/no-explicit-any
   return getModelBuilder(name)(options);
 }
 
 /** torchvision.models.get_model_weights(name): the weights enum of an architecture (or of its builder). */
 export function getModelWeights(name: string | ((options?: never) => Module)): WeightsEnum {
   if (typeof name === 'function') {
-    const family = FAMILIES.find((f) => Object.values(f.builders).includes(name));
+    const family = ALL.find((f) => Object.values(f.builders).includes(name));
     const arch = family && Object.keys(family.builders).find((k) => family.builders[k] === name);
     if (!arch) throw new TypeError('getModelWeights: the function is not one of torchvgg\'s model builders');
     return family!.weights[arch];
@@ -56,7 +67,7 @@ export function getModelWeights(name: string | ((options?: never) => Module)): W
 /** torchvision.models.get_weight('VGG16_Weights.IMAGENET1K_V1'). */
 export function getWeight(name: string): Weights {
   string(name, 'name');
-  const all = FAMILIES.flatMap((f) => Object.values(f.weights)).flatMap((e) => Object.entries(e).map(([k, w]) => [`${e.DEFAULT.name.split('.')[0]}.${k}`, w] as const));
+  const all = ALL.flatMap((f) => Object.values(f.weights)).flatMap((e) => Object.entries(e).map(([k, w]) => [`${e.DEFAULT.name.split('.')[0]}.${k}`, w] as const));
   const hit = all.find(([n]) => n === name);
   if (hit) return hit[1];
   const hint = closest(name, all.map(([n]) => n));

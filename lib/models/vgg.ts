@@ -102,7 +102,7 @@ export const vgg19 = (opts?: VGGOptions): VGG => build('E', false, opts);
 export const vgg19_bn = (opts?: VGGOptions): VGG => build('E', true, opts);
 
 /** The VGG family, as the model registry (registry.ts) sees it. */
-export const vggFamily: ModelFamily<VGG, VGGOptions> = {
+export const vggFamily = {
   name: 'vgg',
   modelClass: VGG,
   builders: { vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn },
@@ -114,4 +114,4 @@ export const vggFamily: ModelFamily<VGG, VGGOptions> = {
     const f = await model.avgpool.forwardAsync(await model.features.forwardAsync(x));
     return f.reshape(f.size(0), -1);
   },
-};
+} satisfies ModelFamily<VGG, VGGOptions>;
