@@ -3,6 +3,7 @@ import { Module } from '../nn/module';
 import { Tensor } from '../torch/tensor';
 import { closest, describe, string } from '../check';
 import type { BuildOptions, Classifier, ModelFamily } from './family';
+import { enumName } from './weights';
 import type { Weights, WeightsEnum } from './weights';
 import { vggFamily } from './vgg';
 
@@ -67,7 +68,7 @@ export function getModelWeights(name: string | ((options?: never) => Module)): W
 /** torchvision.models.get_weight('VGG16_Weights.IMAGENET1K_V1'). */
 export function getWeight(name: string): Weights {
   string(name, 'name');
-  const all = ALL.flatMap((f) => Object.values(f.weights)).flatMap((e) => Object.entries(e).map(([k, w]) => [`${e.DEFAULT.name.split('.')[0]}.${k}`, w] as const));
+  const all = ALL.flatMap((f) => Object.values(f.weights)).flatMap((e) => Object.entries(e).map(([k, w]) => [`${enumName(e)}.${k}`, w] as const));
   const hit = all.find(([n]) => n === name);
   if (hit) return hit[1];
   const hint = closest(name, all.map(([n]) => n));

@@ -73,6 +73,11 @@ export function hubCheckpointsDir(): string {
   return path.join(torchHome, 'hub', 'checkpoints');
 }
 
+/** The class name of a weights enum: 'VGG16_Weights'. */
+export function enumName(e: WeightsEnum): string {
+  return e.DEFAULT.name.split('.')[0];
+}
+
 /**
  * The member of enum `e` that `weights` names ('IMAGENET1K_V1', 'DEFAULT', 'VGG16_Weights.IMAGENET1K_V1',
  * a key of `aliases`, or the Weights object itself), or undefined when it names none (then it is a path).
@@ -84,7 +89,7 @@ export function namedWeights(e: WeightsEnum, weights: string | Weights, owner: s
     return weights;
   }
   if (typeof weights !== 'string') throw new TypeError(`weights must be a name, a file path or a Weights object; got ${describe(weights)}`);
-  const prefix = `${e.DEFAULT.name.split('.')[0]}.`;
+  const prefix = `${enumName(e)}.`;
   const bare = weights.startsWith(prefix) ? weights.slice(prefix.length) : weights;
   const key = aliases[bare] ?? bare;
   return Object.prototype.hasOwnProperty.call(e, key) ? e[key] : undefined;
