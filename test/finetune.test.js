@@ -66,6 +66,17 @@ describe('fine-tuning', () => {
     assert.deepStrictEqual([embeddings.shape, labels.tolist()], [[4, 25088], [0, 1, 0, 1]]);
   });
 
+  it('freeze: \'none\' trains every parameter, undoing an earlier freeze', async function () {
+    this.timeout(120000);
+    torch.manualSeed(0);
+    const model = models.vgg11({ numClasses: 2 });
+    model.features.requiresGrad_(false);
+    const before = model.features[0].weight.clone();
+    await tasks.finetune({ model, train: brightDark(4, 1), freeze: 'none', epochs: 1, batchSize: 4, lr: 1e-2, optimizer: 'sgd', quiet: true });
+    assert.ok(model.parameters().every((p) => p.requiresGrad));
+    assert.ok(!model.features[0].weight.allclose(before, { rtol: 0, atol: 0 }), 'the backbone trained');
+  });
+
   it('refuses cacheFeatures when the backbone is trainable, naming the parameter', async () => {
     const model = models.vgg11({ numClasses: 2 });
     const train = { length: 1, get: async () => [torch.zeros(3, 32, 32), 0] };

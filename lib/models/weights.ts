@@ -1,5 +1,4 @@
-// Pretrained weights, for any model family: the Weights type (file, URL, metadata, categories, eval
-// transforms), the torch.hub cache, reading a checkpoint's state dict, and loading it into a model.
+// Pretrained weights for any model family: the Weights type, the torch.hub cache, reading a state dict and loading it.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
