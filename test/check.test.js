@@ -5,7 +5,9 @@
 const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
+const path = require('path');
 const { torch, nn, optim, transforms: T, datasets, utils, safetensors, Tensor } = require('..');
+const { needFixtures } = require('./helpers');
 
 const { DataLoader, Subset, randomSplit } = utils.data;
 const t = () => torch.ones(2, 3);
@@ -207,6 +209,17 @@ describe('argument errors', function () {
   });
 });
 
+/** An ImageFolder over a fresh folder with one (never decoded) image per class. */
+const FOLDER = path.join(os.tmpdir(), `torchvgg-check-folder-${process.pid}`);
+after(() => fs.rmSync(FOLDER, { recursive: true, force: true }));
+function imageFolder() {
+  for (const c of ['cat', 'dog']) {
+    fs.mkdirSync(path.join(FOLDER, c), { recursive: true });
+    fs.writeFileSync(path.join(FOLDER, c, 'a.png'), '');
+  }
+  return new datasets.ImageFolder(FOLDER);
+}
+
 describe('Python spellings of members', function () {
   const cases = [
     ['Tensor', () => t(), ['requires_grad', 'requiresGrad'], ['is_leaf', 'isLeaf'], ['to_typed_array', 'toTypedArray'],
@@ -215,6 +228,7 @@ describe('Python spellings of members', function () {
       ['param_groups', 'paramGroups']],
     ['LRScheduler', () => new optim.lrScheduler.StepLR(sgd(), 1), ['get_last_lr', 'getLastLr'], ['last_epoch', 'lastEpoch']],
     ['DataLoader', () => new DataLoader(dataset()), ['batch_size', 'batchSize'], ['num_workers', 'numWorkers'], ['drop_last', 'dropLast']],
+    ['ImageFolder', imageFolder, ['class_to_idx', 'classToIdx']],
   ];
   for (const [cls, make, ...pairs] of cases) {
     for (const [snake, camel] of pairs) {
@@ -227,4 +241,11 @@ describe('Python spellings of members', function () {
       });
     }
   }
+
+  it('ScriptModule.named_parameters and .state_dict throw TypeErrors naming the camelCase methods', function () {
+    const m = torch.jit.load(needFixtures(this, 'vgg11-traced.pt'));
+    assert.throws(() => m.named_parameters(), { name: 'TypeError', message: 'ScriptModule.named_parameters is spelled namedParameters in torchvgg' });
+    assert.throws(() => m.state_dict(), { name: 'TypeError', message: 'ScriptModule.state_dict is spelled stateDict in torchvgg' });
+    assert.strictEqual(m.namedParameters()[0][0], 'features.0.weight');
+  });
 });

@@ -5,7 +5,13 @@ import { DType, Device, checkDType, checkDevice, isDType } from './dtype';
 import { tensorToString } from './format';
 import * as check from '../check';
 
-export { describe } from '../check';
+/**
+ * @deprecated the short form lib/nn's messages and tests still use ('string', 'Tensor'); new code uses
+ * check.describe, which also shows the value ('a string ("relu")').
+ */
+export function describe(v: unknown): string {
+  return v !== null && v !== undefined && typeof v !== 'object' && typeof v !== 'function' ? typeof v : check.describe(v);
+}
 
 export type Shape = number[];
 export type TensorLike = Tensor | number | boolean;
