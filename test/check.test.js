@@ -128,6 +128,7 @@ const SYNC = [
   ['Shapes size type', () => new datasets.Shapes({ size: 'big' }), TypeError, 'size'],
   ['Shapes size range', () => new datasets.Shapes({ size: 8 }), RangeError, 'size'],
   ['Shapes unknown option', () => new datasets.Shapes({ counts: 5 }), TypeError, "'counts'", 'count'],
+  ['Shapes.label', () => new datasets.Shapes({ count: 4 }).label(9), RangeError, 'Shapes index'],
   // transforms
   ['Resize size type', () => new T.Resize('big'), TypeError, 'Resize size'],
   ['Resize size range', () => new T.Resize(0), RangeError, 'Resize size'],
@@ -164,6 +165,7 @@ const SYNC = [
 const ASYNC = [
   ['torch.loadAsync path', () => torch.loadAsync(5), TypeError, 'path'],
   ['torch.loadAsync map_location', () => torch.loadAsync(checkpoint(), { map_location: 'cpu' }), TypeError, "'map_location'", 'mapLocation'],
+  ['ImageFolder.get', () => imageFolder().get('x'), TypeError, 'ImageFolder index'],
   ['transforms.readImage input', () => T.readImage(5), TypeError, 'input'],
   ['transforms.readImage mode', () => T.readImage(Buffer.alloc(1), { mode: 'L' }), TypeError, 'mode'],
   ['transforms.readImage Mode', () => T.readImage(Buffer.alloc(1), { Mode: 'RGB' }), TypeError, "'Mode'", 'mode'],
@@ -242,10 +244,12 @@ describe('Python spellings of members', function () {
     }
   }
 
-  it('ScriptModule.named_parameters and .state_dict throw TypeErrors naming the camelCase methods', function () {
+  it('ScriptModule: named_parameters and state_dict throw TypeErrors naming the camelCase methods; train and to check their arguments', function () {
     const m = torch.jit.load(needFixtures(this, 'vgg11-traced.pt'));
     assert.throws(() => m.named_parameters(), { name: 'TypeError', message: 'ScriptModule.named_parameters is spelled namedParameters in torchvgg' });
     assert.throws(() => m.state_dict(), { name: 'TypeError', message: 'ScriptModule.state_dict is spelled stateDict in torchvgg' });
     assert.strictEqual(m.namedParameters()[0][0], 'features.0.weight');
+    assert.throws(() => m.train('yes'), expectation(TypeError, 'mode'));
+    assert.throws(() => m.to({ dtyp: 'float64' }), expectation(TypeError, "'dtyp'", 'dtype'));
   });
 });
