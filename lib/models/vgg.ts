@@ -2,6 +2,7 @@
 import { native } from '../native';
 import { Module, moduleView, registerModuleClass, unwrapModule } from '../nn/module';
 import { Sequential } from '../nn/sequential';
+import '../nn/sequential'; // loaded for its view class even where Sequential is used only as a type
 import { AdaptiveAvgPool2d, Linear } from '../nn/layers';
 import { int, num } from '../nn/args';
 import { options } from '../check';
@@ -55,9 +56,7 @@ export class VGG extends Module {
     const old = this.getSubmodule(HEAD);
     if (!(old instanceof Linear)) throw new TypeError(`replaceHead: ${HEAD} must be a Linear to read its in_features; it is ${old.typeName}`);
     const head = new Linear(old.inFeatures, n);
-    const parent = this.getSubmodule(HEAD.slice(0, HEAD.lastIndexOf('.')));
-    if (!(parent instanceof Sequential)) throw new TypeError(`replaceHead: the head's parent must be a Sequential; it is ${parent.typeName}`);
-    parent.set(Number(HEAD.slice(HEAD.lastIndexOf('.') + 1)), head);
+    this.classifier.set(6, head); // HEAD
     return head;
   }
 
