@@ -35,6 +35,14 @@ function bounds(min: number, max: number): string {
   return '';
 }
 
+/** An array of finite numbers within [min, max], of a given length when `length` is set. */
+export function numbers(v: unknown, name: string, { length, ...b }: IntBounds & { length?: number } = {}): number[] {
+  if (!Array.isArray(v) || (length !== undefined && v.length !== length)) {
+    throw new TypeError(`${name} must be an array of ${length === undefined ? '' : `${length} `}numbers; got ${describe(v)}`);
+  }
+  return v.map((x, i) => number(x, `${name}[${i}]`, b));
+}
+
 export function bool(v: unknown, name: string): boolean {
   if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean; got ${describe(v)}`);
   return v;
@@ -46,9 +54,13 @@ export function string(v: unknown, name: string): string {
 }
 
 /** One of a fixed set of values. */
+/** One of a fixed set of values; a string close to one of them ('torch.float32', 'Bilinear') gets a hint. */
 export function oneOf<T extends string | number | boolean | null>(v: unknown, name: string, values: readonly T[]): T {
   if (!values.includes(v as T)) {
-    throw new TypeError(`${name} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}; got ${describe(v)}`);
+    const strings = values.filter((x): x is T & string => typeof x === 'string');
+    const hint = typeof v === 'string' ? closest(v.replace(/^torch\./, ''), strings) : undefined;
+    throw new TypeError(`${name} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}; got ${describe(v)}`
+      + (hint ? `; did you mean '${hint}'?` : ''));
   }
   return v as T;
 }

@@ -12,3 +12,4 @@ export * as transforms from './transforms';
 export * as datasets from './datasets';
 export * as utils from './utils';
 export * as optim from './optim';
+export * as tasks from './tasks';

@@ -56,6 +56,8 @@ export interface NativeTensor {
 export interface NativeModule {
   typeName(): string;
   id(): number;
+  /** whether this is the native node of a TS-defined module */
+  definedInJs(): boolean;
   extraRepr(): string;
   /** constructor arguments under their JS names */
   config(): Record<string, unknown>;

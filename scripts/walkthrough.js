@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the seed article (shared/seed) end to end in Node. Load a VGG16 whose features were
-// trained on something, print it, list its parameters, replace classifier[6] for new classes, freeze
-// the features, fine-tune, check validation accuracy, save and load the result, and predict.
+// trained on something, print it, list its parameters, replace its head for new classes, freeze the
+// backbone, fine-tune, check validation accuracy, save and load the result, and predict.
 //
 // Transfer learning needs trained features: frozen *random* VGG16 features leave a classifier at chance.
 // ImageNet weights are used when they are in PyTorch's hub cache (or given with --weights); an offline
@@ -11,10 +11,7 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { torch, nn, models, datasets } = require('..');
-const { finetune, evaluate } = require('../dist/tasks/finetune');
-const { evalTransform, loadCheckpoint } = require('../dist/cli');
-const { readStateDict } = require('../dist/models/weights');
+const { torch, models, datasets, tasks } = require('torchvgg');
 
 const SOURCE = ['square', 'triangle', 'pentagon', 'hexagon'];
 const TARGET = ['circle', 'star', 'cross'];
@@ -47,14 +44,14 @@ async function pretrainedCheckpoint() {
   console.log('No ImageNet weights in the hub cache and no network to fetch them, and frozen *random*\n'
     + `features transfer nothing. So: first train VGG16 on a source task (${SOURCE.join(', ')}; 32x32 Shapes),\n`
     + `and save it as a real checkpoint in ${cacheDir} (reused on the next run). This takes a few minutes once.`);
-  const transform = evalTransform(32);
+  const transform = tasks.evalTransform(32);
   const train = new datasets.Shapes({ classes: SOURCE, size: 32, count: 2400, seed: 1, transform });
   const val = new datasets.Shapes({ classes: SOURCE, size: 32, count: 400, seed: 2, transform });
   torch.manualSeed(0);
   const model = models.vgg16({ numClasses: SOURCE.length });
-  await finetune({ model, train, val, epochs: 3, lr: 1e-4, batchSize: 32, label: 'source epoch' });
+  await tasks.finetune({ model, train, val, epochs: 3, lr: 1e-4, batchSize: 32, label: 'source epoch' });
   fs.mkdirSync(cacheDir, { recursive: true });
-  torch.save({ arch: 'vgg16', classes: SOURCE, image_size: 32, model: model.stateDict() }, file);
+  tasks.saveCheckpoint(file, { arch: 'vgg16', classes: SOURCE, imageSize: 32, model });
   console.log(`saved ${file} (${elapsed()})`);
   return { file, size: 32, numClasses: SOURCE.length };
 }
@@ -81,48 +78,46 @@ async function main() {
 
   line('1. vgg16 = models.vgg16(); vgg16.load_state_dict(torch.load(f)); print(vgg16)');
   const vgg16 = models.vgg16({ numClasses: pre.numClasses, initWeights: false });
-  vgg16.loadStateDict(readStateDict(pre.file)); // torch.load, then the state dict inside the checkpoint
+  vgg16.loadStateDict(models.readStateDict(pre.file)); // torch.load, then the state dict inside the checkpoint
   console.log(vgg16);
 
   line('2. for name, param in vgg16.named_parameters(): print(name, param.numel())');
   for (const [name, param] of vgg16.namedParameters()) console.log(name, param.numel());
   console.log(`total parameters: ${count(vgg16.parameters())}`);
 
-  line(`3. vgg16.classifier[6] = nn.Linear(4096, ${TARGET.length})   # target classes: ${TARGET.join(', ')}`);
-  torch.manualSeed(1); // the new layer's init and the classifier's dropout: the same run every time
-  vgg16.classifier[6] = new nn.Linear(4096, TARGET.length);
-  console.log(vgg16.classifier);
+  line(`3. vgg16.replaceHead(${TARGET.length})   # target classes: ${TARGET.join(', ')}`);
+  torch.manualSeed(1); // the new layer's init and the dropout: the same run every time
+  const head = vgg16.replaceHead(TARGET.length); // Python: vgg16.classifier[6] = nn.Linear(4096, 3)
+  console.log(head);
 
-  line('4. for param in vgg16.features.parameters(): param.requires_grad = False');
-  for (const param of vgg16.features.parameters()) param.requiresGrad = false;
+  line('4. freeze the backbone (Python: for param in vgg16.features.parameters(): param.requires_grad = False)');
+  const { backbone } = models.familyOf(vgg16);
+  vgg16.getSubmodule(backbone).requiresGrad_(false);
   const trainable = vgg16.parameters().filter((p) => p.requiresGrad);
-  console.log(`trainable parameters: ${count(trainable)} of ${count(vgg16.parameters())} (features frozen)`);
+  console.log(`trainable parameters: ${count(trainable)} of ${count(vgg16.parameters())} (${backbone} frozen)`);
 
-  line('5. fine-tune the classifier (frozen features computed once, then Adam on the classifier)');
-  const transform = evalTransform(pre.size);
+  line('5. fine-tune the rest (the frozen backbone run once, then Adam on what follows it)');
+  const transform = tasks.evalTransform(pre.size);
   const train = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 900, seed: 3, transform });
   const val = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 300, seed: 4, transform });
-  const reports = await finetune({ model: vgg16, train, val, epochs: 5, lr: 1e-4, batchSize: 32, cacheFeatures: true, label: 'target epoch' });
+  const reports = await tasks.finetune({ model: vgg16, train, val, epochs: 5, lr: 1e-4, batchSize: 32, cacheFeatures: true, label: 'target epoch' });
   const accuracy = reports[reports.length - 1].valAccuracy;
   console.log(`validation accuracy on ${TARGET.join('/')}: ${(100 * accuracy).toFixed(1)}% (chance: ${(100 / TARGET.length).toFixed(1)}%)`);
 
   line('6. torch.save(...), then torch.load(...) into a fresh vgg16(num_classes=3)');
   const out = path.join(cacheDir, 'vgg16-shapes-target.pth');
   fs.mkdirSync(cacheDir, { recursive: true });
-  torch.save({ arch: 'vgg16', classes: TARGET, image_size: pre.size, model: vgg16.stateDict() }, out);
-  const { model: reloaded, checkpoint } = loadCheckpoint(out);
-  const again = await evaluate(reloaded, val);
+  tasks.saveCheckpoint(out, { arch: 'vgg16', classes: TARGET, imageSize: pre.size, model: vgg16 });
+  const { model: reloaded, classes } = tasks.loadCheckpoint(out);
+  const again = await tasks.evaluate(reloaded, val);
   console.log(`saved ${out} (${(fs.statSync(out).size / 2 ** 20).toFixed(0)} MiB); reloaded model's validation accuracy: ${(100 * again).toFixed(1)}%`);
 
   line('7. predict a few validation images');
   const raw = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 300, seed: 4 });
-  const shown = [];
-  for (let i = 0; i < 6; i++) {
-    const [img, label] = await raw.get(i);
-    const probs = (await reloaded.forwardAsync((await transform(img)).unsqueeze(0))).softmax(1).select(0, 0);
-    const best = probs.argmax().item();
-    shown.push({ img, text: `${checkpoint.classes[best]} ${(100 * probs.tolist()[best]).toFixed(0)}% (true: ${TARGET[label]})` });
-  }
+  const samples = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => raw.get(i)));
+  const predictions = await tasks.predict(reloaded, samples.map(([img]) => img), { transform, categories: classes, topk: 1 });
+  const shown = predictions.map(({ input, top: [best] }, i) =>
+    ({ img: input, text: `${best.label} ${(100 * best.probability).toFixed(0)}% (true: ${TARGET[samples[i][1]]})` }));
   if (process.stdout.isTTY) {
     const arts = shown.map((s) => ansiImage(s.img));
     for (let r = 0; r < arts[0].length; r++) console.log(arts.map((a) => a[r]).join('  '));

@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { torch, models } = require('..');
-const { relativeError } = require('./helpers');
+const { relativeError, skip } = require('./helpers');
 
 const FULL = process.env.TORCHVGG_CUDA_TESTS === '1';
 const HAS_CUDA = torch.cuda.isAvailable();
@@ -16,9 +16,8 @@ const HAS_CUDA = torch.cuda.isAvailable();
 /** In a test: skip it, saying why, when there is no CUDA device. */
 function needCuda(ctx) {
   if (HAS_CUDA) return;
-  console.log('      (skipped: no CUDA device: torch.cuda.isAvailable() is false'
-    + `${FULL ? '; npm run test:cuda needs the addon built against a CUDA libtorch on a GPU host' : ''})`);
-  ctx.skip();
+  skip(ctx, 'no CUDA device: torch.cuda.isAvailable() is false'
+    + `${FULL ? '; npm run test:cuda needs the addon built against a CUDA libtorch on a GPU host' : ''}`);
 }
 
 function model() {

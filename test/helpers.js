@@ -1,30 +1,90 @@
-// Shared by the tests: where the oracle's fixtures are, and how to read its raw tensor hand-over files.
+// The one helper for the Python oracle in tests: where its fixtures are, skipping (saying why) when they
+// or the oracle are missing, running oracle scripts, and reading its raw tensor hand-over files.
+// Fixtures are written by scripts/make-fixtures.py (npm test does it); when one is missing and the
+// oracle is usable, the first test to need it generates them all here.
 'use strict';
+const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { torch } = require('..');
 
+const PYTHON = '/usr/bin/python3';
+const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
+const CHECKPOINTS = path.join(FIXTURES, 'checkpoints');
 
-/** In a mocha `before`: skip the suite, saying why, when the Python oracle's fixtures are absent. */
-function requireFixture(ctx, file) {
-  const p = path.join(FIXTURES, file);
-  if (!fs.existsSync(p)) {
-    console.log(`      (skipped: ${file} missing — the Python oracle /usr/bin/python3 with torch and torchvision `
-      + 'is needed to make fixtures; run npm test as root on Debian to install it)');
-    ctx.skip();
+/** Absolute path of a fixture: fixture('printing.json'), fixture('checkpoints/small.pt'). */
+const fixture = (name) => path.join(FIXTURES, name);
+/** Absolute path of a checkpoint fixture: checkpoint('small.pt'). */
+const checkpoint = (name) => path.join(CHECKPOINTS, name);
+
+/** Skips the running test or suite, printing the reason in the one style every skip uses. */
+function skip(ctx, reason) {
+  console.log(`      (skipped: ${reason})`);
+  ctx.skip();
+}
+
+let oracleReason;
+/** Why the oracle cannot run (null when it can). */
+function oracleProblem() {
+  if (oracleReason === undefined) {
+    const r = spawnSync(PYTHON, ['-c', 'import torch, torchvision'], { encoding: 'utf8' });
+    oracleReason = r.status === 0 ? null
+      : `the Python oracle ${PYTHON} cannot import torch and torchvision: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`;
   }
-  return p;
+  return oracleReason;
+}
+
+let generated;
+/** Runs scripts/make-fixtures.py once per process; returns why it failed, or null. */
+function generateFixtures() {
+  if (generated === undefined) {
+    generated = oracleProblem();
+    if (generated === null) {
+      const g = spawnSync(PYTHON, [path.join(ROOT, 'scripts', 'make-fixtures.py'), FIXTURES], { encoding: 'utf8' });
+      if (g.status !== 0) generated = `scripts/make-fixtures.py failed: ${(g.stderr || '').trim().split('\n').pop()}`;
+    }
+  }
+  return generated;
+}
+
+/**
+ * In a before() or an it(): skips unless the oracle's fixtures `files` exist (paths relative to
+ * test/fixtures), generating them first when the oracle is usable. Returns the first file's path.
+ */
+function needFixtures(ctx, ...files) {
+  const missing = () => files.filter((f) => !fs.existsSync(fixture(f)));
+  if (missing().length) {
+    ctx.timeout(Math.max(ctx.timeout(), 600000)); // generating every fixture takes minutes
+    const why = generateFixtures();
+    const still = missing();
+    if (still.length) skip(ctx, `fixture ${still.join(', ')} missing: ${why ?? 'make-fixtures.py did not write it'}`);
+  }
+  return fixture(files[0]);
+}
+
+/** In a before() or an it(): skips unless the oracle runs and the checkpoint fixtures exist. */
+function needOracle(ctx) {
+  const why = oracleProblem();
+  if (why) skip(ctx, why);
+  needFixtures(ctx, 'checkpoints/cuda-legacy.pt');
+}
+
+/** Runs a Python script with the oracle; the script prints one JSON value on its last line. */
+function python(script, args = []) {
+  const r = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`python failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
 function readJson(file) {
-  return JSON.parse(fs.readFileSync(path.join(FIXTURES, file), 'utf8'));
+  return JSON.parse(fs.readFileSync(fixture(file), 'utf8'));
 }
 
 /** Tensors written by scripts/fixtures/vgg.py write_raw(): views into one buffer, no copies. */
 function readRaw(stem) {
   const index = readJson(`${stem}.json`);
-  const buf = fs.readFileSync(path.join(FIXTURES, `${stem}.bin`));
+  const buf = fs.readFileSync(fixture(`${stem}.bin`));
   const out = {};
   for (const e of index) {
     const size = torch.ITEM_SIZE[e.dtype];
@@ -47,4 +107,9 @@ function relativeError(a, b) {
   return diff / scale;
 }
 
-module.exports = { FIXTURES, requireFixture, readJson, readRaw, relativeError };
+module.exports = {
+  FIXTURES, CHECKPOINTS, PYTHON, fixture, checkpoint, skip, needFixtures, needOracle, python, readJson, readRaw, relativeError,
+  // Older names, still imported by test files of other areas.
+  requireFixture: needFixtures,
+  requireOracle: needOracle,
+};

@@ -6,8 +6,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { torch } = require('..');
-const { ZipWriter } = require('../dist/serialization/zip');
-const { fixture, requireOracle } = require('./support/checkpoint-fixtures');
+const { checkpoint: fixture, needOracle } = require('./helpers');
+const { global: GLOBAL, op, pkl, tensorPickle, checkpointBytes } = require('./support/pickle');
 
 const PWNED = '/tmp/torchvgg-pwned';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'torchvgg-hostile-'));
@@ -16,49 +16,8 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 // A torch.save-style zip holding `pickle` as archive/data.pkl and `records` as archive/data/<key>.
 function zipFile(name, pickle, records = {}) {
   const file = path.join(tmp, name);
-  const fd = fs.openSync(file, 'w');
-  const zip = new ZipWriter(fd);
-  zip.add('archive/data.pkl', pickle);
-  for (const [k, v] of Object.entries(records)) zip.add(`archive/data/${k}`, v);
-  zip.finish();
-  fs.closeSync(fd);
+  fs.writeFileSync(file, checkpointBytes(pickle, records));
   return file;
-}
-
-// Tiny pickle assembler: strings are BINUNICODE, numbers BININT (LONG1 when large), arrays raw opcodes.
-function pkl(...parts) {
-  const out = [Buffer.from([0x80, 2])];
-  for (const p of parts) {
-    if (typeof p === 'string') {
-      const b = Buffer.from(p);
-      const h = Buffer.alloc(5);
-      h[0] = 0x58;
-      h.writeUInt32LE(b.length, 1);
-      out.push(h, b);
-    } else if (typeof p === 'number' && (p >= 2 ** 31 || p < -(2 ** 31))) {
-      const h = Buffer.alloc(10); // LONG1 of 8 bytes
-      h[0] = 0x8a;
-      h[1] = 8;
-      h.writeBigInt64LE(BigInt(p), 2);
-      out.push(h);
-    } else if (typeof p === 'number') {
-      const h = Buffer.alloc(5);
-      h[0] = 0x4a;
-      h.writeInt32LE(p, 1);
-      out.push(h);
-    } else {
-      out.push(Buffer.from(p));
-    }
-  }
-  out.push(Buffer.from('.'));
-  return Buffer.concat(out);
-}
-const GLOBAL = (mod, name) => Buffer.from(`c${mod}\n${name}\n`);
-// _rebuild_tensor_v2(('storage', torch.FloatStorage, '0', 'cpu', numel), offset, size, stride, False, OrderedDict())
-function tensorPickle(numel, size, stride, offset = 0) {
-  return pkl(GLOBAL('torch._utils', '_rebuild_tensor_v2'), [0x28, 0x28], 'storage', GLOBAL('torch', 'FloatStorage'),
-    '0', 'cpu', numel, [0x74, 0x51], offset, [0x28], ...size, [0x74, 0x28], ...stride, [0x74, 0x89],
-    GLOBAL('collections', 'OrderedDict'), [0x29, 0x52, 0x74, 0x52]);
 }
 
 function throwsNaming(file, fn, pattern) {
@@ -71,13 +30,11 @@ function throwsNaming(file, fn, pattern) {
 }
 
 describe('hostile checkpoints', function () {
-  before(function () {
-    requireOracle(this);
-    fs.rmSync(PWNED, { force: true });
-  });
+  before(function () { fs.rmSync(PWNED, { force: true }); });
 
   for (const name of ['evil.pt', 'evil-legacy.pt']) {
     it(`refuses the os.system pickle in ${name}, and the command does not run`, function () {
+      needOracle(this);
       const file = fixture(name);
       throwsNaming(file, () => torch.load(file), /refusing to load: global '(posix|os|nt)\.system' is not allowed .*state_dict\(\) or TorchScript/);
       throwsNaming(file, () => torch.load(file, { weightsOnly: false }), /refusing to load/);
@@ -86,25 +43,26 @@ describe('hostile checkpoints', function () {
   }
 
   it('refuses a whole pickled nn.Module, naming its class', function () {
+    needOracle(this);
     const file = fixture('module.pt');
     throwsNaming(file, () => torch.load(file), /global 'torch\.nn\.modules\.linear\.Linear' is not allowed/);
   });
 
   it('refuses builtins.eval, STACK_GLOBAL lookups and REDUCE of anything not allowed', function () {
-    const evalFile = zipFile('eval.pt', pkl(GLOBAL('builtins', 'eval'), '1+1', [0x85, 0x52]));
+    const evalFile = zipFile('eval.pt', pkl(GLOBAL('builtins', 'eval'), '1+1', ['TUPLE1', 'REDUCE']));
     throwsNaming(evalFile, () => torch.load(evalFile), /global 'builtins\.eval' is not allowed/);
-    const stack = zipFile('stack.pt', pkl('os', 'system', [0x93], 'true', [0x85, 0x52]));
+    const stack = zipFile('stack.pt', pkl('os', 'system', ['STACK_GLOBAL'], 'true', ['TUPLE1', 'REDUCE']));
     throwsNaming(stack, () => torch.load(stack), /global 'os\.system' is not allowed/);
-    const reduceStorage = zipFile('reduce.pt', pkl(GLOBAL('torch', 'FloatStorage'), [0x29, 0x52]));
+    const reduceStorage = zipFile('reduce.pt', pkl(GLOBAL('torch', 'FloatStorage'), ['EMPTY_TUPLE', 'REDUCE']));
     throwsNaming(reduceStorage, () => torch.load(reduceStorage), /calling 'torch\.FloatStorage' is not allowed/);
-    const newobj = zipFile('newobj.pt', pkl(GLOBAL('torch', 'Tensor'), [0x29, 0x81]));
+    const newobj = zipFile('newobj.pt', pkl(GLOBAL('torch', 'Tensor'), ['EMPTY_TUPLE', 'NEWOBJ']));
     throwsNaming(newobj, () => torch.load(newobj), /global 'torch\.Tensor' is not allowed/);
-    const inst = zipFile('inst.pt', pkl([0x28], Buffer.from('isubprocess\nPopen\n')));
+    const inst = zipFile('inst.pt', pkl(['MARK'], GLOBAL('subprocess', 'Popen', 'INST')));
     throwsNaming(inst, () => torch.load(inst), /global 'subprocess\.Popen' is not allowed/);
   });
 
   it('keeps a dict key named __proto__ as plain data', function () {
-    const file = zipFile('proto.pt', pkl([0x7d], '__proto__', 5, [0x73]));
+    const file = zipFile('proto.pt', pkl(['EMPTY_DICT'], '__proto__', 5, ['SETITEM']));
     const obj = torch.load(file);
     assert.strictEqual(Object.getPrototypeOf(obj), Object.prototype);
     assert.strictEqual(Object.getOwnPropertyDescriptor(obj, '__proto__').value, 5);
@@ -112,7 +70,7 @@ describe('hostile checkpoints', function () {
 });
 
 describe('broken checkpoints', function () {
-  before(function () { requireOracle(this); });
+  before(function () { needOracle(this); });
 
   it('throws for a file truncated anywhere, zip or legacy', function () {
     for (const name of ['small.pt', 'small-legacy.pt']) {
@@ -127,7 +85,7 @@ describe('broken checkpoints', function () {
 
   it('throws for a zip entry whose offset lies past the end of the file', function () {
     const buf = fs.readFileSync(fixture('small.pt'));
-    const cd = buf.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    const cd = buf.indexOf(Buffer.from('PK\x01\x02', 'latin1')) // the central directory;
     buf.writeUInt32LE(0x7ffffff0, cd + 42); // the first entry's local header offset
     const file = path.join(tmp, 'offset.pt');
     fs.writeFileSync(file, buf);
@@ -149,9 +107,9 @@ describe('broken checkpoints', function () {
     const started = Date.now();
     const huge = zipFile('huge.pt', tensorPickle(2 ** 40, [2 ** 40], [1]), { 0: Buffer.alloc(16) });
     throwsNaming(huge, () => torch.load(huge), /should hold 1099511627776 float32 elements/);
-    const str = zipFile('str.pt', Buffer.from([0x80, 2, 0x58, 0xf0, 0xff, 0xff, 0xff, 0x2e]));
+    const str = zipFile('str.pt', Buffer.concat([op('PROTO', 2), op('BINUNICODE', 0xf0, 0xff, 0xff, 0xff), op('STOP')]));
     throwsNaming(str, () => torch.load(str), /needs 4294967280 more bytes/);
-    const long4 = zipFile('long4.pt', Buffer.from([0x80, 2, 0x8b, 0xff, 0xff, 0xff, 0x7f, 0x2e]));
+    const long4 = zipFile('long4.pt', Buffer.concat([op('PROTO', 2), op('LONG4', 0xff, 0xff, 0xff, 0x7f), op('STOP')]));
     throwsNaming(long4, () => torch.load(long4), /too large/);
     const legacy = fs.readFileSync(fixture('views-legacy.pt'));
     const i = legacy.lastIndexOf(Buffer.from([20, 0, 0, 0, 0, 0, 0, 0]));
@@ -165,9 +123,9 @@ describe('broken checkpoints', function () {
   it('throws for garbage bytes, whatever they start with', function () {
     let s = 7;
     const noise = Buffer.from(Array.from({ length: 4096 }, () => (s = (s * 1103515245 + 12345) & 0x7fffffff) & 0xff));
-    for (const [name, head] of [['noise.pt', []], ['pk.pt', [0x50, 0x4b, 0x03, 0x04]], ['pickle.pt', [0x80, 0x02]], ['empty.pt', null]]) {
+    for (const [name, head] of [['noise.pt', Buffer.alloc(0)], ['pk.pt', Buffer.from('PK\x03\x04', 'latin1')], ['pickle.pt', op('PROTO', 2)], ['empty.pt', null]]) {
       const file = path.join(tmp, name);
-      fs.writeFileSync(file, head === null ? Buffer.alloc(0) : Buffer.concat([Buffer.from(head), noise]));
+      fs.writeFileSync(file, head === null ? Buffer.alloc(0) : Buffer.concat([head, noise]));
       throwsNaming(file, () => torch.load(file));
     }
     throwsNaming(path.join(tmp, 'absent.pt'), () => torch.load(path.join(tmp, 'absent.pt')), /cannot open/);

@@ -2,7 +2,7 @@
 const assert = require('assert');
 const os = require('os');
 const { torch, Tensor } = require('..');
-const { requireFixture, readJson } = require('./helpers');
+const { needFixtures, readJson } = require('./helpers');
 
 describe('Tensor', () => {
   describe('creation', () => {
@@ -137,7 +137,7 @@ describe('Tensor', () => {
   describe('printing', () => {
     let expected;
     before(function () {
-      requireFixture(this, 'printing.json');
+      needFixtures(this, 'printing.json');
       expected = readJson('printing.json');
     });
     const cases = {
@@ -192,9 +192,13 @@ describe('Tensor', () => {
   it('uses every core for intra-op work by default, and can be told otherwise', () => {
     const cores = os.availableParallelism ? os.availableParallelism() : os.cpus().length;
     assert.strictEqual(torch.getNumThreads(), cores);
-    torch.setNumThreads(1);
-    assert.strictEqual(torch.getNumThreads(), 1);
-    torch.setNumThreads(cores);
+    try {
+      torch.setNumThreads(1);
+      assert.strictEqual(torch.getNumThreads(), 1);
+    } finally {
+      torch.setNumThreads(cores);
+    }
+    assert.strictEqual(torch.getNumThreads(), cores);
     assert.throws(() => torch.setNumThreads(0), RangeError);
   });
 });

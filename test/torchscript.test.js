@@ -4,16 +4,16 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { torch } = require('..');
-const { FIXTURES, requireFixture, relativeError } = require('./helpers');
+const { fixture, needFixtures, relativeError } = require('./helpers');
 
 describe('torch.jit.load', () => {
   let model;
   let x;
   let expected;
   before(function () {
-    const file = requireFixture(this, 'vgg11-traced.pt');
+    const file = needFixtures(this, 'vgg11-traced.pt', 'vgg11-traced-io.bin');
     model = torch.jit.load(file);
-    const io = fs.readFileSync(path.join(FIXTURES, 'vgg11-traced-io.bin'));
+    const io = fs.readFileSync(fixture('vgg11-traced-io.bin'));
     x = torch.frombuffer(io, { dtype: 'float32', count: 2 * 3 * 32 * 32 }).reshape(2, 3, 32, 32);
     expected = torch.frombuffer(io, { dtype: 'float32', offset: 2 * 3 * 32 * 32 * 4, count: 20 }).reshape(2, 10);
   });
@@ -26,6 +26,7 @@ describe('torch.jit.load', () => {
   });
 
   it('gives the same output from forwardAsync', async () => {
+    model.eval();
     const y = await model.forwardAsync(x);
     assert.ok(relativeError(y, expected) < 1e-4);
   });
@@ -50,6 +51,6 @@ describe('torch.jit.load', () => {
     } finally {
       fs.unlinkSync(bad);
     }
-    assert.throws(() => torch.jit.load(path.join(FIXTURES, 'vgg11-traced.pt'), { mapLocation: 'gpu' }), TypeError);
+    assert.throws(() => torch.jit.load(fixture('vgg11-traced.pt'), { mapLocation: 'gpu' }), TypeError);
   });
 });

@@ -3,9 +3,8 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { python } = require('./support/checkpoint-fixtures');
 const { torch, nn, models, optim } = require('..');
-const { FIXTURES, requireFixture, readJson, readRaw } = require('./helpers');
+const { needFixtures, python, readJson, readRaw } = require('./helpers');
 
 // ||a - b|| / ||b|| over a whole tensor
 function relNorm(a, b) {
@@ -58,7 +57,7 @@ describe('training', () => {
   describe('parity with PyTorch on vgg11 (train mode, dropout 0)', () => {
     let losses;
     before(function () {
-      requireFixture(this, 'train-sgd.bin');
+      needFixtures(this, 'train-losses.json', 'train-sgd.bin', 'train-adam.bin', 'vgg11-weights.bin', 'vgg11-io.bin');
       losses = readJson('train-losses.json');
     });
     const cases = {
@@ -97,8 +96,7 @@ describe('training', () => {
   describe('optimizer state dicts', () => {
     for (const name of ['sgd', 'adam']) {
       it(`resumes a ${name} checkpoint saved by Python and takes the same next step`, function () {
-        requireFixture(this, `resume-${name}.pth`);
-        const ckpt = torch.load(path.join(FIXTURES, `resume-${name}.pth`));
+        const ckpt = torch.load(needFixtures(this, `resume-${name}.pth`, 'resume.json'));
         const model = new nn.Sequential(new nn.Linear(6, 5), new nn.ReLU(), new nn.Linear(5, 3));
         model.loadStateDict(ckpt.model);
         const opt = name === 'sgd' ? new optim.SGD(model.parameters(), { lr: 1 }) : new optim.Adam(model.parameters());
@@ -116,7 +114,7 @@ describe('training', () => {
     }
 
     it('writes { model, optimizer, epoch } that Python resumes with the same step', function () {
-      requireFixture(this, 'resume.json');
+      needFixtures(this, 'resume.json');
       torch.manualSeed(0);
       const model = new nn.Sequential(new nn.Linear(4, 3));
       const opt = new optim.Adam(model.parameters(), { lr: 0.01 });
@@ -184,7 +182,7 @@ print(json.dumps({k: v.tolist() for k, v in m.state_dict().items()} | {'lr': o.p
       assert.throws(() => new optim.SGD(['w'], { lr: 0.1 }), { name: 'TypeError', message: /params\[0\]/ });
       assert.throws(() => new optim.SGD([torch.ones(2, { requiresGrad: true }).mul(2)], { lr: 0.1 }), /can't optimize a non-leaf Tensor/);
       assert.throws(() => new optim.Adam([torch.ones(1, { requiresGrad: true })], { betas: [0.9, 2] }), RangeError);
-      assert.throws(() => new optim.Adam([torch.ones(1, { requiresGrad: true })], { momentum: 0.9 }), /Adam has no option 'momentum'/);
+      assert.throws(() => new optim.Adam([torch.ones(1, { requiresGrad: true })], { momentum: 0.9 }), /Adam options has no option 'momentum'/);
       const model = new nn.Sequential(new nn.Linear(2, 2));
       const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
       await assert.rejects(optim.trainStep({ model, optimizer: opt, input: torch.randn(2, 2), target: torch.tensor([0, 7], { dtype: 'int64' }) }),

@@ -113,7 +113,7 @@ describe('models.vgg*', () => {
     const x = torch.randn(1, 3, 32, 32);
     x.dispose();
     assert.throws(() => model.forward(x), /tensor was disposed/);
-    assert.throws(() => models.vgg11({ numClasses: 0 }), TypeError);
+    assert.throws(() => models.vgg11({ numClasses: 0 }), RangeError);
   });
 
   it('rejects a state dict with a wrong shape or a missing key, naming them', () => {

@@ -1,7 +1,8 @@
 // Turns the samples at some indices into one batch: a single Float32Array for all inputs and a
 // BigInt64Array of labels. Used by DataLoader on the main thread and inside its worker threads.
 import * as torch from '../torch/factories';
-import { Tensor, describe } from '../torch/tensor';
+import { Tensor } from '../torch/tensor';
+import { describe } from '../check';
 import { Dataset } from './datasets';
 import { Generator, deriveSeed, withGenerator } from './random';
 
@@ -46,7 +47,7 @@ export function collate(samples: [unknown, number][], indices: number[], numClas
         + 'resize and crop every image to one size (e.g. Resize + CenterCrop) before batching');
     }
     const label = typeof y === 'bigint' ? Number(y) : y;
-    if (typeof label !== 'number' || !Number.isInteger(label)) throw new TypeError(`DataLoader: ${where} has label ${String(y)} (${describe(y)}); labels must be integers`);
+    if (typeof label !== 'number' || !Number.isInteger(label)) throw new TypeError(`DataLoader: ${where} has label ${describe(y)}; labels must be integers`);
     if (label < 0 || (numClasses !== undefined && label >= numClasses)) {
       const range = numClasses !== undefined ? `0..${numClasses - 1} (the dataset has ${numClasses} classes)` : '>= 0';
       throw new RangeError(`DataLoader: ${where} has label ${label}; expected ${range}`);

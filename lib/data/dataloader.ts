@@ -5,8 +5,10 @@
 // are the same: order comes from the seed, and each sample's random transforms from (epoch seed, index).
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { Tensor, describe } from '../torch/tensor';
-import { Dataset, DatasetSpec } from './datasets';
+import { Tensor } from '../torch/tensor';
+import * as check from '../check';
+import { describe } from '../check';
+import { Dataset, DatasetSpec, checkDataset } from './datasets';
 import { RawBatch, loadBatch, toTensors } from './collate';
 import { Generator, randomSeed } from './random';
 
@@ -31,20 +33,16 @@ export class DataLoader implements AsyncIterable<[Tensor, Tensor]> {
   private readonly generator: Generator;
 
   constructor(dataset: Dataset, options: DataLoaderOptions = {}) {
-    if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {
-      throw new TypeError(`DataLoader: dataset must have a length and get(i); got ${describe(dataset)}`);
-    }
-    const { batchSize = 1, shuffle = false, numWorkers = 0, dropLast = false, seed, prefetchFactor = 2 } = options;
-    for (const [v, n, min] of [[batchSize, 'batchSize', 1], [numWorkers, 'numWorkers', 0], [prefetchFactor, 'prefetchFactor', 1]] as const) {
-      if (!Number.isInteger(v) || v < min) throw new RangeError(`DataLoader: ${n} must be an integer >= ${min}; got ${String(v)}`);
-    }
-    if (seed !== undefined && !Number.isInteger(seed)) throw new TypeError(`DataLoader: seed must be an integer; got ${String(seed)}`);
+    checkDataset(dataset);
+    const { batchSize = 1, shuffle = false, numWorkers = 0, dropLast = false, seed, prefetchFactor = 2 } = check.options(options,
+      'DataLoader options', ['batchSize', 'shuffle', 'numWorkers', 'dropLast', 'seed', 'prefetchFactor']);
     this.dataset = dataset;
-    this.batchSize = batchSize;
-    this.shuffle = Boolean(shuffle);
-    this.numWorkers = numWorkers;
-    this.dropLast = Boolean(dropLast);
-    this.prefetchFactor = prefetchFactor;
+    this.batchSize = check.int(batchSize, 'batchSize', { min: 1 });
+    this.shuffle = check.bool(shuffle, 'shuffle');
+    this.numWorkers = check.int(numWorkers, 'numWorkers', { min: 0 });
+    this.dropLast = check.bool(dropLast, 'dropLast');
+    this.prefetchFactor = check.int(prefetchFactor, 'prefetchFactor', { min: 1 });
+    if (seed !== undefined) check.int(seed, 'seed');
     this.generator = new Generator(seed ?? randomSeed());
   }
 
@@ -82,6 +80,9 @@ export class DataLoader implements AsyncIterable<[Tensor, Tensor]> {
     }
   }
 }
+
+// loader.batch_size, loader.num_workers, …: a TypeError naming the camelCase member.
+check.refusePythonNames(DataLoader.prototype, 'DataLoader', ['batchSize', 'numWorkers', 'dropLast', 'prefetchFactor']);
 
 /** Worker threads, each with a copy of the dataset; batch b goes to worker b mod n. */
 class WorkerPool {

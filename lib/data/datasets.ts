@@ -3,7 +3,8 @@
 // Built-in datasets describe themselves with toJSON() so DataLoader worker threads can rebuild them.
 import * as fs from 'fs';
 import * as path from 'path';
-import { describe } from '../torch/tensor';
+import * as check from '../check';
+import { describe } from '../check';
 import { readImage, Transform, TransformSpec, fromJSON as transformFromJSON } from '../transforms/transforms';
 import { Generator, randomSeed } from './random';
 
@@ -19,10 +20,16 @@ export interface DatasetSpec { type: string; [key: string]: unknown }
 
 type AnyTransform = Transform<any, any> | ((x: any) => unknown);
 
+/** A sample index of a dataset of `length` samples. */
 export function checkIndex(index: unknown, length: number, who: string): number {
-  if (typeof index !== 'number' || !Number.isInteger(index)) throw new TypeError(`${who}: index must be an integer; got ${String(index)}`);
-  if (index < 0 || index >= length) throw new RangeError(`${who}: index ${index} is out of range for a dataset of length ${length}`);
-  return index;
+  return check.int(index, `${who} index`, { min: 0, max: length - 1 });
+}
+
+/** A map-style dataset: anything with an integer `length` and a get(i) method. */
+export function checkDataset(v: unknown, name = 'dataset'): Dataset {
+  const d = v as Dataset;
+  if (!d || typeof d.get !== 'function' || !Number.isInteger(d.length)) throw new TypeError(`${name} must have a length and get(i); got ${describe(v)}`);
+  return d;
 }
 
 export function transformJSON(t: AnyTransform | undefined, who: string): TransformSpec | null {
@@ -54,18 +61,15 @@ export class ImageFolder implements Dataset {
   readonly transform?: AnyTransform;
   readonly targetTransform?: (label: number) => number;
 
-  constructor(root: string, options: ImageFolderOptions & { samples?: [string, number][]; classes?: string[] } = {}) {
-    if (typeof root !== 'string') throw new TypeError(`ImageFolder: root must be a folder path; got ${describe(root)}`);
-    this.root = root;
-    this.transform = options.transform;
-    this.targetTransform = options.targetTransform;
-    for (const [v, n] of [[this.transform, 'transform'], [this.targetTransform, 'targetTransform']] as const) {
-      if (v !== undefined && typeof v !== 'function') throw new TypeError(`ImageFolder: ${n} must be a function or transform; got ${describe(v)}`);
-    }
-    // Workers receive the already-scanned lists, so both threads index the same files.
-    this.classes = options.classes ?? findClasses(root);
+  /** `scanned`: the lists a worker thread receives, so both threads index the same files. */
+  constructor(root: string, options: ImageFolderOptions = {}, scanned?: { samples: [string, number][]; classes: string[] }) {
+    this.root = check.string(root, 'root');
+    const o = check.options(options, 'ImageFolder options', ['transform', 'targetTransform']);
+    this.transform = o.transform === undefined ? undefined : check.func(o.transform, 'transform');
+    this.targetTransform = o.targetTransform === undefined ? undefined : check.func(o.targetTransform, 'targetTransform');
+    this.classes = scanned?.classes ?? findClasses(root);
     this.classToIdx = Object.fromEntries(this.classes.map((c, i) => [c, i]));
-    this.samples = options.samples ?? makeSamples(root, this.classes);
+    this.samples = scanned?.samples ?? makeSamples(root, this.classes);
   }
 
   get length(): number { return this.samples.length; }
@@ -83,6 +87,9 @@ export class ImageFolder implements Dataset {
       transform: transformJSON(this.transform, 'ImageFolder transform') };
   }
 }
+
+// dataset.class_to_idx, dataset.target_transform: a TypeError naming the camelCase member.
+check.refusePythonNames(ImageFolder.prototype, 'ImageFolder', ['classToIdx', 'targetTransform']);
 
 function readDir(dir: string): fs.Dirent[] {
   try {
@@ -138,10 +145,8 @@ function makeSamples(root: string, classes: string[]): [string, number][] {
 export class Subset<T = unknown> implements Dataset<T> {
   readonly indices: number[];
   constructor(readonly dataset: Dataset<T>, indices: number[]) {
-    if (!dataset || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {
-      throw new TypeError(`Subset: dataset must have length and get(i); got ${describe(dataset)}`);
-    }
-    if (!Array.isArray(indices)) throw new TypeError(`Subset: indices must be an array; got ${describe(indices)}`);
+    checkDataset(dataset);
+    if (!Array.isArray(indices)) throw new TypeError(`indices must be an array of integers; got ${describe(indices)}`);
     indices.forEach((i) => checkIndex(i, dataset.length, 'Subset'));
     this.indices = [...indices];
   }
@@ -162,10 +167,9 @@ export class Subset<T = unknown> implements Dataset<T> {
  * in PyTorch). The same seed gives the same split.
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], seed?: number): Subset<T>[] {
-  const n = dataset?.length;
-  if (!Array.isArray(lengths) || !lengths.every((v) => typeof v === 'number' && v >= 0)) {
-    throw new TypeError(`randomSplit: lengths must be an array of non-negative numbers; got ${JSON.stringify(lengths)}`);
-  }
+  const n = checkDataset(dataset).length;
+  check.numbers(lengths, 'lengths', { min: 0 });
+  if (seed !== undefined) check.int(seed, 'seed');
   let counts = lengths;
   const total = lengths.reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) < 1e-9 && total !== n) {
@@ -185,8 +189,8 @@ export function fromJSON(spec: DatasetSpec): Dataset {
   const transform = (s: unknown): Transform<any, any> | undefined => (s ? transformFromJSON(s as TransformSpec) : undefined);
   switch (spec?.type) {
     case 'ImageFolder':
-      return new ImageFolder(spec.root as string, { transform: transform(spec.transform),
-        classes: spec.classes as string[], samples: spec.samples as [string, number][] });
+      return new ImageFolder(spec.root as string, { transform: transform(spec.transform) },
+        { classes: spec.classes as string[], samples: spec.samples as [string, number][] });
     case 'Subset':
       return new Subset(fromJSON(spec.dataset as DatasetSpec), spec.indices as number[]);
     case 'Shapes': {

@@ -3,6 +3,7 @@
 // this small JS generator instead. Same seed -> same numbers on every thread and machine.
 import { AsyncLocalStorage } from 'async_hooks';
 import { randomBytes } from 'crypto';
+import * as check from '../check';
 
 /** sfc32 seeded through splitmix32: fast, 32-bit state words, good enough statistics for augmentation. */
 export class Generator {
@@ -11,7 +12,7 @@ export class Generator {
   constructor(seed?: number) { this.manualSeed(seed ?? randomSeed()); }
 
   manualSeed(seed: number): this {
-    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new TypeError(`seed must be a finite number; got ${String(seed)}`);
+    check.number(seed, 'seed');
     // Split into two 32-bit halves so seeds above 2^32 still differ.
     let s = (seed >>> 0) ^ Math.imul(Math.floor(seed / 2 ** 32) >>> 0, 0x9e3779b9);
     const next = (): number => {

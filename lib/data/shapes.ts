@@ -3,7 +3,7 @@
 // and sharp (librsvg) renders the SVG. Labels cycle through the classes, so every class is equally
 // frequent. Shapes are large and clean on a smooth background so that the task is learnable at 32-48 px.
 import sharp from 'sharp';
-import { describe } from '../torch/tensor';
+import * as check from '../check';
 import { Image, Transform } from '../transforms/transforms';
 import { Dataset, DatasetSpec, checkIndex, transformJSON } from './datasets';
 import { Generator, deriveSeed } from './random';
@@ -80,21 +80,17 @@ export class Shapes implements Dataset {
   readonly transform?: ShapesOptions['transform'];
 
   constructor(options: ShapesOptions = {}) {
-    if (options === null || typeof options !== 'object') throw new TypeError(`Shapes: options must be an object; got ${describe(options)}`);
-    const { classes = ['circle', 'square', 'triangle', 'star'], size = 48, count = 1000, seed = 0, transform } = options;
+    const { classes = ['circle', 'square', 'triangle', 'star'], size = 48, count = 1000, seed = 0, transform } = check.options(options,
+      'Shapes options', ['classes', 'size', 'count', 'seed', 'transform']);
     if (!Array.isArray(classes) || classes.length < 1 || new Set(classes).size !== classes.length
       || !classes.every((c) => (SHAPES as readonly string[]).includes(c))) {
-      throw new TypeError(`Shapes: classes must be distinct names from ${SHAPES.join(', ')}; got ${JSON.stringify(classes)}`);
+      throw new TypeError(`classes must be distinct names from ${SHAPES.join(', ')}; got ${JSON.stringify(classes)}`);
     }
-    if (!Number.isInteger(size) || size < 16 || size > 1024) throw new RangeError(`Shapes: size must be an integer in [16, 1024]; got ${size}`);
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`Shapes: count must be a positive integer; got ${count}`);
-    if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new TypeError(`Shapes: seed must be an integer; got ${String(seed)}`);
-    if (transform !== undefined && typeof transform !== 'function') throw new TypeError(`Shapes: transform must be a function or transform; got ${describe(transform)}`);
     this.classes = [...classes];
-    this.size = size;
-    this.count = count;
-    this.seed = seed;
-    this.transform = transform;
+    this.size = check.int(size, 'size', { min: 16, max: 1024 });
+    this.count = check.int(count, 'count', { min: 1 });
+    this.seed = check.int(seed, 'seed');
+    this.transform = transform === undefined ? undefined : check.func<NonNullable<ShapesOptions['transform']>>(transform, 'transform');
   }
 
   get length(): number { return this.count; }

@@ -7,6 +7,7 @@ import { native } from '../native';
 import type { NativeScriptModule, NativeTensor } from '../native';
 import { DType, Device, checkDType, checkDevice, isDType } from '../torch/dtype';
 import { Tensor, unwrap } from '../torch/tensor';
+import * as check from '../check';
 
 
 export type ScriptOutput = Tensor | number | null | ScriptOutput[];
@@ -50,12 +51,12 @@ export class ScriptModule {
   }
 
   get training(): boolean { return this._native.training(); }
-  train(mode = true): this { this._native.train(Boolean(mode)); return this; }
+  train(mode = true): this { this._native.train(check.bool(mode, 'mode')); return this; }
   eval(): this { return this.train(false); }
   to(target: DType | Device | { dtype?: DType; device?: Device }): this {
     const o = typeof target === 'string'
       ? (isDType(target) ? { dtype: target } : { device: checkDevice(target, 'to() target') })
-      : target;
+      : check.options(target, 'to() options', ['dtype', 'device']);
     this._native.to(o.dtype === undefined ? null : checkDType(o.dtype), o.device === undefined ? null : checkDevice(o.device));
     return this;
   }
@@ -66,8 +67,14 @@ export class ScriptModule {
 
 /** torch.jit.load(path, { mapLocation }): a TorchScript archive, its tensors placed on mapLocation. */
 export function load(path: string, opts: { mapLocation?: Device } = {}): ScriptModule {
-  if (typeof path !== 'string') throw new TypeError('torch.jit.load() takes a file path');
+  check.string(path, 'path');
+  const o = check.options(opts, 'torch.jit.load options', ['mapLocation']);
+  const device = o.mapLocation === undefined ? null : checkDevice(o.mapLocation, 'mapLocation');
   if (!fs.existsSync(path)) throw new Error(`${path}: no such file`);
-  const device = opts.mapLocation === undefined ? null : checkDevice(opts.mapLocation, 'mapLocation');
   return new ScriptModule(native.jitLoad(path, device));
 }
+
+// module.named_parameters(), module.state_dict(), …: a TypeError naming the camelCase member.
+check.refusePythonNames(ScriptModule.prototype, 'ScriptModule', [
+  'forwardAsync', 'namedParameters', 'namedBuffers', 'namedChildren', 'stateDict',
+]);

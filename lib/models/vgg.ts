@@ -1,10 +1,18 @@
-// torchvision.models.vgg11 ... vgg19_bn. The architecture, names and init live in native/vgg.cc.
+// torchvision.models.vgg11 ... vgg19_bn and the VGG family's declaration. The architecture, names and init live in native/models/vgg.cc.
 import { native } from '../native';
 import { Module, moduleView, registerModuleClass, unwrapModule } from '../nn/module';
 import { Sequential } from '../nn/modules/container';
+import '../nn/modules/container'; // loaded for its view class even where Sequential is used only as a type
 import { AdaptiveAvgPool2d } from '../nn/modules/pooling';
-import { int, num, options } from '../nn/args';
-import { Weights, loadWeights, namedWeights } from './weights';
+import { Linear } from '../nn/modules/linear';
+import * as check from '../check';
+import type { Tensor } from '../torch/tensor';
+import { Weights, WeightsEnum, loadWeights, namedWeights } from './weights';
+import {
+  VGG11_Weights, VGG11_BN_Weights, VGG13_Weights, VGG13_BN_Weights, VGG16_Weights, VGG16_BN_Weights,
+  VGG19_Weights, VGG19_BN_Weights,
+} from './vgg_weights';
+import type { ModelFamily } from './family';
 
 export interface VGGOptions {
   /** Size of the last layer (default 1000, ImageNet). */
@@ -18,6 +26,12 @@ export interface VGGOptions {
   /** Show a progress bar on stderr while downloading weights (default true). */
   progress?: boolean;
 }
+const OPTION_KEYS = ['numClasses', 'dropout', 'initWeights', 'weights', 'progress'] as const;
+
+// What the family declares about its module tree (see ModelFamily).
+const HEAD = 'classifier.6';
+const BACKBONE = 'features';
+const TAIL = 'classifier';
 
 export class VGG extends Module {
   get features(): Sequential { return this.child('features') as Sequential; }
@@ -33,6 +47,19 @@ export class VGG extends Module {
     return this;
   }
 
+  /**
+   * Swaps the last layer (classifier[6]) for a new Linear with `numClasses` outputs and the old layer's
+   * in_features, and returns it: Python's `model.classifier[6] = nn.Linear(4096, numClasses)`.
+   */
+  replaceHead(numClasses: number): Linear {
+    const n = check.int(numClasses, 'numClasses', { min: 1 });
+    const old = this.getSubmodule(HEAD);
+    if (!(old instanceof Linear)) throw new TypeError(`replaceHead: ${HEAD} must be a Linear to read its in_features; it is ${old.typeName}`);
+    const head = new Linear(old.inFeatures, n);
+    this.classifier.set(6, head); // HEAD
+    return head;
+  }
+
   private child(name: string): Module {
     const hit = this._native.namedChildren().find(([k]) => k === name);
     return moduleView(hit![1]);
@@ -40,19 +67,29 @@ export class VGG extends Module {
 }
 registerModuleClass('VGG', VGG);
 
+const WEIGHTS: Record<string, WeightsEnum> = {
+  vgg11: VGG11_Weights, vgg11_bn: VGG11_BN_Weights, vgg13: VGG13_Weights, vgg13_bn: VGG13_BN_Weights,
+  vgg16: VGG16_Weights, vgg16_bn: VGG16_BN_Weights, vgg19: VGG19_Weights, vgg19_bn: VGG19_BN_Weights,
+};
+
 function build(cfg: 'A' | 'B' | 'D' | 'E', batchNorm: boolean, opts?: VGGOptions): VGG {
-  const o = options(opts, 'vgg');
+  const o = check.options(opts, 'vgg options', OPTION_KEYS);
   const arch = { A: 'vgg11', B: 'vgg13', D: 'vgg16', E: 'vgg19' }[cfg] + (batchNorm ? '_bn' : '');
-  const named = o.weights === undefined ? undefined : namedWeights(arch, o.weights);
+  // Older torchvision named the _bn weights IMAGENET1K_BN_V1.
+  const aliases: Record<string, string> = batchNorm ? { IMAGENET1K_BN_V1: 'IMAGENET1K_V1' } : {};
+  const weightsOpts = { owner: arch, aliases, progress: o.progress };
+  const named = o.weights === undefined ? undefined : namedWeights(WEIGHTS[arch], o.weights, arch, weightsOpts.aliases);
   if (named?.meta.categories && o.numClasses !== undefined && o.numClasses !== named.meta.categories.length) {
     throw new Error(`The parameter 'numClasses' expected value ${named.meta.categories.length} but got ${o.numClasses} instead.`);
   }
+  // Options left undefined take the defaults of native/models/vgg.cc (numClasses 1000, dropout 0.5).
   const handle = native.createModule('VGG', {
-    cfg, batchNorm, numClasses: int(o.numClasses ?? 1000, 'numClasses', 1),
-    dropout: num(o.dropout ?? 0.5, 'dropout'), initWeights: o.weights === undefined ? (o.initWeights ?? true) : false,
+    cfg, batchNorm, numClasses: o.numClasses === undefined ? undefined : check.int(o.numClasses, 'numClasses', { min: 1 }),
+    dropout: o.dropout === undefined ? undefined : check.number(o.dropout, 'dropout', { min: 0, max: 1 }),
+    initWeights: o.weights === undefined ? (o.initWeights === undefined ? undefined : check.bool(o.initWeights, 'initWeights')) : false,
   });
   const model = moduleView(handle) as VGG;
-  if (o.weights !== undefined) loadWeights(model, arch, o.weights, { progress: o.progress });
+  if (o.weights !== undefined) loadWeights(model, WEIGHTS[arch], o.weights, weightsOpts);
   return model;
 }
 
@@ -64,3 +101,18 @@ export const vgg16 = (opts?: VGGOptions): VGG => build('D', false, opts);
 export const vgg16_bn = (opts?: VGGOptions): VGG => build('D', true, opts);
 export const vgg19 = (opts?: VGGOptions): VGG => build('E', false, opts);
 export const vgg19_bn = (opts?: VGGOptions): VGG => build('E', true, opts);
+
+/** The VGG family, as the model registry (registry.ts) sees it. */
+export const vggFamily = {
+  name: 'vgg',
+  modelClass: VGG,
+  builders: { vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn },
+  weights: WEIGHTS,
+  head: HEAD,
+  backbone: BACKBONE,
+  tail: TAIL,
+  async embed(model: VGG, x: Tensor): Promise<Tensor> {
+    const f = await model.avgpool.forwardAsync(await model.features.forwardAsync(x));
+    return f.reshape(f.size(0), -1);
+  },
+} satisfies ModelFamily<VGG, VGGOptions>;

@@ -1,5 +1,4 @@
-// Pretrained weights for models.vgg*({ weights }): torchvision's weight enums (file names, URLs,
-// metadata, the 1000 ImageNet categories), the torch.hub cache, and loading a file into a model.
+// Pretrained weights for any model family: the Weights type, the torch.hub cache, reading a state dict and loading it.
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -8,10 +7,12 @@ import { Module } from '../nn/module';
 import { Tensor } from '../torch/tensor';
 import { load } from '../serialization/load';
 import { loadFile as loadSafetensors } from '../serialization/safetensors';
+import { describe } from '../check';
+import { ImageClassification } from '../transforms/presets';
 import categories from './imagenet_categories.json';
 
 export interface WeightsMeta {
-  /** ImageNet class names in output order; null for feature-only weights. */
+  /** Class names in output order (ImageNet's 1000 for IMAGENET1K weights); null for feature-only weights. */
   categories: readonly string[] | null;
   numParams: number;
   minSize: [number, number];
@@ -24,44 +25,45 @@ export interface Weights {
   url: string;
   fileName: string;
   meta: WeightsMeta;
+  /** The eval preset these weights were measured with (torchvision's `weights.transforms()`). */
+  transforms(): ImageClassification;
 }
 
 export type WeightsEnum = { IMAGENET1K_V1: Weights; DEFAULT: Weights } & Record<string, Weights>;
 
 const BASE_URL = 'https://download.pytorch.org/models/';
-const IMAGENET = Object.freeze([...categories]);
+/** The 1000 ImageNet class names, in the order of torchvision's IMAGENET1K weights. */
+export const IMAGENET_CATEGORIES: readonly string[] = Object.freeze([...categories]);
 
-function entry(enumName: string, key: string, fileName: string, numParams: number, acc1: number, acc5: number,
-  cats: readonly string[] | null = IMAGENET): Weights {
+export interface WeightsEntryOptions {
+  numParams: number;
+  acc1: number;
+  acc5: number;
+  categories?: readonly string[] | null;
+  /** The eval preset's settings (defaults: 224, 256, ImageNet's mean and std). */
+  cropSize?: number;
+  resizeSize?: number;
+  mean?: readonly number[];
+  std?: readonly number[];
+}
+
+/** One member of a weights enum: `${enumName}.${key}`, downloaded from download.pytorch.org/models/fileName. */
+export function weightsEntry(enumName: string, key: string, fileName: string, o: WeightsEntryOptions): Weights {
+  const { cropSize = 224, resizeSize = 256, mean, std } = o;
   return Object.freeze({
     name: `${enumName}.${key}`, url: BASE_URL + fileName, fileName,
-    meta: Object.freeze({ categories: cats, numParams, minSize: [32, 32] as [number, number], metrics: { 'acc@1': acc1, 'acc@5': acc5 } }),
+    meta: Object.freeze({
+      categories: o.categories === undefined ? IMAGENET_CATEGORIES : o.categories, numParams: o.numParams,
+      minSize: [32, 32] as [number, number], metrics: { 'acc@1': o.acc1, 'acc@5': o.acc5 },
+    }),
+    transforms: () => new ImageClassification({ cropSize, resizeSize, mean, std }),
   });
 }
 
-function makeEnum(enumName: string, fileName: string, numParams: number, acc1: number, acc5: number,
-  extra: Record<string, Weights> = {}): WeightsEnum {
-  const v1 = entry(enumName, 'IMAGENET1K_V1', fileName, numParams, acc1, acc5);
+/** An enum of weights whose DEFAULT is IMAGENET1K_V1 (as for every VGG). */
+export function weightsEnum(v1: Weights, extra: Record<string, Weights> = {}): WeightsEnum {
   return Object.freeze({ IMAGENET1K_V1: v1, ...extra, DEFAULT: v1 }) as WeightsEnum;
 }
-
-// File names, parameter counts and accuracies from torchvision/models/vgg.py.
-export const VGG11_Weights = makeEnum('VGG11_Weights', 'vgg11-8a719046.pth', 132863336, 69.020, 88.628);
-export const VGG11_BN_Weights = makeEnum('VGG11_BN_Weights', 'vgg11_bn-6002323d.pth', 132868840, 70.370, 89.810);
-export const VGG13_Weights = makeEnum('VGG13_Weights', 'vgg13-19584684.pth', 133047848, 69.928, 89.246);
-export const VGG13_BN_Weights = makeEnum('VGG13_BN_Weights', 'vgg13_bn-abd245e5.pth', 133053736, 71.586, 90.374);
-export const VGG16_Weights = makeEnum('VGG16_Weights', 'vgg16-397923af.pth', 138357544, 71.592, 90.382, {
-  // Feature-extractor weights ported from ssd.pytorch: the classifier holds NaNs, hence no categories.
-  IMAGENET1K_FEATURES: entry('VGG16_Weights', 'IMAGENET1K_FEATURES', 'vgg16_features-amdegroot-88682ab5.pth', 138357544, NaN, NaN, null),
-});
-export const VGG16_BN_Weights = makeEnum('VGG16_BN_Weights', 'vgg16_bn-6c64b313.pth', 138365992, 73.360, 91.516);
-export const VGG19_Weights = makeEnum('VGG19_Weights', 'vgg19-dcbb9e9d.pth', 143667240, 72.376, 90.876);
-export const VGG19_BN_Weights = makeEnum('VGG19_BN_Weights', 'vgg19_bn-c79401a0.pth', 143678248, 74.218, 91.842);
-
-const ENUMS: Record<string, WeightsEnum> = {
-  vgg11: VGG11_Weights, vgg11_bn: VGG11_BN_Weights, vgg13: VGG13_Weights, vgg13_bn: VGG13_BN_Weights,
-  vgg16: VGG16_Weights, vgg16_bn: VGG16_BN_Weights, vgg19: VGG19_Weights, vgg19_bn: VGG19_BN_Weights,
-};
 
 /** torch.hub.get_dir() + '/checkpoints': $TORCH_HOME/hub/checkpoints, TORCH_HOME defaulting to $XDG_CACHE_HOME/torch or ~/.cache/torch. */
 export function hubCheckpointsDir(): string {
@@ -70,17 +72,25 @@ export function hubCheckpointsDir(): string {
   return path.join(torchHome, 'hub', 'checkpoints');
 }
 
+/** The class name of a weights enum: 'VGG16_Weights'. */
+export function enumName(e: WeightsEnum): string {
+  return e.DEFAULT.name.split('.')[0];
+}
+
 /**
- * The named weights for `arch` ('IMAGENET1K_V1', 'DEFAULT', 'IMAGENET1K_BN_V1' for the _bn models,
- * a Weights object from the enums), or undefined when `weights` is not such a name (then it is a path).
+ * The member of enum `e` that `weights` names ('IMAGENET1K_V1', 'DEFAULT', 'VGG16_Weights.IMAGENET1K_V1',
+ * a key of `aliases`, or the Weights object itself), or undefined when it names none (then it is a path).
  */
-export function namedWeights(arch: string, weights: string | Weights): Weights | undefined {
-  const e = ENUMS[arch];
-  if (typeof weights === 'object') {
-    if (!Object.values(e).includes(weights)) throw new TypeError(`weights ${weights.name} do not belong to ${arch}`);
+export function namedWeights(e: WeightsEnum, weights: string | Weights, owner: string,
+  aliases: Record<string, string> = {}): Weights | undefined {
+  if (typeof weights === 'object' && weights !== null) {
+    if (!Object.values(e).includes(weights)) throw new TypeError(`weights ${String(weights.name)} do not belong to ${owner}`);
     return weights;
   }
-  const key = arch.endsWith('_bn') && weights === 'IMAGENET1K_BN_V1' ? 'IMAGENET1K_V1' : weights.replace(/^VGG\d+(_BN)?_Weights\./, '');
+  if (typeof weights !== 'string') throw new TypeError(`weights must be a name, a file path or a Weights object; got ${describe(weights)}`);
+  const prefix = `${enumName(e)}.`;
+  const bare = weights.startsWith(prefix) ? weights.slice(prefix.length) : weights;
+  const key = aliases[bare] ?? bare;
   return Object.prototype.hasOwnProperty.call(e, key) ? e[key] : undefined;
 }
 
@@ -119,17 +129,18 @@ export function readStateDict(file: string): Record<string, Tensor> {
   throw new Error(`${file}: no state dict found (expected an object of tensors, or one under 'state_dict' or 'model_state_dict')`);
 }
 
-/** Loads `weights` (a name or a path) into `model`, strictly, like torchvision. */
-export function loadWeights(model: Module, arch: string, weights: string | Weights, opts: { progress?: boolean } = {}): void {
-  const named = namedWeights(arch, weights);
+/** Loads `weights` (a member of `e`, its name, or a checkpoint path) into `model`, strictly, like torchvision. */
+export function loadWeights(model: Module, e: WeightsEnum, weights: string | Weights,
+  opts: { owner: string; aliases?: Record<string, string>; progress?: boolean }): void {
+  const named = namedWeights(e, weights, opts.owner, opts.aliases);
   let file: string;
   if (named) {
     file = weightsFile(named, opts);
   } else if (typeof weights === 'string' && fs.existsSync(weights)) {
     file = weights;
   } else {
-    const names = [...Object.keys(ENUMS[arch]), ...(arch.endsWith('_bn') ? ['IMAGENET1K_BN_V1'] : [])];
-    throw new Error(`weights '${String(weights)}' is neither a file nor one of ${names.join(', ')} for ${arch}`);
+    const names = [...Object.keys(e), ...Object.keys(opts.aliases ?? {})];
+    throw new Error(`weights '${String(weights)}' is neither a file nor one of ${names.join(', ')} for ${opts.owner}`);
   }
   model.loadStateDict(readStateDict(file));
 }

@@ -36,8 +36,10 @@ export function registerModuleClass(typeName: string, cls: ModuleClass): void {
 export function moduleView(handle: NativeModule): Module {
   const existing = views.get(handle.id())?.deref();
   if (existing) return existing;
-  const cls = classes.get(handle.typeName());
-  if (!cls) throw new Error(`${handle.typeName()} is defined in JS and its object is gone`);
+  // A TS-defined module's object is its forward: without it there is nothing to call.
+  if (handle.definedInJs()) throw new Error(`${handle.typeName()} is defined in JS and its object is gone`);
+  // A layer whose class file was not loaded in this process still gets a working (untyped) view.
+  const cls = classes.get(handle.typeName()) ?? Module;
   return (Object.create(cls.prototype) as Module)._adopt(handle);
 }
 

@@ -1,7 +1,9 @@
 // torch.optim: SGD, Adam, AdamW (update rules in native/optim.cc), their state dicts in PyTorch's layout,
 // learning-rate schedulers, and an async training step that runs entirely on the executor thread.
 import { native, NativeOptimizer } from '../native';
-import { Tensor, describe, unwrap } from '../torch/tensor';
+import { Tensor, unwrap } from '../torch/tensor';
+import * as check from '../check';
+import { describe } from '../check';
 import { Module, unwrapModule } from '../nn/module';
 import { withIntKeys } from '../serialization/int_keys';
 
@@ -16,8 +18,11 @@ const DEFAULTS: Record<Kind, GroupOptions> = {
   Adam: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: false },
   AdamW: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, amsgrad: false, foreach: null, maximize: false, capturable: false },
 };
-// camelCase options accepted from JS -> PyTorch's keys.
-const ALIASES: Record<string, string> = { weightDecay: 'weight_decay' };
+// Options are camelCase in JS; param groups keep PyTorch's keys (the state dict layout), and those keys
+// are accepted as given too, since Python's state dicts carry them.
+const PY_KEY: Record<string, string> = { weightDecay: 'weight_decay' };
+const camelKey = (k: string): string => Object.keys(PY_KEY).find((c) => PY_KEY[c] === k) ?? k;
+const pyKey = (k: string): string => PY_KEY[k] ?? k;
 
 function toNative(o: GroupOptions): Record<string, number> {
   const out: Record<string, number> = {};
@@ -35,7 +40,7 @@ export class Optimizer {
   readonly paramGroups: { params: Tensor[]; options: GroupOptions }[];
 
   protected constructor(readonly kind: Kind, params: Params, options: Record<string, unknown>) {
-    const defaults = this.options(DEFAULTS[kind], options, 'options');
+    const defaults = this.options(DEFAULTS[kind], options, `${kind} options`);
     const groups = normalise(params);
     this.paramGroups = groups.map((g, i) => ({ params: g.params, options: this.options(defaults, g.rest, `params[${i}]`) }));
     for (const g of this.paramGroups) {
@@ -49,14 +54,19 @@ export class Optimizer {
   /** Updates every parameter that has a gradient. */
   step(): void { this._native.step(); }
   /** Drops the gradients (PyTorch's default set_to_none=True), or zeroes them in place. */
-  zeroGrad({ setToNone = true }: { setToNone?: boolean } = {}): void { this._native.zeroGrad(setToNone); }
-
-  getLr(group = 0): number { return this._native.getOption(group, 'lr'); }
-  setLr(lr: number, group = 0): void {
-    if (typeof lr !== 'number' || !(lr >= 0)) throw new RangeError(`lr must be a non-negative number; got ${lr}`);
-    this._native.setOption(group, 'lr', lr);
-    this.paramGroups[group].options.lr = lr;
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    const { setToNone = true } = check.options(opts, 'zeroGrad options', ['setToNone']);
+    this._native.zeroGrad(check.bool(setToNone, 'setToNone'));
   }
+
+  getLr(group = 0): number { return this._native.getOption(this.group(group), 'lr'); }
+  setLr(lr: number, group = 0): void {
+    const g = this.group(group);
+    this._native.setOption(g, 'lr', check.number(lr, 'lr', { min: 0 }));
+    this.paramGroups[g].options.lr = lr;
+  }
+
+  private group(i: unknown): number { return check.int(i, 'group', { min: 0, max: this.paramGroups.length - 1 }); }
 
   /** PyTorch's layout: { state: { 0: { momentum_buffer } | { step, exp_avg, exp_avg_sq } }, param_groups }. */
   stateDict(): { state: Record<number, Record<string, Tensor | null>>; param_groups: Record<string, unknown>[] } {
@@ -74,8 +84,8 @@ export class Optimizer {
 
   /** Loads a state dict from stateDict() or from Python's optimizer.state_dict() (via torch.load). */
   loadStateDict(sd: { state?: Record<string, unknown>; param_groups?: Record<string, unknown>[] }): void {
-    if (!sd || typeof sd !== 'object' || !Array.isArray(sd.param_groups) || typeof sd.state !== 'object') {
-      throw new TypeError('optimizer state dict must be { state, param_groups }');
+    if (!sd || typeof sd !== 'object' || !Array.isArray(sd.param_groups) || sd.state === null || typeof sd.state !== 'object') {
+      throw new TypeError(`stateDict must be an optimizer state dict { state, param_groups }; got ${describe(sd)}`);
     }
     if (sd.param_groups.length !== this.paramGroups.length) {
       throw new Error('loaded state dict has a different number of parameter groups');
@@ -107,23 +117,24 @@ export class Optimizer {
   }
 
   private options(base: GroupOptions, given: Record<string, unknown>, what: string): GroupOptions {
-    if (given === null || typeof given !== 'object') throw new TypeError(`${what} must be an object`);
+    const defaults = DEFAULTS[this.kind];
+    // PyTorch's spelling of a key (weight_decay) counts as its camelCase one; any other key must be known.
+    const named = given !== null && typeof given === 'object' && !Array.isArray(given)
+      ? Object.fromEntries(Object.entries(given).map(([k, v]) => [camelKey(k), v])) : given;
+    const camel = check.options(named, what, Object.keys(defaults).map(camelKey)) as Record<string, unknown>;
     const out: GroupOptions = { ...base };
-    for (const [key, value] of Object.entries(given)) {
-      const k = ALIASES[key] ?? key;
-      if (!(k in DEFAULTS[this.kind])) throw new TypeError(`${this.kind} has no option '${key}'`);
+    for (const [key, value] of Object.entries(camel)) {
+      const k = pyKey(key);
       if (k === 'betas') {
-        if (!Array.isArray(value) || value.length !== 2 || !value.every((b) => typeof b === 'number' && b >= 0 && b < 1)) {
-          throw new RangeError(`betas must be two numbers in [0, 1); got ${JSON.stringify(value)}`);
-        }
-        out.betas = [value[0], value[1]];
-      } else if (typeof base[k] === 'boolean' || typeof DEFAULTS[this.kind][k] === 'boolean') {
-        out[k] = Boolean(value);
-      } else if (value === null || typeof DEFAULTS[this.kind][k] === 'object') {
-        out[k] = value as null;
+        const betas = check.numbers(value, 'betas', { length: 2, min: 0 });
+        betas.forEach((x, i) => { if (x >= 1) throw new RangeError(`betas[${i}] must be a number in [0, 1); got ${x}`); });
+        out.betas = betas;
+      } else if (typeof defaults[k] === 'boolean') {
+        out[k] = check.bool(value, key);
+      } else if (defaults[k] === null) {
+        out[k] = value === null ? null : check.bool(value, key);
       } else {
-        if (typeof value !== 'number' || !(value >= 0)) throw new RangeError(`${key} must be a non-negative number; got ${String(value)}`);
-        out[k] = value;
+        out[k] = check.number(value, key, { min: 0 });
       }
     }
     if (this.kind === 'SGD' && out.nesterov && (!(Number(out.momentum) > 0) || Number(out.dampening) !== 0)) {
@@ -142,10 +153,10 @@ function normalise(params: Params): { params: Tensor[]; rest: Record<string, unk
   const groups = list.every((p) => p instanceof Tensor) ? [{ params: list as Tensor[] }] : list as ParamGroup[];
   return groups.map((g, i) => {
     if (g instanceof Tensor || !g || typeof g !== 'object' || !Array.isArray(g.params)) {
-      throw new TypeError(`params[${i}] must be a Tensor, or a group { params: Tensor[], ...options }`);
+      throw new TypeError(`params[${i}] must be a Tensor, or a group { params: Tensor[], ...options }; got ${describe(g)}`);
     }
     g.params.forEach((p, j) => {
-      if (!(p instanceof Tensor)) throw new TypeError(`params[${i}].params[${j}] is not a Tensor; got ${describe(p)}`);
+      if (!(p instanceof Tensor)) throw new TypeError(`params[${i}].params[${j}] must be a Tensor; got ${describe(p)}`);
     });
     const { params: ps, ...rest } = g;
     return { params: ps, rest };
@@ -156,13 +167,13 @@ export interface SGDOptions { lr: number; momentum?: number; dampening?: number;
 export interface AdamOptions { lr?: number; betas?: [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean; maximize?: boolean }
 
 export class SGD extends Optimizer {
-  constructor(params: Params, options: SGDOptions) { super('SGD', params, { ...options }); }
+  constructor(params: Params, options: SGDOptions) { super('SGD', params, options as unknown as Record<string, unknown>); }
 }
 export class Adam extends Optimizer {
-  constructor(params: Params, options: AdamOptions = {}) { super('Adam', params, { ...options }); }
+  constructor(params: Params, options: AdamOptions = {}) { super('Adam', params, options as unknown as Record<string, unknown>); }
 }
 export class AdamW extends Optimizer {
-  constructor(params: Params, options: AdamOptions = {}) { super('AdamW', params, { ...options }); }
+  constructor(params: Params, options: AdamOptions = {}) { super('AdamW', params, options as unknown as Record<string, unknown>); }
 }
 
 /** A learning-rate scheduler: call step() once per epoch, after the optimizer's steps. */
@@ -170,7 +181,7 @@ export abstract class LRScheduler {
   lastEpoch = 0;
   protected readonly baseLrs: number[];
   constructor(protected readonly optimizer: Optimizer) {
-    if (!(optimizer instanceof Optimizer)) throw new TypeError('a scheduler needs an optim.Optimizer');
+    if (!(optimizer instanceof Optimizer)) throw new TypeError(`optimizer must be an optim.Optimizer; got ${describe(optimizer)}`);
     this.baseLrs = optimizer.paramGroups.map((_, i) => optimizer.getLr(i));
   }
   step(): void {
@@ -185,7 +196,8 @@ export abstract class LRScheduler {
 export class StepLR extends LRScheduler {
   constructor(optimizer: Optimizer, readonly stepSize: number, readonly gamma = 0.1) {
     super(optimizer);
-    if (!Number.isInteger(stepSize) || stepSize < 1) throw new RangeError('stepSize must be a positive integer');
+    check.int(stepSize, 'stepSize', { min: 1 });
+    check.number(gamma, 'gamma', { min: 0 });
   }
   protected lrAt(base: number, epoch: number): number { return base * this.gamma ** Math.floor(epoch / this.stepSize); }
 }
@@ -194,7 +206,8 @@ export class StepLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: Optimizer, readonly tMax: number, readonly etaMin = 0) {
     super(optimizer);
-    if (!(tMax > 0)) throw new RangeError('tMax must be positive');
+    check.int(tMax, 'tMax', { min: 1 });
+    check.number(etaMin, 'etaMin', { min: 0 });
   }
   protected lrAt(base: number, epoch: number): number {
     return this.etaMin + ((base - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2;
@@ -218,13 +231,17 @@ export interface TrainStepOptions {
  * Resolves with the batch loss and the number of correct predictions; the event loop stays free.
  */
 export async function trainStep(o: TrainStepOptions): Promise<{ loss: number; correct: number }> {
-  if (!o || typeof o !== 'object') throw new TypeError('trainStep takes { model, optimizer, input, target }');
+  if (o === undefined) throw new TypeError('trainStep takes { model, optimizer, input, target }');
+  check.options(o, 'trainStep options', ['model', 'optimizer', 'input', 'target', 'weight', 'labelSmoothing']);
   if (!(o.optimizer instanceof Optimizer)) throw new TypeError(`optimizer must be an optim.Optimizer; got ${describe(o.optimizer)}`);
   const target = unwrap(o.target, 'target');
   if (o.target.dtype !== 'int64') throw new TypeError(`target must hold int64 class indices; got ${o.target.dtype}`);
-  const smoothing = o.labelSmoothing ?? 0;
-  if (typeof smoothing !== 'number' || smoothing < 0 || smoothing > 1) throw new RangeError('labelSmoothing must be in [0, 1]');
+  const smoothing = check.number(o.labelSmoothing ?? 0, 'labelSmoothing', { min: 0, max: 1 });
   const [loss, correct] = await native.trainStep(unwrapModule(o.model, 'model'), o.optimizer._native,
     unwrap(o.input, 'input'), target, o.weight == null ? null : unwrap(o.weight, 'weight'), smoothing);
   return { loss, correct };
 }
+
+// optimizer.zero_grad(), scheduler.get_last_lr(), …: a TypeError naming the camelCase member.
+check.refusePythonNames(Optimizer.prototype, 'Optimizer', ['zeroGrad', 'stateDict', 'loadStateDict', 'paramGroups', 'getLr', 'setLr']);
+check.refusePythonNames(LRScheduler.prototype, 'LRScheduler', ['getLastLr', 'lastEpoch']);

@@ -7,7 +7,8 @@
 import { DType } from '../torch/dtype';
 import { ITEM_SIZE } from '../torch/factories';
 import { StorageRef, TensorBuilder, storageTensor } from './storage';
-import { UnpickleHooks, describe, isPickledDict, unpickle } from './unpickler';
+import { OP } from './opcodes';
+import { UnpickleHooks, pyType, isPickledDict, unpickle } from './unpickler';
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL = 1001;
@@ -23,7 +24,7 @@ export interface LegacyLayout {
 /** True when `buf` starts with the pickled legacy magic number. */
 export function isLegacy(buf: Uint8Array): boolean {
   // PROTO 2, LONG1 of 10 bytes: the magic number, little-endian.
-  if (buf.length < 14 || buf[0] !== 0x80 || buf[2] !== 0x8a || buf[3] !== 0x0a) return false;
+  if (buf.length < 14 || buf[0] !== OP.PROTO || buf[2] !== OP.LONG1 || buf[3] !== 10) return false;
   let v = 0n;
   for (let i = 13; i >= 4; i--) v = (v << 8n) | BigInt(buf[i]);
   return v === MAGIC;
@@ -50,7 +51,7 @@ export function legacyLayout(buf: Uint8Array, file: string, predict = false): Le
       return ref;
     },
     rebuildTensor: (storage) => {
-      if (!(storage instanceof StorageRef)) throw new Error(`${file}: bad tensor: its storage is a ${describe(storage)}`);
+      if (!(storage instanceof StorageRef)) throw new Error(`${file}: bad tensor: its storage is a ${pyType(storage)}`);
       return new DryTensor();
     },
     isTensor: (v) => v instanceof DryTensor,
@@ -70,7 +71,7 @@ export function legacyLayout(buf: Uint8Array, file: string, predict = false): Le
   r = unpickle(buf, objectAt, dry);
   r = unpickle(buf, r.end, plain);
   const keys = r.value;
-  if (!Array.isArray(keys)) throw new Error(`${file}: bad storage key list (a ${describe(keys)})`);
+  if (!Array.isArray(keys)) throw new Error(`${file}: bad storage key list (a ${pyType(keys)})`);
 
   const storages = new Map<string, { byteOffset: number; dtype: DType; numel: number }>();
   let at = r.end;

@@ -9,6 +9,8 @@ import { isLegacy, legacyLayout, loadLegacy } from './legacy';
 import { Pickler } from './pickler';
 import { TensorBuilder, storageTensor } from './storage';
 import { unpickle } from './unpickler';
+import * as check from '../check';
+import { describe } from '../check';
 
 export interface LoadOptions {
   /** Where tensors go: 'cpu', 'cuda' or 'cuda:N'. By default each goes where it was saved. */
@@ -27,10 +29,11 @@ export interface LoadOptions {
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function load(source: string | Uint8Array | ArrayBuffer, options: LoadOptions = {}): any {
+  checkLoadOptions(options);
   if (typeof source === 'string') return parse(readCheckpoint(source), source, options);
   if (source instanceof Uint8Array) return parse(source, '<buffer>', options);
   if (source instanceof ArrayBuffer) return parse(new Uint8Array(source), '<buffer>', options);
-  throw new TypeError('torch.load() takes a path, a Buffer, a Uint8Array or an ArrayBuffer');
+  throw new TypeError(`source must be a path, a Buffer, a Uint8Array or an ArrayBuffer; got ${describe(source)}`);
 }
 
 /**
@@ -39,13 +42,20 @@ export function load(source: string | Uint8Array | ArrayBuffer, options: LoadOpt
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function loadAsync(path: string, options: LoadOptions = {}): Promise<any> {
-  if (typeof path !== 'string') throw new TypeError('torch.loadAsync() takes a path');
+  check.string(path, 'path');
+  checkLoadOptions(options);
   return parse(await readCheckpointAsync(path), path, options);
 }
 
+/** torch.load's options: map_location and weights_only, spelled mapLocation and weightsOnly. */
+function checkLoadOptions(options: LoadOptions): string | undefined {
+  const o = check.options(options, 'torch.load options', ['mapLocation', 'weightsOnly']);
+  if (o.weightsOnly !== undefined) check.bool(o.weightsOnly, 'weightsOnly');
+  return o.mapLocation === undefined ? undefined : checkDevice(o.mapLocation, 'mapLocation');
+}
+
 function parse(buf: Uint8Array, file: string, options: LoadOptions): unknown {
-  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object { mapLocation, weightsOnly }');
-  const mapLocation = options.mapLocation === undefined ? undefined : checkDevice(options.mapLocation, 'mapLocation');
+  const mapLocation = checkLoadOptions(options);
   if (isZip(buf)) return loadZip(buf, file, mapLocation);
   if (isLegacy(buf)) return loadLegacy(buf, file, mapLocation);
   if (buf.length === 0) throw new Error(`${file}: the file is empty`);
@@ -174,7 +184,7 @@ function readFully(fd: number, into: Uint8Array, position: number): void {
  * and Tensors of any dtype. Each tensor is saved with its own contiguous storage (views are not shared).
  */
 export function save(obj: unknown, path: string): void {
-  if (typeof path !== 'string') throw new TypeError('torch.save() needs a file path');
+  check.string(path, 'path');
   const tensors: Tensor[] = [];
   const pickler = new Pickler((t) => {
     tensors.push(t);

@@ -5,12 +5,15 @@
 // Only the opcodes PyTorch 1.13's weights_only unpickler knows are used (BINFLOAT aside, see below).
 import { Tensor } from '../torch/tensor';
 import { intKeyed } from './int_keys';
+import { DEFAULT_PROTOCOL, OP } from './opcodes';
 
 const STORAGE_NAMES: Record<string, string> = {
   float32: 'FloatStorage', float64: 'DoubleStorage', float16: 'HalfStorage', bfloat16: 'BFloat16Storage',
   int64: 'LongStorage', int32: 'IntStorage', int16: 'ShortStorage', int8: 'CharStorage', uint8: 'ByteStorage',
   bool: 'BoolStorage',
 };
+
+const SIGN_BIT = 0x80; // of a LONG1 integer's last byte
 
 export class Pickler {
   private parts: Buffer[] = [];
@@ -20,9 +23,9 @@ export class Pickler {
   constructor(private readonly onTensor: (t: Tensor) => [string, string, number]) {}
 
   dump(obj: unknown): Buffer {
-    this.parts = [Buffer.from([0x80, 2])];
+    this.parts = [Buffer.from([OP.PROTO, DEFAULT_PROTOCOL])];
     this.value(obj, 'obj');
-    this.op(0x2e);
+    this.op(OP.STOP);
     return Buffer.concat(this.parts);
   }
 
@@ -31,20 +34,20 @@ export class Pickler {
   private str(s: string): void {
     const b = Buffer.from(s, 'utf8');
     const h = Buffer.alloc(5);
-    h[0] = 0x58; // BINUNICODE
+    h[0] = OP.BINUNICODE;
     h.writeUInt32LE(b.length, 1);
     this.parts.push(h, b);
   }
 
   private global(mod: string, name: string): void {
-    this.op(0x63);
+    this.op(OP.GLOBAL);
     this.parts.push(Buffer.from(`${mod}\n${name}\n`, 'utf8'));
   }
 
   private int(v: number | bigint): void {
     if (typeof v === 'number' && v >= -(2 ** 31) && v < 2 ** 31) {
       const b = Buffer.alloc(5);
-      b[0] = 0x4a; // BININT
+      b[0] = OP.BININT;
       b.writeInt32LE(v, 1);
       this.parts.push(b);
       return;
@@ -55,22 +58,22 @@ export class Pickler {
     for (;;) {
       bytes.push(Number(x & 0xffn));
       x >>= 8n;
-      const sign = bytes[bytes.length - 1] & 0x80;
+      const sign = bytes[bytes.length - 1] & SIGN_BIT;
       if ((x === 0n && !sign) || (x === -1n && sign)) break;
     }
-    this.op(0x8a, bytes.length, ...bytes);
+    this.op(OP.LONG1, bytes.length, ...bytes);
   }
 
   private value(v: unknown, path: string): void {
-    if (v === null || v === undefined) { this.op(0x4e); return; }
-    if (v === true || v === false) { this.op(v ? 0x88 : 0x89); return; }
+    if (v === null || v === undefined) { this.op(OP.NONE); return; }
+    if (v === true || v === false) { this.op(v ? OP.NEWTRUE : OP.NEWFALSE); return; }
     if (typeof v === 'bigint') { this.int(v); return; }
     if (typeof v === 'number') {
       // JS has one number type: integral values are written as Python ints, others as floats.
       // (PyTorch 1.13's weights_only loader cannot read floats at all; 2.x can.)
       if (Number.isSafeInteger(v)) { this.int(v); return; }
       const b = Buffer.alloc(9);
-      b[0] = 0x47; // BINFLOAT, big-endian
+      b[0] = OP.BINFLOAT; // big-endian
       b.writeDoubleBE(v, 1);
       this.parts.push(b);
       return;
@@ -81,25 +84,25 @@ export class Pickler {
     this.seen.add(v);
     if (v instanceof Tensor) this.tensor(v);
     else if (Array.isArray(v)) {
-      this.op(0x5d); // EMPTY_LIST
+      this.op(OP.EMPTY_LIST);
       if (v.length) {
-        this.op(0x28);
+        this.op(OP.MARK);
         v.forEach((x, i) => this.value(x, `${path}[${i}]`));
-        this.op(0x65); // APPENDS
+        this.op(OP.APPENDS);
       }
     } else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
       this.global('collections', 'OrderedDict');
-      this.op(0x29, 0x52); // EMPTY_TUPLE, REDUCE
+      this.op(OP.EMPTY_TUPLE, OP.REDUCE);
       const keys = Object.keys(v);
       if (keys.length) {
-        this.op(0x28);
+        this.op(OP.MARK);
         const intKeys = intKeyed.has(v);
         for (const k of keys) {
           if (intKeys && /^-?\d+$/.test(k)) this.int(Number(k));
           else this.str(k);
           this.value((v as Record<string, unknown>)[k], `${path}.${k}`);
         }
-        this.op(0x75); // SETITEMS
+        this.op(OP.SETITEMS);
       }
     } else {
       throw new TypeError(`torch.save: cannot save ${path} of type ${v.constructor?.name ?? 'object'} ` +
@@ -114,20 +117,20 @@ export class Pickler {
     // The storage is written contiguous, so the strides are the contiguous ones.
     const stride = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
     this.global('torch._utils', '_rebuild_tensor_v2');
-    this.op(0x28); // MARK: the argument tuple
-    this.op(0x28); // MARK: the persistent id tuple
+    this.op(OP.MARK); // the argument tuple
+    this.op(OP.MARK); // the persistent id tuple
     this.str('storage');
     this.global('torch', STORAGE_NAMES[t.dtype]);
     this.str(key);
     this.str(location);
     this.int(numel);
-    this.op(0x74, 0x51); // TUPLE, BINPERSID
+    this.op(OP.TUPLE, OP.BINPERSID);
     this.int(0);
-    this.op(0x28); shape.forEach((d) => this.int(d)); this.op(0x74);
-    this.op(0x28); stride.forEach((d) => this.int(d)); this.op(0x74);
-    this.op(t.requiresGrad ? 0x88 : 0x89);
+    this.op(OP.MARK); shape.forEach((d) => this.int(d)); this.op(OP.TUPLE);
+    this.op(OP.MARK); stride.forEach((d) => this.int(d)); this.op(OP.TUPLE);
+    this.op(t.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE);
     this.global('collections', 'OrderedDict');
-    this.op(0x29, 0x52); // backward hooks: OrderedDict()
-    this.op(0x74, 0x52); // TUPLE, REDUCE
+    this.op(OP.EMPTY_TUPLE, OP.REDUCE); // backward hooks: OrderedDict()
+    this.op(OP.TUPLE, OP.REDUCE);
   }
 }

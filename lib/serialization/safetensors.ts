@@ -7,6 +7,8 @@ import { Tensor } from '../torch/tensor';
 import { ITEM_SIZE } from '../torch/factories';
 import { storageTensor } from './storage';
 import { tensorBytes } from './load';
+import * as check from '../check';
+import { describe } from '../check';
 
 const TO_DTYPE: Record<string, DType> = {
   F32: 'float32', F64: 'float64', F16: 'float16', BF16: 'bfloat16', I64: 'int64', I32: 'int32',
@@ -79,6 +81,7 @@ export function parse(buf: Uint8Array, file = '<buffer>'): SafetensorsFile {
 
 /** Reads the file once; the tensors view its buffer. */
 export function loadFileWithMetadata(path: string): SafetensorsFile {
+  check.string(path, 'path');
   let buf: Buffer;
   try {
     buf = fs.readFileSync(path);
@@ -95,6 +98,7 @@ export function loadFile(path: string): Record<string, Tensor> {
 
 /** safetensors.torch.load(bytes) */
 export function load(data: Uint8Array): Record<string, Tensor> {
+  if (!(data instanceof Uint8Array)) throw new TypeError(`data must be a Buffer or a Uint8Array; got ${describe(data)}`);
   return parse(data).tensors;
 }
 
@@ -106,7 +110,7 @@ export function save(tensors: Record<string, Tensor>, metadata?: Record<string, 
 
 /** safetensors.torch.save_file(tensors, path, metadata) */
 export function saveFile(tensors: Record<string, Tensor>, path: string, metadata?: Record<string, string>): void {
-  if (typeof path !== 'string') throw new TypeError('saveFile() needs a file path');
+  check.string(path, 'path');
   const { header, parts } = encode(tensors, metadata);
   const fd = fs.openSync(path, 'w');
   try {
@@ -119,19 +123,17 @@ export function saveFile(tensors: Record<string, Tensor>, path: string, metadata
 }
 
 function encode(tensors: Record<string, Tensor>, metadata?: Record<string, string>): { header: Buffer; parts: Buffer[] } {
-  if (tensors === null || typeof tensors !== 'object') throw new TypeError('tensors must be an object of name -> Tensor');
+  if (tensors === null || typeof tensors !== 'object') throw new TypeError(`tensors must be an object of name -> Tensor; got ${describe(tensors)}`);
   const head: Record<string, unknown> = {};
   if (metadata !== undefined) {
-    if (metadata === null || typeof metadata !== 'object') throw new TypeError('metadata must be an object of strings');
-    for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== 'string') throw new TypeError(`metadata['${k}'] must be a string; got ${typeof v}`);
-    }
+    if (metadata === null || typeof metadata !== 'object') throw new TypeError(`metadata must be an object of strings; got ${describe(metadata)}`);
+    for (const [k, v] of Object.entries(metadata)) check.string(v, `metadata['${k}']`);
     head.__metadata__ = metadata;
   }
   const parts: Buffer[] = [];
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
-    if (!(t instanceof Tensor)) throw new TypeError(`tensors['${name}'] must be a Tensor`);
+    if (!(t instanceof Tensor)) throw new TypeError(`tensors['${name}'] must be a Tensor; got ${describe(t)}`);
     if (name === '__metadata__') throw new TypeError("'__metadata__' cannot be a tensor name");
     const bytes = tensorBytes(t);
     head[name] = { dtype: FROM_DTYPE[t.dtype], shape: t.shape, data_offsets: [offset, offset + bytes.length] };

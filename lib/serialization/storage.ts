@@ -4,7 +4,7 @@
 import { DType } from '../torch/dtype';
 import { Tensor } from '../torch/tensor';
 import { ITEM_SIZE, frombuffer, cuda } from '../torch/factories';
-import { PyGlobal, STORAGE_DTYPES, UnpickleHooks, describe } from './unpickler';
+import { PyGlobal, STORAGE_DTYPES, UnpickleHooks, pyType } from './unpickler';
 
 /** What a persistent id says about a storage; `offset` (elements) is non-zero only for legacy views. */
 export class StorageRef {
@@ -53,9 +53,9 @@ export class TensorBuilder implements Omit<UnpickleHooks, 'file'> {
   persistentLoad(pid: readonly unknown[]): StorageRef {
     const [, type, key, location, numel, view] = pid;
     const fail = (what: string): never => { throw new Error(`${this.file}: bad storage id: ${what}`); };
-    if (!(type instanceof PyGlobal) || !(type.name in STORAGE_DTYPES)) fail(`storage type is ${describe(type)}`);
-    if (typeof key !== 'string' && typeof key !== 'number') fail(`key is ${describe(key)}`);
-    if (typeof location !== 'string') fail(`location is ${describe(location)}`);
+    if (!(type instanceof PyGlobal) || !(type.name in STORAGE_DTYPES)) fail(`storage type is ${pyType(type)}`);
+    if (typeof key !== 'string' && typeof key !== 'number') fail(`key is ${pyType(key)}`);
+    if (typeof location !== 'string') fail(`location is ${pyType(location)}`);
     if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) fail(`size is ${String(numel)}`);
     const dtype = STORAGE_DTYPES[(type as PyGlobal).name] as DType;
     // Legacy files may name a view of a storage: (view_key, offset, size).
@@ -71,7 +71,7 @@ export class TensorBuilder implements Omit<UnpickleHooks, 'file'> {
 
   rebuildTensor(storage: unknown, offset: number, size: number[], stride: number[], requiresGrad: boolean): Tensor {
     const fail = (what: string): never => { throw new Error(`${this.file}: bad tensor: ${what}`); };
-    if (!(storage instanceof StorageRef)) return fail(`its storage is a ${describe(storage)}`);
+    if (!(storage instanceof StorageRef)) return fail(`its storage is a ${pyType(storage)}`);
     if (size.length !== stride.length) fail(`size [${size}] and stride [${stride}] differ in length`);
     if (offset < 0 || size.some((d) => d < 0) || stride.some((s) => s < 0)) fail('negative size, stride or offset');
     // The last element the view touches must lie inside the storage.

@@ -5,6 +5,7 @@
 // throws an Error instead of hanging or allocating gigabytes.
 
 import { intKeyed } from './int_keys';
+import { OP, opName } from './opcodes';
 
 /** A global the allowlist let through: a rebuild function, a storage type or a type token. */
 export class PyGlobal {
@@ -54,6 +55,8 @@ export function isPickledDict(v: unknown): v is Record<string, unknown> {
 const MAX_MARK_DEPTH = 10_000;
 const MAX_LONG_BYTES = 1 << 12;
 const MAX_GLOBAL_NAME = 1 << 10;
+const NEWLINE = 0x0a; // ends the text arguments of GLOBAL, INST and INT
+const SIGN_BIT = 0x80; // of a LONG1/LONG4 integer's last byte
 
 function refuse(file: string, name: string): never {
   throw new Error(`${file}: refusing to load: global '${name}' is not allowed (torchvgg loads only tensors and ` +
@@ -77,7 +80,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
   let op = 0;
   let opAt = pos;
   const fail = (what: string): never => {
-    throw new Error(`${file}: malformed pickle at byte ${opAt} (opcode 0x${op.toString(16).padStart(2, '0')}): ${what}`);
+    throw new Error(`${file}: malformed pickle at byte ${opAt} (opcode 0x${op.toString(16).padStart(2, '0')}${opName(op) ? ` ${opName(op)}` : ''}): ${what}`);
   };
   const need = (n: number): number => {
     if (!Number.isSafeInteger(n) || n < 0 || at + n > buf.length) fail(`needs ${n} more bytes but the file has ${buf.length - at}`);
@@ -95,7 +98,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
   const utf8 = (n: number): string => Buffer.from(buf.buffer, buf.byteOffset + need(n), n).toString('utf8');
   const bytes = (n: number): Uint8Array => buf.slice(need(n), at);
   const line = (): string => {
-    const end = buf.indexOf(0x0a, at);
+    const end = buf.indexOf(NEWLINE, at);
     if (end < 0 || end - at > MAX_GLOBAL_NAME) fail('unterminated or overlong line');
     const s = Buffer.from(buf.buffer, buf.byteOffset + at, end - at).toString('utf8');
     at = end + 1;
@@ -107,7 +110,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
     if (n === 0) return 0;
     let v = 0n;
     for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
-    if (b[n - 1] & 0x80) v -= 1n << BigInt(8 * n);
+    if (b[n - 1] & SIGN_BIT) v -= 1n << BigInt(8 * n);
     return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
   };
 
@@ -132,18 +135,18 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
     if (typeof k === 'number' || typeof k === 'bigint') return String(k);
     if (typeof k === 'boolean') return k ? 'True' : 'False';
     if (k === null) return 'None';
-    return fail(`unsupported dict key of type ${describe(k)}`);
+    return fail(`unsupported dict key of type ${pyType(k)}`);
   };
   const setItem = (d: unknown, k: unknown, v: unknown): void => {
-    if (!isPickledDict(d)) fail(`SETITEM on a ${describe(d)}, not a dict`);
+    if (!isPickledDict(d)) fail(`SETITEM on a ${pyType(d)}, not a dict`);
     if (typeof k === 'number' || typeof k === 'bigint') intKeyed.add(d as object);
     // defineProperty, so a key such as '__proto__' is stored as data and never changes the prototype.
     Object.defineProperty(d, keyOf(k), { value: v, enumerable: true, writable: true, configurable: true });
   };
   const int = (v: unknown, what: string): number =>
-    (typeof v === 'number' && Number.isInteger(v) ? v : fail(`${what} must be an integer; got ${describe(v)}`));
+    (typeof v === 'number' && Number.isInteger(v) ? v : fail(`${what} must be an integer; got ${pyType(v)}`));
   const ints = (v: unknown, what: string): number[] => {
-    if (!Array.isArray(v)) fail(`${what} must be a tuple of integers; got ${describe(v)}`);
+    if (!Array.isArray(v)) fail(`${what} must be a tuple of integers; got ${pyType(v)}`);
     return (v as unknown[]).map((x, i) => int(x, `${what}[${i}]`));
   };
   const args = (v: unknown, min: number, name: string): readonly unknown[] => {
@@ -205,69 +208,69 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
     opAt = at;
     op = u8();
     switch (op) {
-      case 0x80: u8(); break; // PROTO
-      case 0x95: u64(); break; // FRAME: only a read-ahead hint
-      case 0x2e: // STOP
+      case OP.PROTO: u8(); break;
+      case OP.FRAME: u64(); break; // only a read-ahead hint
+      case OP.STOP:
         if (metastack.length) fail('STOP inside an open MARK');
         return { value: pop(), end: at };
-      case 0x28: // MARK
+      case OP.MARK:
         if (metastack.length >= MAX_MARK_DEPTH) fail('too deeply nested');
         metastack.push(stack);
         stack = [];
         break;
-      case 0x30: pop(); break; // POP
-      case 0x31: popMark(); break; // POP_MARK
-      case 0x32: stack.push(top()); break; // DUP
-      case 0x4e: stack.push(null); break; // NONE
-      case 0x88: stack.push(true); break; // NEWTRUE
-      case 0x89: stack.push(false); break; // NEWFALSE
-      case 0x4a: stack.push(view.getInt32(need(4), true)); break; // BININT
-      case 0x4b: stack.push(u8()); break; // BININT1
-      case 0x4d: stack.push(view.getUint16(need(2), true)); break; // BININT2
-      case 0x8a: stack.push(long(u8())); break; // LONG1
-      case 0x8b: stack.push(long(view.getInt32(need(4), true))); break; // LONG4
-      case 0x49: { // INT (text; I00/I01 are False/True in protocol 0)
+      case OP.POP: pop(); break;
+      case OP.POP_MARK: popMark(); break;
+      case OP.DUP: stack.push(top()); break;
+      case OP.NONE: stack.push(null); break;
+      case OP.NEWTRUE: stack.push(true); break;
+      case OP.NEWFALSE: stack.push(false); break;
+      case OP.BININT: stack.push(view.getInt32(need(4), true)); break;
+      case OP.BININT1: stack.push(u8()); break;
+      case OP.BININT2: stack.push(view.getUint16(need(2), true)); break;
+      case OP.LONG1: stack.push(long(u8())); break;
+      case OP.LONG4: stack.push(long(view.getInt32(need(4), true))); break;
+      case OP.INT: { // text; I00/I01 are False/True in protocol 0
         const s = line();
         if (s === '00' || s === '01') stack.push(s === '01');
         else if (/^-?\d{1,15}$/.test(s)) stack.push(Number(s));
         else fail(`bad INT '${s.slice(0, 20)}'`);
         break;
       }
-      case 0x47: stack.push(view.getFloat64(need(8), false)); break; // BINFLOAT (big-endian)
-      case 0x58: stack.push(utf8(u32())); break; // BINUNICODE
-      case 0x8c: stack.push(utf8(u8())); break; // SHORT_BINUNICODE
-      case 0x8d: stack.push(utf8(u64())); break; // BINUNICODE8
-      case 0x55: stack.push(utf8(u8())); break; // SHORT_BINSTRING (Python 2 str, read as text like torch.load)
-      case 0x54: { const n = view.getInt32(need(4), true); stack.push(utf8(n)); break; } // BINSTRING
-      case 0x43: stack.push(bytes(u8())); break; // SHORT_BINBYTES
-      case 0x42: stack.push(bytes(u32())); break; // BINBYTES
-      case 0x8e: stack.push(bytes(u64())); break; // BINBYTES8
-      case 0x96: stack.push(bytes(u64())); break; // BYTEARRAY8
-      case 0x29: stack.push(tuple([])); break; // EMPTY_TUPLE
-      case 0x74: { const t = tuple(popMark()); stack.push(t); break; } // TUPLE (pop before reading `stack`)
-      case 0x85: stack.push(tuple([pop()])); break; // TUPLE1
-      case 0x86: { const b = pop(); const a = pop(); stack.push(tuple([a, b])); break; } // TUPLE2
-      case 0x87: { const c = pop(); const b = pop(); const a = pop(); stack.push(tuple([a, b, c])); break; } // TUPLE3
-      case 0x5d: { const l: unknown[] = []; lists.add(l); stack.push(l); break; } // EMPTY_LIST
-      case 0x6c: { const l = popMark(); lists.add(l); stack.push(l); break; } // LIST
-      case 0x8f: { const l: unknown[] = []; lists.add(l); stack.push(l); break; } // EMPTY_SET, read as a list
-      case 0x91: { const l = popMark(); lists.add(l); stack.push(l); break; } // FROZENSET
-      case 0x61: { // APPEND
+      case OP.BINFLOAT: stack.push(view.getFloat64(need(8), false)); break; // big-endian
+      case OP.BINUNICODE: stack.push(utf8(u32())); break;
+      case OP.SHORT_BINUNICODE: stack.push(utf8(u8())); break;
+      case OP.BINUNICODE8: stack.push(utf8(u64())); break;
+      case OP.SHORT_BINSTRING: stack.push(utf8(u8())); break; // Python 2 str, read as text like torch.load
+      case OP.BINSTRING: { const n = view.getInt32(need(4), true); stack.push(utf8(n)); break; }
+      case OP.SHORT_BINBYTES: stack.push(bytes(u8())); break;
+      case OP.BINBYTES: stack.push(bytes(u32())); break;
+      case OP.BINBYTES8: stack.push(bytes(u64())); break;
+      case OP.BYTEARRAY8: stack.push(bytes(u64())); break;
+      case OP.EMPTY_TUPLE: stack.push(tuple([])); break;
+      case OP.TUPLE: { const t = tuple(popMark()); stack.push(t); break; } // pop before reading `stack`
+      case OP.TUPLE1: stack.push(tuple([pop()])); break;
+      case OP.TUPLE2: { const b = pop(); const a = pop(); stack.push(tuple([a, b])); break; }
+      case OP.TUPLE3: { const c = pop(); const b = pop(); const a = pop(); stack.push(tuple([a, b, c])); break; }
+      case OP.EMPTY_LIST: { const l: unknown[] = []; lists.add(l); stack.push(l); break; }
+      case OP.LIST: { const l = popMark(); lists.add(l); stack.push(l); break; }
+      case OP.EMPTY_SET: { const l: unknown[] = []; lists.add(l); stack.push(l); break; } // read as a list
+      case OP.FROZENSET: { const l = popMark(); lists.add(l); stack.push(l); break; }
+      case OP.APPEND: {
         const v = pop();
         const l = top();
-        if (!lists.has(l as object)) fail(`APPEND to a ${describe(l)}, not a list`);
+        if (!lists.has(l as object)) fail(`APPEND to a ${pyType(l)}, not a list`);
         (l as unknown[]).push(v);
         break;
       }
-      case 0x65: case 0x90: { // APPENDS, ADDITEMS
+      case OP.APPENDS: case OP.ADDITEMS: {
         const items = popMark();
         const l = top();
-        if (!lists.has(l as object)) fail(`APPENDS to a ${describe(l)}, not a list`);
+        if (!lists.has(l as object)) fail(`APPENDS to a ${pyType(l)}, not a list`);
         for (const v of items) (l as unknown[]).push(v);
         break;
       }
-      case 0x7d: stack.push(newDict()); break; // EMPTY_DICT
-      case 0x64: { // DICT
+      case OP.EMPTY_DICT: stack.push(newDict()); break;
+      case OP.DICT: {
         const items = popMark();
         if (items.length % 2) fail('odd number of items for DICT');
         const d = newDict();
@@ -275,64 +278,70 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         stack.push(d);
         break;
       }
-      case 0x73: { const v = pop(); const k = pop(); setItem(top(), k, v); break; } // SETITEM
-      case 0x75: { // SETITEMS
+      case OP.SETITEM: { const v = pop(); const k = pop(); setItem(top(), k, v); break; }
+      case OP.SETITEMS: {
         const items = popMark();
         if (items.length % 2) fail('odd number of items for SETITEMS');
         const d = top();
         for (let i = 0; i < items.length; i += 2) setItem(d, items[i], items[i + 1]);
         break;
       }
-      case 0x68: case 0x6a: { // BINGET, LONG_BINGET
-        const i = op === 0x68 ? u8() : u32();
+      case OP.BINGET: case OP.LONG_BINGET: {
+        const i = op === OP.BINGET ? u8() : u32();
         if (!memo.has(i)) fail(`memo entry ${i} was never stored`);
         stack.push(memo.get(i));
         break;
       }
-      case 0x71: memo.set(u8(), top()); break; // BINPUT
-      case 0x72: memo.set(u32(), top()); break; // LONG_BINPUT
-      case 0x94: memo.set(memo.size, top()); break; // MEMOIZE
-      case 0x63: { const mod = line(); const name = line(); stack.push(global(`${mod}.${name}`)); break; } // GLOBAL
-      case 0x93: { // STACK_GLOBAL
+      case OP.BINPUT: memo.set(u8(), top()); break;
+      case OP.LONG_BINPUT: memo.set(u32(), top()); break;
+      case OP.MEMOIZE: memo.set(memo.size, top()); break;
+      case OP.GLOBAL: { const mod = line(); const name = line(); stack.push(global(`${mod}.${name}`)); break; }
+      case OP.STACK_GLOBAL: {
         const name = pop();
         const mod = pop();
         if (typeof mod !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
         stack.push(global(`${mod}.${name}`));
         break;
       }
-      case 0x69: { const mod = line(); const name = line(); refuse(file, `${mod}.${name}`); break; } // INST
-      case 0x52: { // REDUCE
+      case OP.INST: { const mod = line(); const name = line(); refuse(file, `${mod}.${name}`); break; }
+      case OP.REDUCE: {
         const a = pop();
         const fn = pop();
-        if (!(fn instanceof PyGlobal)) fail(`REDUCE of a ${describe(fn)}, which is not callable`);
+        if (!(fn instanceof PyGlobal)) fail(`REDUCE of a ${pyType(fn)}, which is not callable`);
         stack.push(call(fn as PyGlobal, a));
         break;
       }
-      case 0x81: case 0x92: { // NEWOBJ, NEWOBJ_EX: instances of classes, never allowed
-        if (op === 0x92) pop();
+      case OP.NEWOBJ: case OP.NEWOBJ_EX: { // instances of classes, never allowed
+        if (op === OP.NEWOBJ_EX) pop();
         pop();
         const cls = pop();
-        return refuse(file, cls instanceof PyGlobal ? cls.name : describe(cls));
+        return refuse(file, cls instanceof PyGlobal ? cls.name : pyType(cls));
       }
-      case 0x62: { // BUILD: only the _metadata of an OrderedDict, or an empty state of a tensor
+      case OP.BUILD: { // only the _metadata of an OrderedDict, or an empty state of a tensor
         const state = pop();
         const inst = top();
         if (isPickledDict(inst)) {
           const s = Array.isArray(state) ? state[0] : state;
-          if (isPickledDict(s) && '_metadata' in s) metadata.set(inst, s._metadata);
+          if (isPickledDict(s) && '_metadata' in s) {
+            // Python keeps it as the attribute state_dict._metadata: here a non-enumerable property.
+            metadata.set(inst, s._metadata);
+            if (!Object.prototype.hasOwnProperty.call(inst, '_metadata')) {
+              Object.defineProperty(inst, '_metadata', { value: s._metadata, enumerable: false, writable: true, configurable: true });
+            }
+          }
           else if (s !== null && !isPickledDict(s)) fail('bad OrderedDict state');
         } else if (hooks.isTensor(inst)) {
           const empty = state === null || (isPickledDict(state) && Object.keys(state).length === 0) ||
             (Array.isArray(state) && state.length === 0);
           if (!empty) fail('tensor attributes (a tensor subclass state) are not supported');
         } else {
-          fail(`BUILD of a ${describe(inst)}`);
+          fail(`BUILD of a ${pyType(inst)}`);
         }
         break;
       }
-      case 0x51: { // BINPERSID
+      case OP.BINPERSID: {
         const pid = pop();
-        if (!Array.isArray(pid)) fail(`persistent id must be a tuple; got ${describe(pid)}`);
+        if (!Array.isArray(pid)) fail(`persistent id must be a tuple; got ${pyType(pid)}`);
         const kind = (pid as unknown[])[0];
         if (kind === 'module') refuse(file, `${String((pid as unknown[])[1])} (a pickled nn.Module)`);
         if (kind !== 'storage') fail(`only storages may be persistent ids; got '${String(kind)}'`);
@@ -345,7 +354,8 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
   }
 }
 
-export function describe(v: unknown): string {
+/** The Python type of an unpickled value, for messages about file contents: None, tuple, dict, global. */
+export function pyType(v: unknown): string {
   if (v === null) return 'None';
   if (v instanceof PyGlobal) return `global '${v.name}'`;
   if (Array.isArray(v)) return Object.isFrozen(v) ? 'tuple' : 'list';

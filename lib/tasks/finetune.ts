@@ -1,24 +1,31 @@
-// The transfer-learning loop behind `torchvgg finetune` and `npm start`: train a VGG (or only its
-// classifier, on features computed once) with the async trainStep, so the event loop stays free.
+// Transfer learning: train a model (or only its tail, on embeddings computed once) with the async trainStep.
 import { Tensor } from '../torch/tensor';
 import * as torch from '../torch/factories';
-import { VGG } from '../models/vgg';
 import { Module } from '../nn/module';
 import { Optimizer, SGD, Adam, trainStep } from '../optim';
 import { DataLoader } from '../data/dataloader';
 import { Generator as Rng } from '../data/random';
 import type { Dataset } from '../data/datasets';
+import { familyOf } from '../models/registry';
+import type { Classifier } from '../models/family';
+import { bool, describe, int, number, oneOf, options, string } from '../check';
 import { ProgressBar } from './progress';
+import { evaluate, checkDataset } from './evaluate';
+import { tensorBatches } from './batches';
 
 export interface FinetuneOptions {
-  model: VGG;
+  /** A torchvgg model (models.getModel(...)), usually after model.replaceHead(numClasses). */
+  model: Module;
   train: Dataset;
   val?: Dataset;
+  /** 'backbone' freezes what the model's family declares as its backbone; 'none' trains every
+   *  parameter; absent leaves requiresGrad as it is. */
+  freeze?: 'backbone' | 'none';
   epochs?: number;
   lr?: number;
   batchSize?: number;
   optimizer?: 'adam' | 'sgd';
-  /** Train only the classifier on features computed once (valid when `features` is frozen). */
+  /** Train only the model's tail on embeddings computed once (needs everything before the tail frozen). */
   cacheFeatures?: boolean;
   seed?: number;
   numWorkers?: number;
@@ -26,74 +33,80 @@ export interface FinetuneOptions {
   label?: string;
   quiet?: boolean;
 }
+const KEYS = ['model', 'train', 'val', 'freeze', 'epochs', 'lr', 'batchSize', 'optimizer', 'cacheFeatures', 'seed',
+  'numWorkers', 'label', 'quiet'] as const;
 
 export interface EpochReport { epoch: number; loss: number; accuracy: number; valAccuracy: number | null; imagesPerSec: number }
 
-/** Features after `features` and `avgpool`, flattened: what classifier[0] sees. Runs off the main thread. */
-export async function extractFeatures(model: VGG, dataset: Dataset, batchSize = 64, numWorkers = 0): Promise<[Tensor, Tensor]> {
+/**
+ * [async] What the model's trainable tail sees for each sample of `dataset` (its family's embed()), with
+ * the labels. Runs off the main thread, in eval mode.
+ */
+export async function extractFeatures(model: Module, dataset: Dataset, opts?: { batchSize?: number; numWorkers?: number }): Promise<[Tensor, Tensor]> {
+  const family = familyOf(model);
+  const o = options(opts, 'extractFeatures options', ['batchSize', 'numWorkers']);
+  const loader = new DataLoader(checkDataset(dataset, 'dataset'), {
+    batchSize: int(o.batchSize ?? 64, 'batchSize', { min: 1 }), numWorkers: int(o.numWorkers ?? 0, 'numWorkers', { min: 0 }), seed: 0,
+  });
   const wasTraining = model.training;
   model.eval();
-  const feats: Tensor[] = [];
+  const embeddings: Tensor[] = [];
   const labels: Tensor[] = [];
-  const head = model.avgpool;
-  for await (const [x, y] of new DataLoader(dataset, { batchSize, numWorkers, seed: 0 })) {
-    const f = await head.forwardAsync(await model.features.forwardAsync(x));
-    feats.push(f.reshape(f.size(0), -1));
-    labels.push(y);
+  try {
+    for await (const [x, y] of loader) {
+      embeddings.push(await family.embed(model as Classifier, x));
+      labels.push(y);
+    }
+  } finally {
+    model.train(wasTraining);
   }
-  model.train(wasTraining);
-  // cat() outside inference mode gives ordinary tensors, usable for training the classifier.
-  return [torch.cat(feats), torch.cat(labels)];
+  // cat() outside inference mode gives ordinary tensors, usable for training the tail.
+  return [torch.cat(embeddings), torch.cat(labels)];
 }
 
-/** Top-1 accuracy of `model` over `dataset` (or over precomputed [inputs, labels]). */
-export async function evaluate(model: Module, data: Dataset | [Tensor, Tensor], batchSize = 64): Promise<number> {
-  const wasTraining = model.training;
-  model.eval();
-  let correct = 0;
-  let total = 0;
-  const count = (logits: Tensor, y: Tensor): void => {
-    correct += logits.argmax(1).eq(y).sum().item() as number;
-    total += y.size(0);
-  };
-  if (Array.isArray(data)) {
-    for (const [x, y] of tensorBatches(data, batchSize)) count(await model.forwardAsync(x), y);
-  } else {
-    for await (const [x, y] of new DataLoader(data, { batchSize, seed: 0 })) count(await model.forwardAsync(x), y);
-  }
-  model.train(wasTraining);
-  return total ? correct / total : 0;
-}
+/** [async] Trains `model` for `epochs`, reporting loss, accuracy and validation accuracy per epoch; leaves it in eval mode. */
+export async function finetune(opts: FinetuneOptions): Promise<EpochReport[]> {
+  if (opts === undefined) throw new TypeError('finetune takes an options object { model, train, ... }; got undefined');
+  const o = options(opts, 'finetune options', KEYS);
+  if (!(o.model instanceof Module)) throw new TypeError(`model must be an nn.Module; got ${describe(o.model)}`);
+  const model = o.model;
+  const train = checkDataset(o.train, 'train');
+  const val = o.val === undefined ? undefined : checkDataset(o.val, 'val');
+  const epochs = int(o.epochs ?? 3, 'epochs', { min: 1 });
+  const lr = number(o.lr ?? 1e-3, 'lr', { min: 0 });
+  const batchSize = int(o.batchSize ?? 32, 'batchSize', { min: 1 });
+  const seed = int(o.seed ?? 0, 'seed');
+  const numWorkers = int(o.numWorkers ?? 0, 'numWorkers', { min: 0 });
+  const cacheFeatures = bool(o.cacheFeatures ?? false, 'cacheFeatures');
+  const quiet = bool(o.quiet ?? false, 'quiet');
+  const label = string(o.label ?? 'epoch', 'label');
+  const kind = oneOf(o.optimizer ?? 'adam', 'optimizer', ['adam', 'sgd'] as const);
+  const freeze = o.freeze === undefined ? undefined : oneOf(o.freeze, 'freeze', ['backbone', 'none'] as const);
+  if (freeze === 'none') model.requiresGrad_(true);
+  if (freeze === 'backbone') model.getSubmodule(familyOf(model).backbone).requiresGrad_(false);
 
-function* tensorBatches([x, y]: [Tensor, Tensor], batchSize: number, order?: number[]): Generator<[Tensor, Tensor]> {
-  const n = y.size(0);
-  const idx = order ?? Array.from({ length: n }, (_, i) => i);
-  for (let i = 0; i < n; i += batchSize) {
-    const part = idx.slice(i, i + batchSize);
-    yield [x.indexSelect(0, part), y.indexSelect(0, part)];
+  // Only a model of a known family has a backbone and a tail; any Module trains whole.
+  const tail = cacheFeatures ? model.getSubmodule(familyOf(model).tail) : model;
+  if (cacheFeatures) {
+    const inTail = `${familyOf(model).tail}.`;
+    const unfrozen = model.namedParameters().find(([n, p]) => !n.startsWith(inTail) && p.requiresGrad);
+    if (unfrozen) throw new Error(`cacheFeatures needs a frozen backbone (freeze: 'backbone'), but ${unfrozen[0]} is trainable`);
   }
-}
-
-export async function finetune(o: FinetuneOptions): Promise<EpochReport[]> {
-  const { model, epochs = 3, lr = 1e-3, batchSize = 32, seed = 0, numWorkers = 0 } = o;
-  const frozen = model.features.parameters().every((p) => !p.requiresGrad);
-  if (o.cacheFeatures && !frozen) throw new Error('cacheFeatures needs frozen features (model.features.requiresGrad_(false))');
   const trainable = model.parameters().filter((p) => p.requiresGrad);
-  const optimizer: Optimizer = o.optimizer === 'sgd'
-    ? new SGD(trainable, { lr, momentum: 0.9 })
-    : new Adam(trainable, { lr });
+  if (!trainable.length) throw new Error('finetune: the model has no trainable parameters');
+  const optimizer: Optimizer = kind === 'sgd' ? new SGD(trainable, { lr, momentum: 0.9 }) : new Adam(trainable, { lr });
 
-  // With frozen features, computing them once turns every later epoch into classifier-only work.
-  const cached = o.cacheFeatures ? await extractFeatures(model, o.train, 64, numWorkers) : null;
-  const cachedVal = o.cacheFeatures && o.val ? await extractFeatures(model, o.val, 64, numWorkers) : null;
-  const net: Module = cached ? model.classifier : model;
-  const loader = cached ? null : new DataLoader(o.train, { batchSize, shuffle: true, numWorkers, seed });
+  // With a frozen backbone, embedding once turns every later epoch into tail-only work.
+  const cached = cacheFeatures ? await extractFeatures(model, train, { numWorkers }) : null;
+  const cachedVal = cacheFeatures && val ? await extractFeatures(model, val, { numWorkers }) : null;
+  const net: Module = cached ? tail : model;
+  const loader = cached ? null : new DataLoader(train, { batchSize, shuffle: true, numWorkers, seed });
 
   const reports: EpochReport[] = [];
   model.train();
   for (let epoch = 1; epoch <= epochs; epoch++) {
-    const n = o.train.length;
-    const bar = new ProgressBar(`${o.label ?? 'epoch'} ${epoch}/${epochs}`, n);
+    const n = train.length;
+    const bar = new ProgressBar(`${label} ${epoch}/${epochs}`, n);
     let seen = 0;
     let lossSum = 0;
     let correct = 0;
@@ -105,15 +118,15 @@ export async function finetune(o: FinetuneOptions): Promise<EpochReport[]> {
       lossSum += r.loss * y.size(0);
       correct += r.correct;
       const rate = seen / ((Date.now() - started) / 1000);
-      if (!o.quiet) bar.update(seen, { loss: (lossSum / seen).toFixed(4), acc: `${((100 * correct) / seen).toFixed(1)}%`, 'img/s': rate.toFixed(1) });
+      if (!quiet) bar.update(seen, { loss: (lossSum / seen).toFixed(4), acc: `${((100 * correct) / seen).toFixed(1)}%`, 'img/s': rate.toFixed(1) });
     }
-    const valAccuracy = o.val ? await evaluate(net, cachedVal ?? o.val, 64) : null;
+    const valAccuracy = val ? await evaluate(net, cachedVal ?? val, { batchSize: 64 }) : null;
     const report = {
-      epoch, loss: lossSum / seen, accuracy: correct / seen, valAccuracy,
+      epoch, loss: seen ? lossSum / seen : NaN, accuracy: seen ? correct / seen : 0, valAccuracy,
       imagesPerSec: seen / ((Date.now() - started) / 1000),
     };
     reports.push(report);
-    if (!o.quiet) {
+    if (!quiet) {
       bar.finish({
         loss: report.loss.toFixed(4), acc: `${(100 * report.accuracy).toFixed(1)}%`,
         ...(valAccuracy === null ? {} : { 'val acc': `${(100 * valAccuracy).toFixed(1)}%` }),

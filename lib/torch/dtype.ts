@@ -1,4 +1,5 @@
-// dtypes are strings, as PyTorch's names without the "torch." prefix.
+// dtypes are strings, as PyTorch's names without the "torch." prefix; devices are 'cpu', 'cuda' or 'cuda:N'.
+import * as check from '../check';
 export type DType =
   | 'float32' | 'float64' | 'float16' | 'bfloat16'
   | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
@@ -12,8 +13,7 @@ export function isDType(v: unknown): v is DType {
 }
 
 export function checkDType(v: unknown, what = 'dtype'): DType {
-  if (!isDType(v)) throw new TypeError(`${what} must be one of ${DTYPES.join(', ')}; got ${String(v)}`);
-  return v;
+  return check.oneOf(v, what, DTYPES);
 }
 
 export function isFloating(d: DType): boolean {
@@ -24,7 +24,7 @@ export type Device = string; // 'cpu', 'cuda', 'cuda:0'
 
 export function checkDevice(v: unknown, what = 'device'): Device {
   if (typeof v !== 'string' || !/^(cpu|cuda(:\d+)?|meta)$/.test(v)) {
-    throw new TypeError(`${what} must be 'cpu', 'cuda' or 'cuda:N'; got ${String(v)}`);
+    throw new TypeError(`${what} must be 'cpu', 'cuda' or 'cuda:N'; got ${check.describe(v)}`);
   }
   return v;
 }

@@ -3,6 +3,7 @@ import { native } from '../native';
 import { DType, Device, checkDType, checkDevice } from './dtype';
 import { NestedArray, Shape, Tensor, shapeArg, unwrap } from './tensor';
 import type { NativeTensor } from '../native';
+import * as check from '../check';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -26,13 +27,14 @@ export const int8: DType = 'int8';
 export const uint8: DType = 'uint8';
 export const bool: DType = 'bool';
 
-function opts(o: TensorOptions | undefined): [string | null, string | null, boolean] {
-  if (o === undefined) return [null, null, false];
-  if (o === null || typeof o !== 'object') throw new TypeError('options must be an object { dtype, device, requiresGrad }');
+const TENSOR_OPTIONS = ['dtype', 'device', 'requiresGrad'] as const;
+
+function opts(given: TensorOptions | undefined, keys: readonly string[] = TENSOR_OPTIONS): [string | null, string | null, boolean] {
+  const o = check.options(given, 'tensor options', keys);
   return [
     o.dtype === undefined ? null : checkDType(o.dtype),
     o.device === undefined ? null : checkDevice(o.device),
-    Boolean(o.requiresGrad),
+    o.requiresGrad === undefined ? false : check.bool(o.requiresGrad, 'requiresGrad'),
   ];
 }
 
@@ -48,19 +50,19 @@ function nestedShape(data: NestedArray): Shape {
     shape.push(level.length);
     level = level[0];
   }
-  const check = (v: NestedArray, d: number): void => {
+  const walk = (v: NestedArray, d: number): void => {
     if (d === shape.length) {
       if (typeof v !== 'number' && typeof v !== 'boolean') {
-        throw new TypeError(`tensor data must hold numbers or booleans; found ${typeof v}`);
+        throw new TypeError(`data must hold numbers or booleans; got ${check.describe(v)}`);
       }
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[d]) {
-      throw new TypeError(`expected a sequence of length ${shape[d]} at dim ${d} (got ${Array.isArray(v) ? v.length : typeof v})`);
+      throw new TypeError(`data must be a rectangular nested array: expected a sequence of length ${shape[d]} at dim ${d}; got ${check.describe(v)}`);
     }
-    v.forEach((e) => check(e, d + 1));
+    v.forEach((e) => walk(e, d + 1));
   };
-  check(data, 0);
+  walk(data, 0);
   return shape;
 }
 
@@ -71,6 +73,9 @@ function nestedShape(data: NestedArray): Shape {
  */
 export function tensor(data: NestedArray | ArrayBufferView, options?: TensorOptions): Tensor {
   const [dtype, device, requiresGrad] = opts(options);
+  if (!isTypedArray(data) && !Array.isArray(data) && typeof data !== 'number' && typeof data !== 'boolean') {
+    throw new TypeError(`data must be a number, a boolean, a nested array or a TypedArray; got ${check.describe(data)}`);
+  }
   if (isTypedArray(data)) {
     const length = (data as unknown as { length: number }).length;
     return new Tensor(native.fromTypedArray(data, [length], dtype, device, requiresGrad));
@@ -88,7 +93,7 @@ function splitArgs(args: ShapeAndOptions): [Shape, TensorOptions | undefined] {
   const last = args[args.length - 1];
   const hasOptions = last !== undefined && typeof last === 'object' && !Array.isArray(last);
   const dims = (hasOptions ? args.slice(0, -1) : args) as (number | number[])[];
-  return [shapeArg(dims), hasOptions ? (last as TensorOptions) : undefined];
+  return [shapeArg(dims, 'size', { min: 0 }), hasOptions ? (last as TensorOptions) : undefined];
 }
 
 function factory(kind: 'zeros' | 'ones' | 'empty' | 'rand' | 'randn', args: ShapeAndOptions): Tensor {
@@ -110,10 +115,9 @@ export function arange(a: number, b?: number, c?: number | TensorOptions, d?: Te
   if (typeof b === 'number') [start, end] = [a, b];
   if (typeof c === 'number') step = c;
   o = [b, c, d].find((x) => typeof x === 'object') as TensorOptions | undefined;
-  for (const [v, n] of [[start, 'start'], [end, 'end'], [step, 'step']] as const) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`${n} must be a finite number`);
-  }
-  const [dtype, device] = opts(o);
+  for (const [v, n] of [[start, 'start'], [end, 'end'], [step, 'step']] as const) check.number(v, n);
+  if (step === 0) throw new RangeError('step must be nonzero; got 0');
+  const [dtype, device] = opts(o, ['dtype', 'device']);
   return new Tensor(native.arange(start, end, step, dtype, device));
 }
 
@@ -122,18 +126,17 @@ export function arange(a: number, b?: number, c?: number | TensorOptions, d?: Te
  * no copy. Writes through either side are seen by the other; the tensor keeps the buffer alive.
  */
 export function frombuffer(buffer: ArrayBuffer | ArrayBufferView,
-  o: { dtype: DType; count?: number; offset?: number }): Tensor {
-  const dtype = checkDType(o?.dtype);
-  const ab = buffer instanceof ArrayBuffer ? buffer : (buffer as ArrayBufferView)?.buffer;
-  if (!(ab instanceof ArrayBuffer)) throw new TypeError('frombuffer() needs an ArrayBuffer, a Buffer or a TypedArray');
+  options: { dtype: DType; count?: number; offset?: number }): Tensor {
+  const ab = buffer instanceof ArrayBuffer ? buffer : ArrayBuffer.isView(buffer) ? buffer.buffer : undefined;
+  if (!(ab instanceof ArrayBuffer)) throw new TypeError(`buffer must be an ArrayBuffer, a Buffer or a TypedArray; got ${check.describe(buffer)}`);
+  if (options === undefined) throw new TypeError('frombuffer options must be given: { dtype, count, offset }');
+  const o = check.options(options, 'frombuffer options', ['dtype', 'count', 'offset']);
+  const dtype = checkDType(o.dtype);
   const base = buffer instanceof ArrayBuffer ? 0 : (buffer as ArrayBufferView).byteOffset;
   const length = buffer instanceof ArrayBuffer ? buffer.byteLength : (buffer as ArrayBufferView).byteLength;
-  const offset = o.offset ?? 0;
+  const offset = check.int(o.offset ?? 0, 'offset', { min: 0, max: length });
   const itemSize = ITEM_SIZE[dtype];
-  if (!Number.isInteger(offset) || offset < 0 || offset > length) {
-    throw new RangeError(`offset must be an integer in [0, ${length}]; got ${offset}`);
-  }
-  let count = o.count ?? -1;
+  let count = check.int(o.count ?? -1, 'count', { min: -1 });
   if (count === -1) {
     if ((length - offset) % itemSize !== 0) {
       throw new RangeError(`buffer length (${length - offset} bytes after offset) is not a multiple of element size (${itemSize})`);
@@ -150,15 +153,9 @@ export const ITEM_SIZE: Record<DType, number> = {
   float32: 4, float64: 8, float16: 2, bfloat16: 2, int64: 8, int32: 4, int16: 2, int8: 1, uint8: 1, bool: 1,
 };
 
-export function manualSeed(seed: number): void {
-  if (!Number.isInteger(seed) || seed < 0) throw new RangeError('seed must be a non-negative integer');
-  native.manualSeed(seed);
-}
+export function manualSeed(seed: number): void { native.manualSeed(check.int(seed, 'seed', { min: 0, max: Number.MAX_SAFE_INTEGER })); }
 
-export function setNumThreads(n: number): void {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`number of threads must be a positive integer; got ${n}`);
-  native.setNumThreads(n);
-}
+export function setNumThreads(n: number): void { native.setNumThreads(check.int(n, 'numThreads', { min: 1 })); }
 
 export function getNumThreads(): number { return native.getNumThreads(); }
 
@@ -175,10 +172,10 @@ export const contiguousFormat = 'contiguous_format' as const;
 export const preserveFormat = 'preserve_format' as const;
 
 function tensorList(tensors: Tensor[]): NativeTensor[] {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError('expected a non-empty array of Tensors');
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError(`tensors must be a non-empty array of Tensors; got ${check.describe(tensors)}`);
   return tensors.map((t, i) => unwrap(t, `tensors[${i}]`));
 }
 /** torch.stack(tensors, dim = 0) */
-export function stack(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.stack(tensorList(tensors), dim)); }
+export function stack(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.stack(tensorList(tensors), check.int(dim, 'dim'))); }
 /** torch.cat(tensors, dim = 0) */
-export function cat(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.cat(tensorList(tensors), dim)); }
+export function cat(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.cat(tensorList(tensors), check.int(dim, 'dim'))); }

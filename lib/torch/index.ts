@@ -6,6 +6,7 @@ export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, autoc
 export { Tensor } from './tensor';
 export type { DType, Device } from './dtype';
 export * as jit from '../jit';
+export * as serialization from '../serialization';
 
 export { load, loadAsync, save } from '../serialization/load';
 export type { LoadOptions } from '../serialization/load';

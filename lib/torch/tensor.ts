@@ -3,6 +3,8 @@ import { inspect } from 'util';
 import { native, NativeTensor, BinaryOpName } from '../native';
 import { DType, Device, checkDType, checkDevice, isDType } from './dtype';
 import { tensorToString } from './format';
+import * as check from '../check';
+
 
 export type Shape = number[];
 export type TensorLike = Tensor | number | boolean;
@@ -20,37 +22,27 @@ export interface ToOptions {
   memoryFormat?: MemoryFormat;
 }
 
-const MEMORY_FORMATS = ['channels_last', 'contiguous_format', 'preserve_format'];
-export function checkMemoryFormat(v: unknown): MemoryFormat {
-  if (typeof v !== 'string' || !MEMORY_FORMATS.includes(v)) {
-    throw new TypeError(`memoryFormat must be one of ${MEMORY_FORMATS.join(', ')}; got ${String(v)}`);
-  }
-  return v as MemoryFormat;
-}
+const MEMORY_FORMATS: readonly MemoryFormat[] = ['channels_last', 'contiguous_format', 'preserve_format'];
+export function checkMemoryFormat(v: unknown, name = 'memoryFormat'): MemoryFormat { return check.oneOf(v, name, MEMORY_FORMATS); }
+const TO_KEYS = ['dtype', 'device', 'copy', 'memoryFormat'] as const;
 
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
 
-function checkInt(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${what} must be an integer; got ${String(v)}`);
-  return v;
-}
-
 // Shapes may be given as one array or as numbers: reshape([2, 3]) or reshape(2, 3).
-export function shapeArg(args: unknown[], what = 'shape'): Shape {
+// -1 (one inferred size) is allowed by default, as reshape/view take it; factories ask for { min: 0 }.
+export function shapeArg(args: unknown[], what = 'shape', bounds: check.IntBounds = { min: -1 }): Shape {
   const dims = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
-  return dims.map((d, i) => checkInt(d, `${what}[${i}]`));
+  return dims.map((d, i) => check.int(d, `${what}[${i}]`, bounds));
 }
 
-function dimArg(dims: number | number[] | undefined, rank: number): number[] | null {
+/** A dimension of a tensor of rank `rank`, negative counting from the end, as PyTorch's wrap_dim. */
+function dimArg(d: unknown, rank: number, name = 'dim'): number {
+  const r = Math.max(rank, 1);
+  return check.int(d, name, { min: -r, max: r - 1 });
+}
+function dimsArg(dims: unknown, rank: number): number[] | null {
   if (dims === undefined) return null;
-  const list = Array.isArray(dims) ? dims : [dims];
-  for (const d of list) {
-    checkInt(d, 'dim');
-    if (d < -Math.max(rank, 1) || d >= Math.max(rank, 1)) {
-      throw new RangeError(`Dimension out of range (expected to be in range of [${-Math.max(rank, 1)}, ${Math.max(rank, 1) - 1}], but got ${d})`);
-    }
-  }
-  return list;
+  return Array.isArray(dims) ? dims.map((d, i) => dimArg(d, rank, `dim[${i}]`)) : [dimArg(dims, rank)];
 }
 
 export class Tensor {
@@ -59,7 +51,9 @@ export class Tensor {
 
   /** @internal tensors are made by torch.* functions and Tensor methods */
   constructor(handle: NativeTensor) {
-    if (!(handle instanceof native.NativeTensor)) throw new TypeError('use torch.tensor() and friends to create tensors');
+    if (!(handle instanceof native.NativeTensor)) {
+      throw new TypeError(`new Tensor() takes a native handle; got ${check.describe(handle)} (use torch.tensor() and friends to create tensors)`);
+    }
     this._t = handle;
   }
 
@@ -67,7 +61,7 @@ export class Tensor {
   get dtype(): DType { return this._t.dtype() as DType; }
   get device(): Device { return this._t.device(); }
   get requiresGrad(): boolean { return this._t.requiresGrad(); }
-  set requiresGrad(flag: boolean) { this._t.setRequiresGrad(Boolean(flag)); }
+  set requiresGrad(flag: boolean) { this._t.setRequiresGrad(check.bool(flag, 'requiresGrad')); }
   /** Sets requiresGrad in place and returns this tensor, like PyTorch's requires_grad_(). */
   requiresGrad_(flag = true): this { this.requiresGrad = flag; return this; }
 
@@ -78,7 +72,7 @@ export class Tensor {
   size(dim?: number): Shape | number {
     const shape = this.shape;
     if (dim === undefined) return shape;
-    const [d] = dimArg(dim, shape.length) as number[];
+    const d = dimArg(dim, shape.length);
     return shape[d < 0 ? d + shape.length : d];
   }
   stride(): number[] { return this._t.strides(); }
@@ -114,19 +108,18 @@ export class Tensor {
   to(target: DType | Device | ToOptions): Tensor {
     const opts: ToOptions = typeof target === 'string'
       ? (isDType(target) ? { dtype: target } : { device: checkDevice(target, 'to() target') })
-      : target;
-    if (opts === null || typeof opts !== 'object') throw new TypeError('to() takes a dtype, a device or { dtype, device }');
+      : check.options(target, 'to() options', TO_KEYS);
     const dtype = opts.dtype === undefined ? null : checkDType(opts.dtype);
     const device = opts.device === undefined ? null : checkDevice(opts.device);
     const format = opts.memoryFormat === undefined ? null : checkMemoryFormat(opts.memoryFormat);
-    const out = this._t.to(dtype, device, Boolean(opts.copy), format);
+    const out = this._t.to(dtype, device, opts.copy === undefined ? false : check.bool(opts.copy, 'copy'), format);
     return out === this._t ? this : new Tensor(out);
   }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
   long(): Tensor { return this.to('int64'); }
   cpu(): Tensor { return this.to('cpu'); }
-  cuda(index = 0): Tensor { return this.to(`cuda:${index}`); }
+  cuda(index = 0): Tensor { return this.to(`cuda:${check.int(index, 'index', { min: 0 })}`); }
   contiguous(): Tensor { const out = this._t.contiguous(); return out === this._t ? this : new Tensor(out); }
   clone(): Tensor { return new Tensor(this._t.clone()); }
   detach(): Tensor { return new Tensor(this._t.detach()); }
@@ -139,31 +132,41 @@ export class Tensor {
   eq(other: TensorLike): Tensor { return this.binary('eq', other); }
 
   sum(dim?: number | number[], keepdim = false): Tensor {
-    return new Tensor(this._t.sum(dimArg(dim, this.dim()), keepdim));
+    return new Tensor(this._t.sum(dimsArg(dim, this.dim()), check.bool(keepdim, 'keepdim')));
   }
   mean(dim?: number | number[], keepdim = false): Tensor {
-    return new Tensor(this._t.mean(dimArg(dim, this.dim()), keepdim));
+    return new Tensor(this._t.mean(dimsArg(dim, this.dim()), check.bool(keepdim, 'keepdim')));
   }
   argmax(dim?: number, keepdim = false): Tensor {
-    return new Tensor(this._t.argmax(dim === undefined ? null : dimArg(dim, this.dim())![0], keepdim));
+    return new Tensor(this._t.argmax(dim === undefined ? null : dimArg(dim, this.dim()), check.bool(keepdim, 'keepdim')));
   }
-  softmax(dim: number): Tensor { return new Tensor(this._t.softmax(dimArg(dim, this.dim())![0])); }
+  softmax(dim: number): Tensor { return new Tensor(this._t.softmax(dimArg(dim, this.dim()))); }
   allclose(other: Tensor, opts: { rtol?: number; atol?: number; equalNan?: boolean } = {}): boolean {
-    return this._t.allclose(unwrap(other, 'other'), opts.rtol ?? 1e-5, opts.atol ?? 1e-8, opts.equalNan ?? false);
+    const o = check.options(opts, 'allclose() options', ['rtol', 'atol', 'equalNan']);
+    return this._t.allclose(unwrap(other, 'other'), o.rtol === undefined ? 1e-5 : check.number(o.rtol, 'rtol', { min: 0 }),
+      o.atol === undefined ? 1e-8 : check.number(o.atol, 'atol', { min: 0 }), o.equalNan === undefined ? false : check.bool(o.equalNan, 'equalNan'));
   }
-  select(dim: number, index: number): Tensor { return new Tensor(this._t.select(checkInt(dim, 'dim'), checkInt(index, 'index'))); }
+  select(dim: number, index: number): Tensor { return new Tensor(this._t.select(dimArg(dim, this.dim()), check.int(index, 'index'))); }
   narrow(dim: number, start: number, length: number): Tensor {
-    return new Tensor(this._t.narrow(checkInt(dim, 'dim'), checkInt(start, 'start'), checkInt(length, 'length')));
+    return new Tensor(this._t.narrow(dimArg(dim, this.dim()), check.int(start, 'start'), check.int(length, 'length', { min: 0 })));
   }
-  indexSelect(dim: number, index: number[]): Tensor { return new Tensor(this._t.indexSelect(checkInt(dim, 'dim'), index)); }
+  indexSelect(dim: number, index: number[]): Tensor {
+    if (!Array.isArray(index)) throw new TypeError(`index must be an array of integers; got ${check.describe(index)}`);
+    return new Tensor(this._t.indexSelect(dimArg(dim, this.dim()), index.map((v, i) => check.int(v, `index[${i}]`))));
+  }
   /** A view of this tensor's storage with the given size, stride and storage offset (bounds-checked). */
   asStrided(size: number[], stride: number[], storageOffset = 0): Tensor {
-    return new Tensor(this._t.asStrided(shapeArg([size], 'size'), shapeArg([stride], 'stride'), checkInt(storageOffset, 'storageOffset')));
+    return new Tensor(this._t.asStrided(shapeArg([size], 'size', { min: 0 }), shapeArg([stride], 'stride', { min: 0 }), check.int(storageOffset, 'storageOffset', { min: 0 })));
   }
-  permute(...dims: (number | number[])[]): Tensor { return new Tensor(this._t.permute(shapeArg(dims, 'dims'))); }
-  transpose(dim0: number, dim1: number): Tensor { return new Tensor(this._t.transpose(checkInt(dim0, 'dim0'), checkInt(dim1, 'dim1'))); }
-  unsqueeze(dim: number): Tensor { return new Tensor(this._t.unsqueeze(checkInt(dim, 'dim'))); }
-  squeeze(dim?: number): Tensor { return new Tensor(this._t.squeeze(dim === undefined ? null : checkInt(dim, 'dim'))); }
+  permute(...dims: (number | number[])[]): Tensor {
+    const r = Math.max(this.dim(), 1);
+    return new Tensor(this._t.permute(shapeArg(dims, 'dims', { min: -r, max: r - 1 })));
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    return new Tensor(this._t.transpose(dimArg(dim0, this.dim(), 'dim0'), dimArg(dim1, this.dim(), 'dim1')));
+  }
+  unsqueeze(dim: number): Tensor { return new Tensor(this._t.unsqueeze(dimArg(dim, this.dim() + 1))); }
+  squeeze(dim?: number): Tensor { return new Tensor(this._t.squeeze(dim === undefined ? null : dimArg(dim, this.dim()))); }
   relu(): Tensor { return new Tensor(this._t.unary('relu')); }
   exp(): Tensor { return new Tensor(this._t.unary('exp')); }
   log(): Tensor { return new Tensor(this._t.unary('log')); }
@@ -172,16 +175,19 @@ export class Tensor {
   sqrt(): Tensor { return new Tensor(this._t.unary('sqrt')); }
   sigmoid(): Tensor { return new Tensor(this._t.unary('sigmoid')); }
   tanh(): Tensor { return new Tensor(this._t.unary('tanh')); }
-  logSoftmax(dim: number): Tensor { return new Tensor(this._t.logSoftmax(dimArg(dim, this.dim())![0])); }
+  logSoftmax(dim: number): Tensor { return new Tensor(this._t.logSoftmax(dimArg(dim, this.dim()))); }
   /** [values, indices] of the k largest (or smallest) entries along dim. */
   topk(k: number, dim = -1, largest = true, sorted = true): [Tensor, Tensor] {
-    const [v, i] = this._t.topk(checkInt(k, 'k'), dimArg(dim, this.dim())![0], largest, sorted);
+    const d = dimArg(dim, this.dim());
+    const size = this.dim() === 0 ? 1 : this.shape[d < 0 ? d + this.dim() : d];
+    const [v, i] = this._t.topk(check.int(k, 'k', { min: 0, max: size }), d, check.bool(largest, 'largest'), check.bool(sorted, 'sorted'));
     return [new Tensor(v), new Tensor(i)];
   }
 
   /** Accumulates gradients into the leaves (param.grad). A non-scalar tensor needs `gradient`. */
-  backward(gradient?: Tensor, { retainGraph = false }: { retainGraph?: boolean } = {}): void {
-    this._t.backward(gradient === undefined ? null : unwrap(gradient, 'gradient'), retainGraph);
+  backward(gradient?: Tensor | null, opts: { retainGraph?: boolean } = {}): void {
+    const { retainGraph = false } = check.options(opts, 'backward() options', ['retainGraph']);
+    this._t.backward(gradient == null ? null : unwrap(gradient, 'gradient'), check.bool(retainGraph, 'retainGraph'));
   }
   /** The accumulated gradient, or null (frozen parameters and tensors never used get none). */
   get grad(): Tensor | null {
@@ -205,19 +211,21 @@ export class Tensor {
   [inspect.custom](): string { return this.isDisposed ? 'tensor(<disposed>)' : this.toString(); }
 
   private binary(op: BinaryOpName, other: TensorLike): Tensor {
-    const arg = typeof other === 'number' || typeof other === 'boolean' ? other : unwrap(other, 'other');
+    if (typeof other === 'number' || typeof other === 'boolean') return new Tensor(this._t.binary(op, other));
+    if (!(other instanceof Tensor)) throw new TypeError(`other must be a Tensor, a number or a boolean; got ${check.describe(other)}`);
+    const arg = other._t;
     return new Tensor(this._t.binary(op, arg));
   }
 }
 
 /** @internal the native handle of a Tensor argument, with a TypeError naming the parameter */
 export function unwrap(t: unknown, what: string): NativeTensor {
-  if (!(t instanceof Tensor)) throw new TypeError(`${what} must be a Tensor; got ${describe(t)}`);
+  if (!(t instanceof Tensor)) throw new TypeError(`${what} must be a Tensor; got ${check.describe(t)}`);
   return t._t;
 }
 
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return typeof v;
-}
+// tensor.requires_grad, tensor.is_leaf, tensor.to_typed_array(), …: a TypeError naming the camelCase member.
+check.refusePythonNames(Tensor.prototype, 'Tensor', [
+  'requiresGrad', 'requiresGrad_', 'isLeaf', 'isContiguous', 'toTypedArray', 'indexSelect', 'asStrided', 'logSoftmax',
+  'isDisposed',
+]);

@@ -5,7 +5,9 @@
 import { readFile } from 'fs/promises';
 import sharp from 'sharp';
 import * as torch from '../torch/factories';
-import { Tensor, describe } from '../torch/tensor';
+import { Tensor } from '../torch/tensor';
+import * as check from '../check';
+import { describe } from '../check';
 import { currentGenerator } from '../data/random';
 import { resample, Filter } from '../data/resample';
 
@@ -14,9 +16,7 @@ export { seed, Generator } from '../data/random';
 /** Decoded pixels: `data` is height × width × channels bytes (HWC, rows top to bottom). */
 export class Image {
   constructor(readonly data: Uint8Array, readonly width: number, readonly height: number, readonly channels: number) {
-    for (const [v, n] of [[width, 'width'], [height, 'height'], [channels, 'channels']] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new RangeError(`Image ${n} must be a positive integer; got ${v}`);
-    }
+    for (const [v, n] of [[width, 'width'], [height, 'height'], [channels, 'channels']] as const) check.int(v, n, { min: 1 });
     if (!(data instanceof Uint8Array) || data.length !== width * height * channels) {
       throw new RangeError(`Image data must be a Uint8Array of width*height*channels = ${width * height * channels} bytes; `
         + `got ${data instanceof Uint8Array ? data.length + ' bytes' : describe(data)}`);
@@ -36,12 +36,14 @@ export type ImageInput = Image | string | Buffer;
 export async function readImage(input: string | Buffer, options: { mode?: 'RGB' } = {}): Promise<Image> {
   const name = typeof input === 'string' ? input : '<buffer>';
   if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
-    throw new TypeError(`readImage() takes a file path or a Buffer; got ${describe(input)}`);
+    throw new TypeError(`input must be a file path or a Buffer; got ${describe(input)}`);
   }
+  const { mode } = check.options(options, 'readImage options', ['mode']);
+  if (mode !== undefined) check.oneOf(mode, 'mode', ['RGB']);
   try {
     const bytes = typeof input === 'string' ? await readFile(input) : input;
     let p = sharp(bytes, { failOn: 'error' });
-    if (options.mode === 'RGB') p = p.removeAlpha().toColourspace('srgb');
+    if (mode === 'RGB') p = p.removeAlpha().toColourspace('srgb');
     // sharp's output is sRGB by default; keep grey images grey, as PIL's 'L' and 'LA' modes are.
     else if (((await p.metadata()).channels ?? 3) <= 2) p = p.toColourspace('b-w');
     const { data, info } = await p.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
@@ -84,9 +86,9 @@ type Step = Transform | ((input: any) => unknown);
 export class Compose extends Transform<unknown, unknown> {
   readonly transforms: Step[];
   constructor(transforms: Step[]) {
-    if (!Array.isArray(transforms)) throw new TypeError(`Compose expects an array of transforms; got ${describe(transforms)}`);
+    if (!Array.isArray(transforms)) throw new TypeError(`transforms must be an array of transforms; got ${describe(transforms)}`);
     transforms.forEach((t, i) => {
-      if (typeof t !== 'function') throw new TypeError(`Compose: transforms[${i}] is not a transform or function; got ${describe(t)}`);
+      if (typeof t !== 'function') throw new TypeError(`transforms[${i}] must be a transform or a function; got ${describe(t)}`);
     });
     super([transforms]);
     this.transforms = [...transforms];
@@ -110,21 +112,17 @@ export class Compose extends Transform<unknown, unknown> {
 
 type Size = number | [number] | [number, number];
 function sizeArg(size: unknown, who: string): number[] {
-  const list = typeof size === 'number' ? [size] : size;
-  if (!Array.isArray(list) || list.length < 1 || list.length > 2 || !list.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new TypeError(`${who}: size must be a positive integer or [height, width]; got ${JSON.stringify(size)}`);
+  if (typeof size === 'number') return [check.int(size, `${who} size`, { min: 1 })];
+  if (!Array.isArray(size) || size.length < 1 || size.length > 2) {
+    throw new TypeError(`${who} size must be a positive integer or [height, width]; got ${describe(size)}`);
   }
-  return list as number[];
+  return size.map((v, i) => check.int(v, `${who} size[${i}]`, { min: 1 }));
 }
 
 export type Interpolation = Filter;
 const FILTERS: Filter[] = ['nearest', 'bilinear', 'bicubic'];
 
-function filterArg(mode: unknown, who: string): Filter {
-  const f = (mode ?? 'bilinear') as Filter;
-  if (!FILTERS.includes(f)) throw new TypeError(`${who}: interpolation must be one of ${FILTERS.join(', ')}; got ${String(mode)}`);
-  return f;
-}
+function filterArg(mode: unknown): Filter { return mode === undefined ? 'bilinear' : check.oneOf(mode, 'interpolation', FILTERS); }
 
 /** `img` resampled to width × height with PIL's arithmetic (see data/resample.ts for why not sharp's). */
 function resize(img: Image, width: number, height: number, filter: Filter): Image {
@@ -143,8 +141,9 @@ export class Resize extends Transform<ImageInput, Image> {
   constructor(size: Size, options: { interpolation?: Interpolation; maxSize?: number } = {}) {
     super([size, options]);
     this.size = sizeArg(size, 'Resize');
-    this.filter = filterArg(options.interpolation, 'Resize');
-    this.maxSize = options.maxSize;
+    const o = check.options(options, 'Resize options', ['interpolation', 'maxSize']);
+    this.filter = filterArg(o.interpolation);
+    this.maxSize = o.maxSize === undefined ? undefined : check.int(o.maxSize, 'maxSize', { min: 1 });
     if (this.maxSize !== undefined && (this.size.length !== 1 || !(this.maxSize > this.size[0]))) {
       throw new RangeError(`Resize: maxSize (${this.maxSize}) needs an integer size smaller than it; got ${JSON.stringify(size)}`);
     }
@@ -221,17 +220,20 @@ export class RandomResizedCrop extends Transform<ImageInput, Image> {
     super([size, options]);
     const s = sizeArg(size, 'RandomResizedCrop');
     this.size = s.length === 1 ? [s[0], s[0]] : s;
-    this.scale = options.scale ?? [0.08, 1];
-    this.ratio = options.ratio ?? [3 / 4, 4 / 3];
-    for (const [v, n] of [[this.scale, 'scale'], [this.ratio, 'ratio']] as const) {
-      if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => typeof x === 'number' && x > 0) || v[0] > v[1]) {
-        throw new RangeError(`RandomResizedCrop: ${n} must be [min, max] with 0 < min <= max; got ${JSON.stringify(v)}`);
-      }
-    }
-    this.filter = filterArg(options.interpolation, 'RandomResizedCrop');
+    const o = check.options(options, 'RandomResizedCrop options', ['scale', 'ratio', 'interpolation']);
+    const range = (v: unknown, n: string): [number, number] => {
+      const [lo, hi] = check.numbers(v, n, { length: 2, min: 0 });
+      if (!(lo > 0 && lo <= hi)) throw new RangeError(`${n} must be [min, max] with 0 < min <= max; got [${lo}, ${hi}]`);
+      return [lo, hi];
+    };
+    this.scale = range(o.scale ?? [0.08, 1], 'scale');
+    this.ratio = range(o.ratio ?? [3 / 4, 4 / 3], 'ratio');
+    this.filter = filterArg(o.interpolation);
   }
   /** [top, left, height, width] of the crop, as torchvision's get_params returns (i, j, h, w). */
   getParams(height: number, width: number): [number, number, number, number] {
+    check.int(height, 'height', { min: 1 });
+    check.int(width, 'width', { min: 1 });
     const g = currentGenerator();
     const area = height * width;
     const [lr0, lr1] = [Math.log(this.ratio[0]), Math.log(this.ratio[1])];
@@ -262,8 +264,7 @@ export class RandomHorizontalFlip extends Transform<ImageInput, Image> {
   readonly p: number;
   constructor(p = 0.5) {
     super([p]);
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new RangeError(`RandomHorizontalFlip: p must be in [0, 1]; got ${String(p)}`);
-    this.p = p;
+    this.p = check.number(p, 'p', { min: 0, max: 1 });
   }
   async forward(input: ImageInput): Promise<Image> {
     const img = await toImage(input, 'RandomHorizontalFlip');
@@ -304,11 +305,9 @@ export class Normalize extends Transform<Tensor, Tensor> {
   constructor(mean: number[], std: number[]) {
     super([mean, std]);
     for (const [v, n] of [[mean, 'mean'], [std, 'std']] as const) {
-      if (!Array.isArray(v) || v.length < 1 || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-        throw new TypeError(`Normalize: ${n} must be an array of numbers, one per channel; got ${JSON.stringify(v)}`);
-      }
+      if (check.numbers(v, n).length < 1) throw new TypeError(`${n} must hold one number per channel; got an empty array`);
     }
-    if (std.some((s) => s === 0)) throw new RangeError(`Normalize: std must not contain 0 (division by zero); got ${JSON.stringify(std)}`);
+    if (std.some((s) => s === 0)) throw new RangeError(`std must not contain 0 (division by zero); got ${JSON.stringify(std)}`);
     this.mean = [...mean];
     this.std = [...std];
     this.meanT = torch.tensor(Float32Array.from(mean)).reshape([-1, 1, 1]);

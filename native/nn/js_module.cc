@@ -58,6 +58,7 @@ class JsModule : public Module {
     // else: the environment is gone and its references with it.
   }
   at::Tensor Forward(const at::Tensor& x) override { return Bridge()->Call(*this, x); }
+  bool DefinedInJs() const override { return true; }
   Ptr Clone() const override {
     throw ArgError(ArgError::Type, TypeName() + " is defined in JS and cannot be copied natively; "
                                    "construct a new one and loadStateDict() into it");

@@ -45,6 +45,8 @@ class Module : public std::enable_shared_from_this<Module> {
   virtual Ptr Clone() const;
 
   const std::string& TypeName() const { return type_name_; }
+  // True for the native node of a module written in JS (nn/js_module.cc).
+  virtual bool DefinedInJs() const { return false; }
   uint64_t Id() const { return id_; }  // stable identity, so JS can hand back the same object
 
   // Own parameters and buffers in registration order (PyTorch's order). The tensors are updated in

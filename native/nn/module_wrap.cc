@@ -67,6 +67,7 @@ Napi::Function ModuleWrap::Define(Napi::Env env) {
   Napi::Function cls = DefineClass(
       env, "NativeModule",
       {InstanceMethod<&ModuleWrap::TypeName>("typeName"), InstanceMethod<&ModuleWrap::Id>("id"),
+       InstanceMethod<&ModuleWrap::DefinedInJs>("definedInJs"),
        InstanceMethod<&ModuleWrap::ExtraRepr>("extraRepr"), InstanceMethod<&ModuleWrap::Config>("config"),
        InstanceMethod<&ModuleWrap::NamedChildren>("namedChildren"),
        InstanceMethod<&ModuleWrap::OwnParameters>("ownParameters"),
@@ -108,6 +109,9 @@ ModuleWrap::ModuleWrap(const Napi::CallbackInfo& info) : ObjectWrap(info) {
 
 Napi::Value ModuleWrap::TypeNameImpl(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), m_->TypeName());
+}
+Napi::Value ModuleWrap::DefinedInJsImpl(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), m_->DefinedInJs());
 }
 Napi::Value ModuleWrap::IdImpl(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(m_->Id()));

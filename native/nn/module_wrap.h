@@ -16,6 +16,7 @@ class ModuleWrap : public Napi::ObjectWrap<ModuleWrap> {
 
  private:
   TVGG_METHOD(TypeName);        // [sync] the class name PyTorch prints
+  TVGG_METHOD(DefinedInJs);     // [sync] whether the module is a TS subclass's node
   TVGG_METHOD(Id);              // [sync] stable identity of the C++ module
   TVGG_METHOD(ExtraRepr);       // [sync] PyTorch's extra_repr()
   TVGG_METHOD(Config);          // [sync] constructor arguments under their JS names
