@@ -1,4 +1,5 @@
 // torch.* factories and process-wide settings: tensor(), zeros(), arange(), frombuffer(), seeds, threads.
+import { markAsUntransferable } from 'worker_threads';
 import { native } from '../native';
 import { DType, Device, checkDType, checkDevice } from './dtype';
 import { NestedArray, Shape, Tensor, shapeArg, unwrap } from './tensor';
@@ -146,6 +147,9 @@ export function frombuffer(buffer: ArrayBuffer | ArrayBufferView,
   if (!Number.isInteger(count) || count < 0 || offset + count * itemSize > length) {
     throw new RangeError(`requested ${count} elements of ${itemSize} bytes at offset ${offset}, but the buffer has ${length} bytes`);
   }
+  // The tensor points into this memory: a transfer (postMessage, structuredClone) would hand it to
+  // another realm that frees it. Marked untransferable, a transfer copies it instead.
+  markAsUntransferable(ab);
   return new Tensor(native.frombuffer(ab, base + offset, count, dtype));
 }
 

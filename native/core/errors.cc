@@ -11,6 +11,17 @@ std::string FirstLines(const char* msg) {
   return s;
 }
 
+std::optional<std::string> OutOfMemory(const std::string& message) {
+  // "[enforce fail at alloc_cpu.cpp:75] ... can't allocate memory: you tried to allocate N bytes ..."
+  static const std::string marker = "you tried to allocate ";
+  auto at = message.find(marker);
+  if (at == std::string::npos) return std::nullopt;
+  uint64_t bytes = std::strtoull(message.c_str() + at + marker.size(), nullptr, 10);
+  char gib[32];
+  std::snprintf(gib, sizeof gib, "%.1f", static_cast<double>(bytes) / (1ull << 30));
+  return "out of memory: cannot allocate " + std::to_string(bytes) + " bytes (" + gib + " GiB)";
+}
+
 JsErrorSpec DescribeException(std::exception_ptr e) noexcept {
   try {
     try {
@@ -26,7 +37,9 @@ JsErrorSpec DescribeException(std::exception_ptr e) noexcept {
     } catch (const c10::TypeError& err) {
       return {JsErrorSpec::TypeError, FirstLines(err.what_without_backtrace()), ""};
     } catch (const c10::Error& err) {
-      return {JsErrorSpec::Error, FirstLines(err.what_without_backtrace()), ""};
+      std::string message = FirstLines(err.what_without_backtrace());
+      if (auto oom = OutOfMemory(message)) return {JsErrorSpec::RangeError, *oom, "ERR_TORCHVGG_OUT_OF_MEMORY"};
+      return {JsErrorSpec::Error, message, ""};
     } catch (const std::bad_alloc&) {
       return {JsErrorSpec::RangeError, "out of memory: the operation needs more memory than can be allocated", ""};
     } catch (const std::exception& err) {

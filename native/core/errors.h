@@ -2,6 +2,7 @@
 // Every binding runs its body through Guard; the executor converts a job's exception with the same
 // DescribeException/MakeJsError pair, so forwardAsync rejects with exactly what forward throws.
 #pragma once
+#include <optional>
 #include "pch.h"
 
 namespace tvgg {
@@ -16,6 +17,10 @@ struct ArgError : std::runtime_error {
 struct BusyError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
+
+// libtorch's allocation failure ("[enforce fail at alloc_cpu.cpp:75] ... you tried to allocate N bytes")
+// said plainly, or nullopt for any other message.
+std::optional<std::string> OutOfMemory(const std::string& message);
 
 // libtorch's message without the trailing "Exception raised from ..." location and C++ backtrace.
 std::string FirstLines(const char* msg);

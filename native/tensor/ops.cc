@@ -77,13 +77,21 @@ TVGG_FUNCTION(Factory) {
   for (auto d : shape)
     if (d < 0) throw ArgError(ArgError::Range, "negative dimension " + std::to_string(d));
   auto opts = Options(info[2], info[3], at::kFloat);
+  int64_t bytes = CheckedBytes(shape, static_cast<int64_t>(c10::elementSize(c10::typeMetaToScalarType(opts.dtype()))), kind.c_str());
   at::Tensor t;
-  if (kind == "zeros") t = at::zeros(shape, opts);
-  else if (kind == "ones") t = at::ones(shape, opts);
-  else if (kind == "empty") t = at::empty(shape, opts);
-  else if (kind == "rand") t = at::rand(shape, opts);
-  else if (kind == "randn") t = at::randn(shape, opts);
-  else throw ArgError(ArgError::Type, "unknown factory " + kind);
+  try {
+    if (kind == "zeros") t = at::zeros(shape, opts);
+    else if (kind == "ones") t = at::ones(shape, opts);
+    else if (kind == "empty") t = at::empty(shape, opts);
+    else if (kind == "rand") t = at::rand(shape, opts);
+    else if (kind == "randn") t = at::randn(shape, opts);
+    else throw ArgError(ArgError::Type, "unknown factory " + kind);
+  } catch (const c10::Error& e) {
+    // Say what did not fit: the shape and dtype, not only libtorch's byte count.
+    if (!OutOfMemory(e.what_without_backtrace())) throw;
+    throw ArgError(ArgError::Range, "out of memory: torch." + kind + "(" + c10::str(c10::IntArrayRef(shape)) + ", " +
+                                        DtypeName(c10::typeMetaToScalarType(opts.dtype())) + ") needs " + std::to_string(bytes) + " bytes");
+  }
   return TensorWrap::Wrap(info.Env(), Finish(t, info[4]));
 }
 

@@ -6,6 +6,8 @@
 namespace tvgg {
 
 namespace {
+// V8's limit on one ArrayBuffer on 64-bit platforms (2^53 - 1 bytes; allocation fails far earlier).
+constexpr uint64_t kMaxArrayBufferBytes = (uint64_t{1} << 53) - 1;
 const std::pair<const char*, c10::ScalarType> kDtypes[] = {
     {"float32", at::kFloat}, {"float64", at::kDouble}, {"float16", at::kHalf},
     {"bfloat16", at::kBFloat16}, {"int64", at::kLong}, {"int32", at::kInt},
@@ -25,11 +27,23 @@ std::string DtypeName(c10::ScalarType type) {
 }
 
 c10::Device ParseDevice(const std::string& name) {
+  c10::optional<c10::Device> device;
   try {
-    return c10::Device(name);
+    device = c10::Device(name);
   } catch (const c10::Error&) {
     throw ArgError(ArgError::Type, "unknown device '" + name + "'");
   }
+  // Said here, in one line, instead of libtorch's 5 KB dispatcher dump from the first CUDA op.
+  if (device->is_cuda()) {
+    int64_t count = static_cast<int64_t>(torch::cuda::device_count());
+    if (count == 0)
+      throw std::runtime_error("device '" + name + "': this libtorch has no CUDA (it is a CPU-only build, or no CUDA device "
+                               "is visible). Build against a CUDA libtorch: LIBTORCH=<unpacked CUDA libtorch> or "
+                               "LIBTORCH_USE_PYTORCH=1 with a CUDA PyTorch, and check that nvidia-smi lists a GPU.");
+    if (device->has_index() && device->index() >= count)
+      throw ArgError(ArgError::Range, "device '" + name + "': there are only " + std::to_string(count) + " CUDA device(s)");
+  }
+  return *device;
 }
 
 c10::MemoryFormat ParseMemoryFormat(const std::string& name) {
@@ -46,9 +60,33 @@ std::vector<int64_t> ToInt64s(Napi::Value v, const char* what) {
   for (uint32_t i = 0; i < arr.Length(); i++) {
     Napi::Value e = arr[i];
     if (!e.IsNumber()) throw ArgError(ArgError::Type, std::string(what) + " must be an array of integers");
-    out[i] = e.As<Napi::Number>().Int64Value();
+    double d = e.As<Napi::Number>().DoubleValue();
+    if (std::isnan(d) || d != std::floor(d)) {
+      throw ArgError(ArgError::Type, std::string(what) + "[" + std::to_string(i) + "] must be an integer; got " + c10::str(d));
+    }
+    if (std::abs(d) > 9007199254740991.0) {
+      throw ArgError(ArgError::Range, std::string(what) + "[" + std::to_string(i) + "] is beyond the exact integer range of a JS number (2^53); got " + c10::str(d));
+    }
+    out[i] = static_cast<int64_t>(d);
   }
   return out;
+}
+
+int64_t CheckedNumel(c10::IntArrayRef sizes, const char* what) {
+  int64_t n = 1;
+  for (int64_t s : sizes) {
+    if (s < 0) throw ArgError(ArgError::Range, std::string(what) + ": negative size in " + c10::str(sizes));
+    if (__builtin_mul_overflow(n, s, &n))
+      throw ArgError(ArgError::Range, std::string(what) + ": shape " + c10::str(sizes) + " has more elements than int64 can count");
+  }
+  return n;
+}
+
+int64_t CheckedBytes(c10::IntArrayRef sizes, int64_t item_size, const char* what) {
+  int64_t bytes = 0;
+  if (__builtin_mul_overflow(CheckedNumel(sizes, what), item_size, &bytes))
+    throw ArgError(ArgError::Range, std::string(what) + ": shape " + c10::str(sizes) + " needs more bytes than int64 can count");
+  return bytes;
 }
 
 Napi::Array NamedTensorsToJs(Napi::Env env, const std::vector<std::pair<std::string, at::Tensor>>& list) {
@@ -192,8 +230,22 @@ Napi::Value TensorWrap::ItemImpl(const Napi::CallbackInfo& info) {
 Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor t = Get().detach();
-  if (t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16) t = t.to(at::kFloat);
-  auto buf = Napi::ArrayBuffer::New(env, t.numel() * t.element_size());
+  bool half = t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16;
+  // Checked before anything is allocated: a view can claim far more elements than its storage holds.
+  int64_t bytes = CheckedBytes(t.sizes(), half ? 4 : static_cast<int64_t>(t.element_size()), "toTypedArray");
+  if (static_cast<uint64_t>(bytes) > kMaxArrayBufferBytes)
+    throw ArgError(ArgError::Range, "toTypedArray: " + std::to_string(bytes) + " bytes for shape " + c10::str(t.sizes()) +
+                                        " exceed the largest ArrayBuffer (" + std::to_string(kMaxArrayBufferBytes) + " bytes)");
+  // V8 ends the process when an ArrayBuffer allocation fails; ask the allocator first (a large
+  // malloc only reserves address space, nothing is touched) and fail with a RangeError instead.
+  if (void* probe = std::malloc(static_cast<size_t>(bytes))) {
+    std::free(probe);
+  } else if (bytes > 0) {
+    throw ArgError(ArgError::Range, "out of memory: toTypedArray needs " + std::to_string(bytes) + " bytes for shape " +
+                                        c10::str(t.sizes()));
+  }
+  if (half) t = t.to(at::kFloat);
+  auto buf = Napi::ArrayBuffer::New(env, static_cast<size_t>(bytes));
   at::Tensor dst = at::from_blob(buf.Data(), t.sizes(), t.options().device(at::kCPU));
   dst.copy_(t);
   size_t n = t.numel();
@@ -298,6 +350,7 @@ Napi::Value TensorWrap::AsStridedImpl(const Napi::CallbackInfo& info) {
   auto stride = ToInt64s(info[1], "stride");
   int64_t offset = info[2].As<Napi::Number>().Int64Value();
   if (size.size() != stride.size()) throw ArgError(ArgError::Range, "size and stride must have the same length");
+  CheckedBytes(size, static_cast<int64_t>(t.element_size()), "asStrided");
   int64_t last = offset;  // index of the furthest element the view can reach
   for (size_t i = 0; i < size.size(); i++) {
     if (size[i] < 0 || stride[i] < 0) throw ArgError(ArgError::Range, "negative size or stride");

@@ -9,7 +9,12 @@ c10::ScalarType ParseDtype(const std::string& name);
 std::string DtypeName(c10::ScalarType t);
 c10::Device ParseDevice(const std::string& name);
 c10::MemoryFormat ParseMemoryFormat(const std::string& name);
+// An array of JS integers: TypeError for a non-integer, RangeError beyond ±2^53 (no silent saturation).
 std::vector<int64_t> ToInt64s(Napi::Value v, const char* what);
+// The element count and byte size of a shape, with checked arithmetic: RangeError naming `what` and the
+// shape when they overflow int64, instead of wrapping to a small number.
+int64_t CheckedNumel(c10::IntArrayRef sizes, const char* what);
+int64_t CheckedBytes(c10::IntArrayRef sizes, int64_t item_size, const char* what);
 
 // [[name, wrap(value)], ...]: how named children, parameters and buffers reach JS.
 template <typename T, typename Wrapper>

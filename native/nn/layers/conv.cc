@@ -26,10 +26,15 @@ class Conv2d : public Module {
   }
 
   at::Tensor Forward(const at::Tensor& x) override {
-    const at::Tensor& w = Param("weight");
-    // Weights prepared channels_last (eval() on the CPU, or to({ memoryFormat })) want NHWC input:
-    // convert it once here; oneDNN's output stays NHWC, so the layers after it need no conversion.
-    at::Tensor input = IsChannelsLast(w) && x.dim() == 4 ? x.contiguous(at::MemoryFormat::ChannelsLast) : x;
+    at::Tensor w = Param("weight");
+    at::Tensor input = x;
+    if (IsChannelsLast(w) && x.dim() == 4) {
+      // Weights prepared channels_last (eval() on the CPU, or to({ memoryFormat })) want NHWC input:
+      // convert it once here; oneDNN's output stays NHWC, so the layers after it need no conversion.
+      // An empty batch takes the plain path: libtorch 1.13's NHWC convolution fails on it.
+      if (x.size(0) == 0) w = w.contiguous();
+      else input = x.contiguous(at::MemoryFormat::ChannelsLast);
+    }
     if (!padding_str_.empty())
       return at::conv2d(input, w, Param("bias"), stride_.Vec(), padding_str_, dilation_.Vec(), groups_);
     return at::conv2d(input, w, Param("bias"), stride_.Vec(), padding_.Vec(), dilation_.Vec(), groups_);
