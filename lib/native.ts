@@ -153,6 +153,10 @@ export interface Binding {
   libtorchVersion: string;
 }
 
-// node-gyp-build finds build/Release/torchvgg.node or a matching prebuild.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-export const native: Binding = require('node-gyp-build')(path.join(__dirname, '..'));
+// node-gyp-build finds build/Release/torchvgg.node or a matching prebuild. TORCHVGG_ADDON names another
+// build of the addon (npm run test:asan loads the sanitizer build this way).
+/* eslint-disable @typescript-eslint/no-var-requires */
+export const native: Binding = process.env.TORCHVGG_ADDON
+  ? require(path.resolve(process.env.TORCHVGG_ADDON))
+  : require('node-gyp-build')(path.join(__dirname, '..'));
+/* eslint-enable @typescript-eslint/no-var-requires */
