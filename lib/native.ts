@@ -3,8 +3,15 @@
 import * as path from 'path';
 
 /** The names native/tensor/op_table.cc knows. */
-export type UnaryOpName = 'relu' | 'exp' | 'log' | 'neg' | 'abs' | 'sqrt' | 'sigmoid' | 'tanh';
-export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'matmul' | 'eq';
+export type UnaryOpName = 'relu' | 'exp' | 'log' | 'neg' | 'abs' | 'sqrt' | 'sigmoid' | 'tanh' | 'sign' | 'floor' | 'ceil'
+  | 'round' | 'trunc' | 'frac' | 'sin' | 'cos' | 'logical_not' | 'isnan' | 'isinf' | 'isfinite';
+export type BinaryOpName = 'add' | 'sub' | 'mul' | 'div' | 'matmul' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge' | 'maximum'
+  | 'minimum' | 'logical_and' | 'logical_or' | 'logical_xor';
+/** What native/tensor/op_call.cc takes and gives back. */
+export type OpArg = NativeTensor | number | boolean | number[] | string | null | undefined;
+export type OpResult = NativeTensor | NativeTensor[] | number | boolean;
+/** One index of x[...]: an integer, null (None), '...', a tensor (int64 indices or a bool mask), a boolean, or [start, stop, step]. */
+export type NativeIndex = number | null | '...' | boolean | NativeTensor | [number | null, number | null, number | null];
 
 export interface NativeTensor {
   shape(): number[];
@@ -123,6 +130,12 @@ export interface Binding {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   cudaDeviceCount(): number;
+  /** an op of native/tensor/op_call.cc by name: args[0] is the tensor; TypeError for an unknown op or argument */
+  callOp(name: string, args: OpArg[]): OpResult;
+  /** Python's self[...] */
+  index(self: NativeTensor, indices: NativeIndex[]): NativeTensor;
+  /** Python's self[...] = value, in place; returns self */
+  indexPut_(self: NativeTensor, indices: NativeIndex[], value: NativeTensor | number | boolean): NativeTensor;
   /** the C++ layer registry (native/nn/registry.cc); options left undefined take the layer's defaults */
   createModule(type: string, options: Record<string, unknown>): NativeModule;
   /** the native node of a TS-defined module `self` */

@@ -2,6 +2,7 @@
 #include "core/addon_data.h"
 #include "nn/js_module.h"
 #include "nn/module_wrap.h"
+#include "tensor/op_call.h"
 #include "tensor/ops.h"
 #include "optim/optim.h"
 #include "jit/script_module.h"
@@ -24,6 +25,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   exports.Set("NativeTensor", tvgg::TensorWrap::Define(env));
   tvgg::RegisterOps(env, exports);
+  tvgg::RegisterOpCalls(env, exports);
   tvgg::RegisterModules(env, exports);
   tvgg::RegisterJsModules(env, exports);
   tvgg::RegisterScriptModules(env, exports);

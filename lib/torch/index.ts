@@ -1,5 +1,6 @@
 // The torch namespace: tensor factories and settings, autograd switches, torch.jit, torch.load/save.
 export * from './factories';
+export * from './ops';
 export { executor } from './executor';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, autocast } from './autograd';
 

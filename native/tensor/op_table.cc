@@ -22,6 +22,18 @@ const std::map<std::string, UnaryOp>& UnaryOps() {
       {"sqrt", [](const at::Tensor& t) { return t.sqrt(); }},
       {"sigmoid", [](const at::Tensor& t) { return t.sigmoid(); }},
       {"tanh", [](const at::Tensor& t) { return t.tanh(); }},
+      {"sign", [](const at::Tensor& t) { return t.sign(); }},
+      {"floor", [](const at::Tensor& t) { return t.floor(); }},
+      {"ceil", [](const at::Tensor& t) { return t.ceil(); }},
+      {"round", [](const at::Tensor& t) { return t.round(); }},
+      {"trunc", [](const at::Tensor& t) { return t.trunc(); }},
+      {"frac", [](const at::Tensor& t) { return t.frac(); }},
+      {"sin", [](const at::Tensor& t) { return t.sin(); }},
+      {"cos", [](const at::Tensor& t) { return t.cos(); }},
+      {"logical_not", [](const at::Tensor& t) { return t.logical_not(); }},
+      {"isnan", [](const at::Tensor& t) { return t.isnan(); }},
+      {"isinf", [](const at::Tensor& t) { return t.isinf(); }},
+      {"isfinite", [](const at::Tensor& t) { return t.isfinite(); }},
   };
   return ops;
 }
@@ -39,6 +51,21 @@ const std::map<std::string, BinaryOp>& BinaryOps() {
       {"eq", {[](const at::Tensor& a, const at::Tensor& b) { return a.eq(b); },
               [](const at::Tensor& a, const at::Scalar& b) { return a.eq(b); }}},
       {"matmul", {[](const at::Tensor& a, const at::Tensor& b) { return a.matmul(b); }, nullptr}},
+      {"ne", {[](const at::Tensor& a, const at::Tensor& b) { return a.ne(b); },
+              [](const at::Tensor& a, const at::Scalar& b) { return a.ne(b); }}},
+      {"lt", {[](const at::Tensor& a, const at::Tensor& b) { return a.lt(b); },
+              [](const at::Tensor& a, const at::Scalar& b) { return a.lt(b); }}},
+      {"le", {[](const at::Tensor& a, const at::Tensor& b) { return a.le(b); },
+              [](const at::Tensor& a, const at::Scalar& b) { return a.le(b); }}},
+      {"gt", {[](const at::Tensor& a, const at::Tensor& b) { return a.gt(b); },
+              [](const at::Tensor& a, const at::Scalar& b) { return a.gt(b); }}},
+      {"ge", {[](const at::Tensor& a, const at::Tensor& b) { return a.ge(b); },
+              [](const at::Tensor& a, const at::Scalar& b) { return a.ge(b); }}},
+      {"maximum", {[](const at::Tensor& a, const at::Tensor& b) { return at::maximum(a, b); }, nullptr}},
+      {"minimum", {[](const at::Tensor& a, const at::Tensor& b) { return at::minimum(a, b); }, nullptr}},
+      {"logical_and", {[](const at::Tensor& a, const at::Tensor& b) { return a.logical_and(b); }, nullptr}},
+      {"logical_or", {[](const at::Tensor& a, const at::Tensor& b) { return a.logical_or(b); }, nullptr}},
+      {"logical_xor", {[](const at::Tensor& a, const at::Tensor& b) { return a.logical_xor(b); }, nullptr}},
   };
   return ops;
 }
