@@ -1,6 +1,7 @@
 // The one place that loads the addon. Every other file talks to C++ through the types below.
 // Methods marked [async] run on the addon's executor thread and return Promises.
 import * as path from 'path';
+import { applyGradMode, bindGradSetter } from './torch/grad_state';
 
 /** The names native/tensor/op_table.cc knows. */
 export type UnaryOpName = 'relu' | 'exp' | 'log' | 'neg' | 'abs' | 'sqrt' | 'sigmoid' | 'tanh' | 'sign' | 'floor' | 'ceil'
@@ -173,3 +174,22 @@ export const native: Binding = process.env.TORCHVGG_ADDON
   ? require(path.resolve(process.env.TORCHVGG_ADDON))
   : require('node-gyp-build')(path.join(__dirname, '..'));
 /* eslint-enable @typescript-eslint/no-var-requires */
+
+// Every native call first applies the caller's grad mode (lib/torch/grad_state.ts), so torch.noGrad
+// holds across awaits. The raw setter and getter stay unwrapped.
+bindGradSetter(native.setGradEnabled.bind(native), native.isGradEnabled());
+const RAW = new Set(['setGradEnabled', 'isGradEnabled', 'setModuleDispatcher']);
+function wrapFunctions(target: Record<string, unknown>): void {
+  for (const name of Object.getOwnPropertyNames(target)) {
+    const f = Object.getOwnPropertyDescriptor(target, name)?.value;
+    if (typeof f !== 'function' || RAW.has(name) || name === 'constructor' || /^Native[A-Z]/.test(name)) continue;
+    target[name] = function (this: unknown, ...args: unknown[]): unknown {
+      applyGradMode();
+      return f.apply(this, args);
+    };
+  }
+}
+wrapFunctions(native as unknown as Record<string, unknown>);
+for (const cls of [native.NativeTensor, native.NativeModule, native.NativeOptimizer, (native as unknown as { NativeScriptModule: Function }).NativeScriptModule]) {
+  if (cls) wrapFunctions(cls.prototype as Record<string, unknown>);
+}

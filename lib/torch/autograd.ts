@@ -1,10 +1,11 @@
 // Grad mode and autocast, PyTorch's context managers as functions that run a callback.
-// Both are per-thread in libtorch. The setting applies to the synchronous part of `fn`; async calls
-// started inside it (forwardAsync, trainStep) capture it when they are queued, so
-// `torch.noGrad(() => model.forwardAsync(x))` runs without autograd on the executor thread too.
+// Grad mode follows the async context (grad_state.ts): `torch.noGrad(async () => ...)` covers every op
+// inside, across awaits, and nothing outside; async calls (forwardAsync, trainStep) capture it when
+// they are queued. Autocast applies to the synchronous part of `fn`.
 import { native } from '../native';
 import { DType, checkDType } from './dtype';
 import * as check from '../check';
+import { enterGrad, gradEnabled, runWithGrad, setGradMode } from './grad_state';
 
 function scoped<T>(enter: () => () => void, fn: () => T): T {
   const exit = enter();
@@ -15,18 +16,23 @@ function scoped<T>(enter: () => () => void, fn: () => T): T {
   }
 }
 
-function gradMode(enabled: boolean): () => () => void {
-  return () => {
-    const before = native.isGradEnabled();
-    native.setGradEnabled(enabled);
-    return () => native.setGradEnabled(before);
-  };
+/**
+ * torch.no_grad(): runs fn without recording autograd — an async fn across all its awaits. Without a
+ * function it returns a disposable: `using _ = torch.noGrad()` scopes the rest of the block.
+ */
+export function noGrad(): { [Symbol.dispose](): void };
+export function noGrad<T>(fn: () => T): T;
+export function noGrad<T>(fn?: () => T): T | { [Symbol.dispose](): void } {
+  if (fn === undefined) return enterGrad(false);
+  return runWithGrad(false, check.func(fn, 'fn'));
 }
-
-/** torch.no_grad(): runs fn without recording autograd. */
-export function noGrad<T>(fn: () => T): T { return scoped(gradMode(false), check.func(fn, 'fn')); }
-/** torch.enable_grad(): runs fn with autograd on (inside a noGrad). */
-export function enableGrad<T>(fn: () => T): T { return scoped(gradMode(true), check.func(fn, 'fn')); }
+/** torch.enable_grad(): runs fn with autograd on (inside a noGrad); without a function, a disposable. */
+export function enableGrad(): { [Symbol.dispose](): void };
+export function enableGrad<T>(fn: () => T): T;
+export function enableGrad<T>(fn?: () => T): T | { [Symbol.dispose](): void } {
+  if (fn === undefined) return enterGrad(true);
+  return runWithGrad(true, check.func(fn, 'fn'));
+}
 /**
  * torch.inference_mode(): runs fn with no autograd and no version counting, the fastest way to run a
  * model synchronously. Tensors made inside are inference tensors: they cannot be used for backward()
@@ -35,8 +41,15 @@ export function enableGrad<T>(fn: () => T): T { return scoped(gradMode(true), ch
 export function inferenceMode<T>(fn: () => T): T {
   return native.inferenceMode(check.func(fn, 'fn'));
 }
-export function isGradEnabled(): boolean { return native.isGradEnabled(); }
-export function setGradEnabled(enabled: boolean): void { native.setGradEnabled(check.bool(enabled, 'enabled')); }
+export function isGradEnabled(): boolean { return gradEnabled(); }
+/** torch.set_grad_enabled(mode): sets the mode of the calling context; with fn, runs fn in that mode. */
+export function setGradEnabled(mode: boolean): void;
+export function setGradEnabled<T>(mode: boolean, fn: () => T): T;
+export function setGradEnabled<T>(mode: boolean, fn?: () => T): T | void {
+  check.bool(mode, 'mode');
+  if (fn !== undefined) return runWithGrad(mode, check.func(fn, 'fn'));
+  setGradMode(mode);
+}
 
 /**
  * torch.autocast(deviceType, { dtype }, fn): runs fn with libtorch's autocast on, so convolutions and

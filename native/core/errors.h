@@ -58,6 +58,10 @@ Napi::Value Guard(Napi::Env env, F&& body) {
   }
 }
 
+// The attributes of every binding method: replaceable, so lib/native.ts can wrap each one (it applies the
+// caller's async-context grad mode before the call).
+constexpr napi_property_attributes kReplaceable = static_cast<napi_property_attributes>(napi_writable | napi_configurable);
+
 // Inside a class: declares the binding `Name` as a guarded call of `NameImpl`, whose body follows.
 #define TVGG_METHOD(Name)                                                                    \
   Napi::Value Name(const Napi::CallbackInfo& info) {                                         \

@@ -66,24 +66,24 @@ TVGG_FUNCTION(ExecutorPending) {
 Napi::Function ModuleWrap::Define(Napi::Env env) {
   Napi::Function cls = DefineClass(
       env, "NativeModule",
-      {InstanceMethod<&ModuleWrap::TypeName>("typeName"), InstanceMethod<&ModuleWrap::Id>("id"),
-       InstanceMethod<&ModuleWrap::DefinedInJs>("definedInJs"),
-       InstanceMethod<&ModuleWrap::ExtraRepr>("extraRepr"), InstanceMethod<&ModuleWrap::Config>("config"),
-       InstanceMethod<&ModuleWrap::NamedChildren>("namedChildren"),
-       InstanceMethod<&ModuleWrap::OwnParameters>("ownParameters"),
-       InstanceMethod<&ModuleWrap::OwnBuffers>("ownBuffers"), InstanceMethod<&ModuleWrap::Training>("training"),
-       InstanceMethod<&ModuleWrap::Train>("train"), InstanceMethod<&ModuleWrap::Forward>("forward"),
-       InstanceMethod<&ModuleWrap::ForwardRaw>("forwardRaw"),
-       InstanceMethod<&ModuleWrap::ForwardAsync>("forwardAsync"),
-       InstanceMethod<&ModuleWrap::SetChild>("setChild"), InstanceMethod<&ModuleWrap::RemoveChild>("removeChild"),
-       InstanceMethod<&ModuleWrap::EraseChildAt>("eraseChildAt"),
-       InstanceMethod<&ModuleWrap::InsertChildAt>("insertChildAt"),
-       InstanceMethod<&ModuleWrap::ReplaceChildAt>("replaceChildAt"),
-       InstanceMethod<&ModuleWrap::SetParameter>("setParameter"),
-       InstanceMethod<&ModuleWrap::SetBuffer>("setBuffer"),
-       InstanceMethod<&ModuleWrap::RequiresGrad>("requiresGrad_"),
-       InstanceMethod<&ModuleWrap::EnsureIdle>("ensureIdle"), InstanceMethod<&ModuleWrap::To>("to"),
-       InstanceMethod<&ModuleWrap::SetHooked>("setHooked"), InstanceMethod<&ModuleWrap::Deepcopy>("deepcopy")});
+      {InstanceMethod<&ModuleWrap::TypeName>("typeName", kReplaceable), InstanceMethod<&ModuleWrap::Id>("id", kReplaceable),
+       InstanceMethod<&ModuleWrap::DefinedInJs>("definedInJs", kReplaceable),
+       InstanceMethod<&ModuleWrap::ExtraRepr>("extraRepr", kReplaceable), InstanceMethod<&ModuleWrap::Config>("config", kReplaceable),
+       InstanceMethod<&ModuleWrap::NamedChildren>("namedChildren", kReplaceable),
+       InstanceMethod<&ModuleWrap::OwnParameters>("ownParameters", kReplaceable),
+       InstanceMethod<&ModuleWrap::OwnBuffers>("ownBuffers", kReplaceable), InstanceMethod<&ModuleWrap::Training>("training", kReplaceable),
+       InstanceMethod<&ModuleWrap::Train>("train", kReplaceable), InstanceMethod<&ModuleWrap::Forward>("forward", kReplaceable),
+       InstanceMethod<&ModuleWrap::ForwardRaw>("forwardRaw", kReplaceable),
+       InstanceMethod<&ModuleWrap::ForwardAsync>("forwardAsync", kReplaceable),
+       InstanceMethod<&ModuleWrap::SetChild>("setChild", kReplaceable), InstanceMethod<&ModuleWrap::RemoveChild>("removeChild", kReplaceable),
+       InstanceMethod<&ModuleWrap::EraseChildAt>("eraseChildAt", kReplaceable),
+       InstanceMethod<&ModuleWrap::InsertChildAt>("insertChildAt", kReplaceable),
+       InstanceMethod<&ModuleWrap::ReplaceChildAt>("replaceChildAt", kReplaceable),
+       InstanceMethod<&ModuleWrap::SetParameter>("setParameter", kReplaceable),
+       InstanceMethod<&ModuleWrap::SetBuffer>("setBuffer", kReplaceable),
+       InstanceMethod<&ModuleWrap::RequiresGrad>("requiresGrad_", kReplaceable),
+       InstanceMethod<&ModuleWrap::EnsureIdle>("ensureIdle", kReplaceable), InstanceMethod<&ModuleWrap::To>("to", kReplaceable),
+       InstanceMethod<&ModuleWrap::SetHooked>("setHooked", kReplaceable), InstanceMethod<&ModuleWrap::Deepcopy>("deepcopy", kReplaceable)});
   Data(env).module_class = Napi::Persistent(cls);
   return cls;
 }

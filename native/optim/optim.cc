@@ -149,9 +149,9 @@ TVGG_FUNCTION(TrainStep) {
 Napi::Function OptimizerWrap::Define(Napi::Env env) {
   Napi::Function cls = DefineClass(
       env, "NativeOptimizer",
-      {InstanceMethod<&OptimizerWrap::Step>("step"), InstanceMethod<&OptimizerWrap::ZeroGrad>("zeroGrad"),
-       InstanceMethod<&OptimizerWrap::GetOption>("getOption"), InstanceMethod<&OptimizerWrap::SetOption>("setOption"),
-       InstanceMethod<&OptimizerWrap::State>("state"), InstanceMethod<&OptimizerWrap::SetState>("setState")});
+      {InstanceMethod<&OptimizerWrap::Step>("step", kReplaceable), InstanceMethod<&OptimizerWrap::ZeroGrad>("zeroGrad", kReplaceable),
+       InstanceMethod<&OptimizerWrap::GetOption>("getOption", kReplaceable), InstanceMethod<&OptimizerWrap::SetOption>("setOption", kReplaceable),
+       InstanceMethod<&OptimizerWrap::State>("state", kReplaceable), InstanceMethod<&OptimizerWrap::SetState>("setState", kReplaceable)});
   Data(env).optimizer_class = Napi::Persistent(cls);
   return cls;
 }
