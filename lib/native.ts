@@ -183,9 +183,11 @@ function wrapFunctions(target: Record<string, unknown>): void {
   for (const name of Object.getOwnPropertyNames(target)) {
     const f = Object.getOwnPropertyDescriptor(target, name)?.value;
     if (typeof f !== 'function' || RAW.has(name) || name === 'constructor' || /^Native[A-Z]/.test(name)) continue;
-    target[name] = function (this: unknown, ...args: unknown[]): unknown {
+    // Fixed arity instead of rest arguments: this wrapper is on every tensor op's path. No binding
+    // takes more than six arguments; missing ones arrive as undefined, as they would anyway.
+    target[name] = function (this: unknown, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown): unknown {
       applyGradMode();
-      return f.apply(this, args);
+      return f.call(this, a, b, c, d, e, g);
     };
   }
 }
