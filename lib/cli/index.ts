@@ -15,6 +15,7 @@ const USAGE = `usage:
                     [--optimizer adam|sgd] [--workers 0] [--seed 0] --out model.pth
   torchvgg evaluate --model model.pth --data <ImageFolder dir> [--batch-size 64] [--workers 0]
   torchvgg predict --model model.pth [--topk 3] <image> [<image> ...]
+  torchvgg serve --weights model.pth [--port 8080] ... (torchvgg serve --help)
 
 finetune replaces the model's head with one for the dataset's classes (model.replaceHead), freezes what
 --freeze names (the backbone, also accepted under its name in the model), trains, reports validation
@@ -147,6 +148,7 @@ async function predictCommand(flags: Flags, images: string[]): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'serve') return (await import('./serve')).serve(argv.slice(1)); // its own flags: see lib/cli/serve.ts
   const { command, flags, rest } = parseArgs(argv);
   if (command === 'finetune') return finetuneCommand(flags);
   if (command === 'evaluate') return evaluateCommand(flags);

@@ -1,0 +1,58 @@
+// POST /v2/models/{name}/classify: a raw JPEG/PNG/WebP body, decoded off the main thread and preprocessed as the model's weights prescribe, answered with top-k probabilities.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import sharp from 'sharp';
+import { Tensor } from '../torch/tensor';
+import { readImage } from '../transforms/transforms';
+import { badRequest } from './errors';
+import { lookup, ServerContext } from './context';
+import type { ServedModel } from './repository';
+
+/** Larger images are refused before decoding (a decompression bomb is a 400, not an out-of-memory). */
+export const MAX_PIXELS = 40_000_000;
+
+type ClassifyRequest = FastifyRequest<{ Params: { name: string }; Querystring: { topk?: string } }>;
+
+/** Decodes and preprocesses one image into [1, C, H, W]; every problem with the bytes is a 400 naming it. */
+export async function imageTensor(model: ServedModel, body: unknown): Promise<Tensor> {
+  if (!model.transform) throw badRequest(`model '${model.name}' has no image preset; send tensors to /v2/models/${model.name}/infer`);
+  if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('the body must be the bytes of a JPEG, PNG or WebP image');
+  let meta: sharp.Metadata;
+  try {
+    meta = await sharp(body).metadata();
+  } catch (e) {
+    throw badRequest(`the body is not a JPEG, PNG or WebP image: ${(e as Error).message}`);
+  }
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0) * (meta.pages ?? 1);
+  if (!['jpeg', 'png', 'webp'].includes(meta.format ?? '')) throw badRequest(`the image must be JPEG, PNG or WebP; got ${meta.format}`);
+  if (pixels > MAX_PIXELS) throw badRequest(`the image has ${meta.width}x${meta.height} pixels, more than the ${MAX_PIXELS} accepted`);
+  let image;
+  try {
+    image = await readImage(body, { mode: 'RGB' });
+  } catch (e) {
+    throw badRequest((e as Error).message);
+  }
+  const x = await model.transform(image);
+  if (!(x instanceof Tensor) || x.dim() !== 3) throw new Error(`model '${model.name}': its transform did not give a [C, H, W] tensor`);
+  return x.unsqueeze(0);
+}
+
+export function classifyRoute(app: FastifyInstance, ctx: ServerContext): void {
+  for (const prefix of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
+    app.post(`${prefix}/classify`, async (req: ClassifyRequest) => {
+      const { model, batcher } = lookup(ctx, req.params.name);
+      const q = req.query.topk;
+      const topk = q === undefined ? ctx.options.topk : Number(q);
+      if (!Number.isSafeInteger(topk) || topk < 1) throw badRequest(`topk must be a positive integer; got ${JSON.stringify(q)}`);
+      const { output } = await batcher.submit(await imageTensor(model, req.body));
+      const probs = output.softmax(1);
+      const [values, indices] = probs.topk(Math.min(topk, probs.shape[1]), 1);
+      const p = values.toTypedArray() as Float32Array;
+      const idx = indices.toTypedArray() as BigInt64Array;
+      const predictions = Array.from(p, (probability, j) => {
+        const index = Number(idx[j]);
+        return { index, label: model.classes?.[index] ?? String(index), probability };
+      });
+      return { model_name: model.name, predictions };
+    });
+  }
+}
