@@ -65,11 +65,14 @@ function plain(v: number | boolean | bigint): string {
   return String(v);
 }
 
-// Indices kept along each dimension: all of them, or the first and last EDGE when summarizing.
-function keptIndices(size: number, summarize: boolean): number[] {
-  const all = Array.from({ length: size }, (_, i) => i);
-  if (!summarize || size <= 2 * EDGE) return all;
-  return [...all.slice(0, EDGE), ...all.slice(size - EDGE)];
+// Indices kept along each dimension when summarizing: the first and last EDGE, or null for all of them.
+// Never a list as long as the dimension, so printing costs O(edge items) whatever the size.
+function keptIndices(size: number, summarize: boolean): number[] | null {
+  if (!summarize || size <= 2 * EDGE) return null;
+  const kept: number[] = [];
+  for (let i = 0; i < EDGE; i++) kept.push(i);
+  for (let i = size - EDGE; i < size; i++) kept.push(i);
+  return kept;
 }
 
 export function tensorToString(t: Tensor): string {
@@ -88,7 +91,11 @@ export function tensorToString(t: Tensor): string {
     let reduced = t.detach();
     const kept = shape.map((s) => keptIndices(s, summarize));
     kept.forEach((idx, d) => {
-      if (idx.length !== shape[d]) reduced = reduced.indexSelect(d, idx);
+      if (idx) {
+        const next = reduced.indexSelect(d, idx);
+        if (reduced !== t) reduced.dispose();
+        reduced = next;
+      }
     });
     const values = reduced.toTypedArray();
     const bools = dtype === 'bool';
@@ -97,7 +104,7 @@ export function tensorToString(t: Tensor): string {
     const at = (i: number): number | boolean | bigint => (bools ? values[i] !== 0 : values[i]);
     const rshape = reduced.shape;
     const strides = rshape.map((_, d) => rshape.slice(d + 1).reduce((a, b) => a * b, 1));
-    const gap = (d: number) => kept[d].length !== shape[d];
+    const gap = (d: number) => kept[d] !== null;
 
     const render = (d: number, offset: number, indent: number): string => {
       if (rshape.length === 0) return fmt.format(at(0));
