@@ -128,7 +128,7 @@ describe('broken checkpoints', function () {
       fs.writeFileSync(file, head === null ? Buffer.alloc(0) : Buffer.concat([head, noise]));
       throwsNaming(file, () => torch.load(file));
     }
-    throwsNaming(path.join(tmp, 'absent.pt'), () => torch.load(path.join(tmp, 'absent.pt')), /cannot open/);
+    throwsNaming(path.join(tmp, 'absent.pt'), () => torch.load(path.join(tmp, 'absent.pt')), /absent.pt: no such file$/);
   });
 
   it('survives 20,000 fixed-seed mutants of real zip and legacy checkpoints: each loads or throws an Error', function () {
