@@ -85,6 +85,8 @@ export function createServer(options: ServerOptions): InferenceServer {
     metrics.request(model, route, reply.statusCode, reply.elapsedTime);
     log.debug({ reqId: req.id, method: req.method, route, model, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
   });
+  // While draining, every answer closes its connection, so that keep-alive clients do not hold the close up.
+  app.addHook('onSend', async (_req, reply) => { if (closing) reply.header('Connection', 'close'); });
   restRoutes(app, ctx, version);
   classifyRoute(app, ctx);
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
