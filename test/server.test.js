@@ -206,6 +206,18 @@ describe('inference server', function () {
       const bad = await post(`${base}/v2/models/shapes/classify`, Buffer.from('not an image at all'), { 'Content-Type': 'image/jpeg' });
       assert.strictEqual(bad.status, 400);
       assert.match(bad.json().error, /not a JPEG, PNG or WebP image/);
+      const jpeg = await sharp(pixels, { raw: { width: 24, height: 20, channels: 3 } }).jpeg().toBuffer();
+      const truncated = await post(`${base}/v2/models/shapes/classify`, jpeg.subarray(0, jpeg.length / 2), { 'Content-Type': 'image/jpeg' });
+      assert.strictEqual(truncated.status, 400, truncated.buf.toString());
+      assert.match(truncated.json().error, /cannot decode image/);
+      // A PNG whose header claims 10000 x 10000 pixels is refused before anything is decoded.
+      const bomb = Buffer.from(png);
+      bomb.writeUInt32BE(10000, 16);
+      bomb.writeUInt32BE(10000, 20);
+      bomb.writeUInt32BE(require('zlib').crc32(bomb.subarray(12, 29)), 29);
+      const big = await post(`${base}/v2/models/shapes/classify`, bomb, { 'Content-Type': 'image/png' });
+      assert.strictEqual(big.status, 400, big.buf.toString());
+      assert.match(big.json().error, /10000x10000 pixels, more than the 40000000 accepted/);
     });
   });
 

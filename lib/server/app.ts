@@ -14,6 +14,7 @@ import type { ServerContext } from './context';
 import { restRoutes } from './rest';
 import { classifyRoute } from './classify';
 import { grpcServer } from './grpc';
+import { Preprocessor } from './preprocess';
 
 
 export interface ServerStats {
@@ -62,7 +63,8 @@ export function createServer(options: ServerOptions): InferenceServer {
   }
   let ready = false;
   let closing: Promise<void> | null = null;
-  const ctx: ServerContext = { options: o, models, batchers, metrics, log, ready: () => ready };
+  const preprocessor = new Preprocessor(o.preprocessWorkers);
+  const ctx: ServerContext = { options: o, models, batchers, metrics, log, preprocessor, ready: () => ready };
   const version = packageVersion();
 
   const app = Fastify({ loggerInstance: log.child({}, { level: log.levelVal >= 40 ? log.level : 'warn' }) as FastifyBaseLogger, bodyLimit: o.bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' });
@@ -120,6 +122,7 @@ export function createServer(options: ServerOptions): InferenceServer {
         await app.close();
         await grpcDone;
         await Promise.all([...batchers.values()].map((b) => b.whenIdle()));
+        await preprocessor.close();
       })();
       return closing;
     },

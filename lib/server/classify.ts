@@ -1,11 +1,11 @@
 // POST /v2/models/{name}/classify: a raw JPEG/PNG/WebP body, decoded off the main thread and preprocessed as the model's weights prescribe, answered with top-k probabilities.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import sharp from 'sharp';
-import { Tensor } from '../torch/tensor';
-import { readImage } from '../transforms/transforms';
+import type { Tensor } from '../torch/tensor';
 import { badRequest } from './errors';
 import { lookup, ServerContext } from './context';
 import type { ServedModel } from './repository';
+import type { Preprocessor } from './preprocess';
 
 /** Larger images are refused before decoding (a decompression bomb is a 400, not an out-of-memory). */
 export const MAX_PIXELS = 40_000_000;
@@ -13,7 +13,7 @@ export const MAX_PIXELS = 40_000_000;
 type ClassifyRequest = FastifyRequest<{ Params: { name: string }; Querystring: { topk?: string } }>;
 
 /** Decodes and preprocesses one image into [1, C, H, W]; every problem with the bytes is a 400 naming it. */
-export async function imageTensor(model: ServedModel, body: unknown): Promise<Tensor> {
+export async function imageTensor(model: ServedModel, body: unknown, pre: Preprocessor): Promise<Tensor> {
   if (!model.transform) throw badRequest(`model '${model.name}' has no image preset; send tensors to /v2/models/${model.name}/infer`);
   if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('the body must be the bytes of a JPEG, PNG or WebP image');
   let meta: sharp.Metadata;
@@ -25,14 +25,7 @@ export async function imageTensor(model: ServedModel, body: unknown): Promise<Te
   const pixels = (meta.width ?? 0) * (meta.height ?? 0) * (meta.pages ?? 1);
   if (!['jpeg', 'png', 'webp'].includes(meta.format ?? '')) throw badRequest(`the image must be JPEG, PNG or WebP; got ${meta.format}`);
   if (pixels > MAX_PIXELS) throw badRequest(`the image has ${meta.width}x${meta.height} pixels, more than the ${MAX_PIXELS} accepted`);
-  let image;
-  try {
-    image = await readImage(body, { mode: 'RGB' });
-  } catch (e) {
-    throw badRequest((e as Error).message);
-  }
-  const x = await model.transform(image);
-  if (!(x instanceof Tensor) || x.dim() !== 3) throw new Error(`model '${model.name}': its transform did not give a [C, H, W] tensor`);
+  const x = await pre.run(body, model.transform);
   return x.unsqueeze(0);
 }
 
@@ -43,7 +36,7 @@ export function classifyRoute(app: FastifyInstance, ctx: ServerContext): void {
       const q = req.query.topk;
       const topk = q === undefined ? ctx.options.topk : Number(q);
       if (!Number.isSafeInteger(topk) || topk < 1) throw badRequest(`topk must be a positive integer; got ${JSON.stringify(q)}`);
-      const { output } = await batcher.submit(await imageTensor(model, req.body));
+      const { output } = await batcher.submit(await imageTensor(model, req.body, ctx.preprocessor));
       const probs = output.softmax(1);
       const [values, indices] = probs.topk(Math.min(topk, probs.shape[1]), 1);
       const p = values.toTypedArray() as Float32Array;

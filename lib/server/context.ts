@@ -4,6 +4,7 @@ import type { Batcher } from './batcher';
 import type { Metrics } from './metrics';
 import type { ResolvedOptions } from './options';
 import type { ServedModel } from './repository';
+import type { Preprocessor } from './preprocess';
 import { ServeError } from './errors';
 
 export interface ServerContext {
@@ -12,6 +13,8 @@ export interface ServerContext {
   batchers: Map<string, Batcher>;
   metrics: Metrics;
   log: Logger;
+  /** Decodes and transforms classify images on worker threads. */
+  preprocessor: Preprocessor;
   /** False before listen() and from the moment close() starts. */
   ready(): boolean;
 }

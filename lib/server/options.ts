@@ -44,6 +44,8 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** pino level (default 'info'; 'debug' logs one line per request; 'silent'). */
   logLevel?: string;
+  /** Worker threads that decode and preprocess classify images (default 1; 0: on the main thread). */
+  preprocessWorkers?: number;
   /** Top-k of the classify route when the request does not say (default 5). */
   topk?: number;
 }
@@ -51,7 +53,7 @@ export interface ServerOptions {
 export type ResolvedOptions = Required<Omit<ServerOptions, 'grpcPort'>> & { grpcPort: number | null };
 
 const KEYS = ['models', 'port', 'grpcPort', 'host', 'device', 'dtype', 'maxBatchSize', 'maxQueueDelayMs', 'maxQueue',
-  'timeoutMs', 'bodyLimit', 'logLevel', 'topk'] as const;
+  'timeoutMs', 'bodyLimit', 'logLevel', 'topk', 'preprocessWorkers'] as const;
 const MODEL_KEYS = ['name', 'weights', 'arch', 'classes', 'model', 'transform', 'inputShape'] as const;
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -84,5 +86,6 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
     bodyLimit: int(o.bodyLimit ?? 64 * 1024 * 1024, 'bodyLimit', { min: 1024 }),
     logLevel: oneOf(o.logLevel ?? 'info', 'logLevel', LEVELS),
     topk: int(o.topk ?? 5, 'topk', { min: 1 }),
+    preprocessWorkers: int(o.preprocessWorkers ?? 1, 'preprocessWorkers', { min: 0, max: 64 }),
   };
 }
