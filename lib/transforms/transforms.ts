@@ -2,56 +2,20 @@
 // uint8 pixels plus their size. sharp decodes (off the main thread); crops, flips and PIL-exact
 // resampling are plain JS on those pixels. ToTensor turns an Image into a CHW float32 Tensor; Normalize works on that Tensor.
 // Transforms are callable objects: `await new Resize(256)(img)`, like torchvision's `Resize(256)(img)`.
-import { readFile } from 'fs/promises';
-import sharp from 'sharp';
 import * as torch from '../torch/factories';
 import { Tensor } from '../torch/tensor';
 import * as check from '../check';
 import { describe } from '../check';
 import { currentGenerator } from '../data/random';
 import { resample, Filter } from '../data/resample';
+import { Image, readImage } from './image';
+
+export { Image, readImage, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES } from './image';
+export type { ImageLimits, ReadImageOptions } from './image';
 
 export { seed, Generator } from '../data/random';
 
-/** Decoded pixels: `data` is height × width × channels bytes (HWC, rows top to bottom). */
-export class Image {
-  constructor(readonly data: Uint8Array, readonly width: number, readonly height: number, readonly channels: number) {
-    for (const [v, n] of [[width, 'width'], [height, 'height'], [channels, 'channels']] as const) check.int(v, n, { min: 1 });
-    if (!(data instanceof Uint8Array) || data.length !== width * height * channels) {
-      throw new RangeError(`Image data must be a Uint8Array of width*height*channels = ${width * height * channels} bytes; `
-        + `got ${data instanceof Uint8Array ? data.length + ' bytes' : describe(data)}`);
-    }
-  }
-  /** [channels, height, width], like torchvision's get_dimensions. */
-  get shape(): number[] { return [this.channels, this.height, this.width]; }
-}
-
 export type ImageInput = Image | string | Buffer;
-
-/**
- * Decodes a JPEG, PNG, WebP, TIFF or GIF file (or its bytes). Channels are kept as stored (1 for grey,
- * 4 with alpha), like PIL's Image.open; `{ mode: 'RGB' }` converts like PIL's convert('RGB'), which is
- * what ImageFolder's loader does. EXIF orientation is ignored, as in PIL. Errors name the file.
- */
-export async function readImage(input: string | Buffer, options: { mode?: 'RGB' } = {}): Promise<Image> {
-  const name = typeof input === 'string' ? input : '<buffer>';
-  if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
-    throw new TypeError(`input must be a file path or a Buffer; got ${describe(input)}`);
-  }
-  const { mode } = check.options(options, 'readImage options', ['mode']);
-  if (mode !== undefined) check.oneOf(mode, 'mode', ['RGB']);
-  try {
-    const bytes = typeof input === 'string' ? await readFile(input) : input;
-    let p = sharp(bytes, { failOn: 'error' });
-    if (mode === 'RGB') p = p.removeAlpha().toColourspace('srgb');
-    // sharp's output is sRGB by default; keep grey images grey, as PIL's 'L' and 'LA' modes are.
-    else if (((await p.metadata()).channels ?? 3) <= 2) p = p.toColourspace('b-w');
-    const { data, info } = await p.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return new Image(data, info.width, info.height, info.channels);
-  } catch (e) {
-    throw new Error(`cannot decode image ${name}: ${(e as Error).message}`);
-  }
-}
 
 async function toImage(input: unknown, who: string): Promise<Image> {
   if (input instanceof Image) return input;
