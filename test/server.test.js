@@ -264,6 +264,7 @@ describe('inference server', function () {
       ['an unknown input', JSON.stringify({ inputs: [{ name: 'x', datatype: 'FP32', shape: [1], data: [1] }] }), /has no input 'x'/],
       ['an unknown output', jsonInfer(input(1), { outputs: [{ name: 'probs' }] }), /has no output 'probs'/],
       ['a batch above maxBatchSize', JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [9, 3, 1, 1], data: new Array(27).fill(0) }] }), /batch size must be in \[1, 8\]; got 9/],
+      ['an image side above maxImageSize', JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, 3, 2000, 1], data: new Array(6000).fill(0) }] }), /height and width must be in \[1, 1024\]; got \[1, 3, 2000, 1\]/],
       ['a negative dimension', JSON.stringify({ inputs: [{ name: 'input', datatype: 'FP32', shape: [1, -3, 8, 8], data: [] }] }), /shape must be an array of at most 8 non-negative integers/],
     ];
     for (const [what, body, message] of cases) {

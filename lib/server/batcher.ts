@@ -5,6 +5,8 @@ import { ServeError } from './errors';
 
 export interface BatcherOptions {
   maxBatchSize: number;
+  /** A batch stops growing before its input would pass this many elements (one request always runs, alone if need be). */
+  maxBatchElements: number;
   maxQueueDelayMs: number;
   maxQueue: number;
   timeoutMs: number;
@@ -37,6 +39,8 @@ interface Pending {
 export class Batcher {
   private queue: Pending[] = [];
   private running = 0;
+  /** When the last batch finished: a request's delay clock starts when it could first have run. */
+  private freeSince = 0;
   private wake: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
   /** While draining, nothing waits for more requests: every queued one runs as soon as it can. */
@@ -93,20 +97,27 @@ export class Batcher {
     if (this.idle) for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  /** Starts a batch when one is full, its oldest request has waited maxQueueDelayMs, or the server drains. */
+  /**
+   * Starts a batch when one is full, its oldest request has waited maxQueueDelayMs since it could have
+   * run (it arrived, or the previous batch finished), or the server drains. Counting from the previous
+   * batch's end lets the answered clients' next requests join: under load batches stay full.
+   */
   private schedule(): void {
     if (this.running > 0 || this.queue.length === 0) return;
     const first = this.queue[0];
     const batch: Pending[] = [];
     let rows = 0;
+    let elements = 0;
     for (const p of this.queue) {
       if (p.key !== first.key) continue;
-      if (rows + p.rows > this.o.maxBatchSize) break;
+      const n = p.x.numel();
+      if (rows + p.rows > this.o.maxBatchSize || (batch.length > 0 && elements + n > this.o.maxBatchElements)) break;
       batch.push(p);
       rows += p.rows;
+      elements += n;
     }
     const full = rows === this.o.maxBatchSize || batch.length < this.queue.filter((p) => p.key === first.key).length;
-    const waited = performance.now() - first.enqueued;
+    const waited = performance.now() - Math.max(first.enqueued, this.freeSince);
     if (!full && !this.draining && waited < this.o.maxQueueDelayMs) {
       if (!this.wake) {
         this.wake = setTimeout(() => { this.wake = null; this.schedule(); }, Math.max(0, this.o.maxQueueDelayMs - waited));
@@ -145,6 +156,7 @@ export class Batcher {
       for (const p of batch) p.reject(err);
     } finally {
       this.running--;
+      this.freeSince = performance.now();
       this.schedule();
       this.settle();
     }

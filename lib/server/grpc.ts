@@ -85,7 +85,7 @@ export function grpcServer(ctx: ServerContext, version: string): grpc.Server {
     ModelInfer: unary(ctx, 'grpc:ModelInfer', async (r) => {
       const { model, batcher } = lookup(ctx, r.model_name);
       const req = decodeGrpc(r);
-      const { outputs } = await infer(model, batcher, req, { maxBatchSize: ctx.options.maxBatchSize, binaryDefault: true });
+      const { outputs } = await infer(model, batcher, req, { maxBatchSize: ctx.options.maxBatchSize, maxImageSize: ctx.options.maxImageSize, binaryDefault: true });
       return {
         model_name: model.name, model_version: '1', id: req.id ?? '',
         outputs: outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: o.shape })),

@@ -7,7 +7,7 @@ import type { InferRequest, OutputTensor, Parameters } from './codec';
 import { INPUT_NAME, OUTPUT_NAME, ServedModel } from './repository';
 
 /** Checks the one input against the model's [N, C, H, W] and returns it as a tensor (a view of the request's bytes). */
-export function inputTensor(model: ServedModel, req: InferRequest, maxBatchSize: number): Tensor {
+export function inputTensor(model: ServedModel, req: InferRequest, maxBatchSize: number, maxImageSize: number): Tensor {
   if (req.inputs.length !== 1) throw badRequest(`model '${model.name}' takes 1 input ('${INPUT_NAME}'); got ${req.inputs.length}`);
   const t = req.inputs[0];
   if (t.name !== INPUT_NAME) throw badRequest(`model '${model.name}' has no input '${t.name}'; its input is '${INPUT_NAME}'`);
@@ -20,8 +20,8 @@ export function inputTensor(model: ServedModel, req: InferRequest, maxBatchSize:
   model.inputShape.forEach((d, i) => {
     if (d !== -1 && s[i + 1] !== d) throw badRequest(`input '${t.name}': shape must be ${want}; got [${s.join(', ')}]`);
   });
-  if (s[1] < 1 || s[2] < model.minSize || s[3] < model.minSize) {
-    throw badRequest(`input '${t.name}': height and width must be at least ${model.minSize}; got [${s.join(', ')}]`);
+  if (s[1] < 1 || s[2] < model.minSize || s[3] < model.minSize || s[2] > maxImageSize || s[3] > maxImageSize) {
+    throw badRequest(`input '${t.name}': height and width must be in [${model.minSize}, ${maxImageSize}]; got [${s.join(', ')}]`);
   }
   return torch.frombuffer(t.data, { dtype: 'float32' }).reshape(s);
 }
@@ -49,9 +49,9 @@ export function classify(logits: Tensor, k: number, classes: readonly string[] |
 }
 
 /** Runs the request and returns its outputs: logits (FP32 [N, K]) or, with the classification parameter, BYTES [N, k]. */
-export async function infer(model: ServedModel, batcher: Batcher, req: InferRequest, o: { maxBatchSize: number; binaryDefault: boolean }):
+export async function infer(model: ServedModel, batcher: Batcher, req: InferRequest, o: { maxBatchSize: number; maxImageSize: number; binaryDefault: boolean }):
   Promise<{ outputs: OutputTensor[]; result: BatchResult }> {
-  const x = inputTensor(model, req, o.maxBatchSize);
+  const x = inputTensor(model, req, o.maxBatchSize, o.maxImageSize);
   const asked = req.outputs ?? [{ name: OUTPUT_NAME }];
   for (const out of asked) if (out.name !== OUTPUT_NAME) throw badRequest(`model '${model.name}' has no output '${out.name}'; its output is '${OUTPUT_NAME}'`);
   const ks = asked.map((a) => classificationK(a.parameters, a.name));

@@ -34,6 +34,10 @@ export interface ServerOptions {
   dtype?: 'float32' | 'bfloat16';
   /** Most rows in one forward (default 32). */
   maxBatchSize?: number;
+  /** Most input elements in one batch (default maxBatchSize x 3 x 256 x 256): large images batch fewer rows. */
+  maxBatchElements?: number;
+  /** Largest height or width /infer accepts (default 1024). */
+  maxImageSize?: number;
   /** How long the first request of a batch waits for others (default 5 ms). */
   maxQueueDelayMs?: number;
   /** Most requests waiting per model; more get 503 (default 256). */
@@ -53,7 +57,7 @@ export interface ServerOptions {
 export type ResolvedOptions = Required<Omit<ServerOptions, 'grpcPort'>> & { grpcPort: number | null };
 
 const KEYS = ['models', 'port', 'grpcPort', 'host', 'device', 'dtype', 'maxBatchSize', 'maxQueueDelayMs', 'maxQueue',
-  'timeoutMs', 'bodyLimit', 'logLevel', 'topk', 'preprocessWorkers'] as const;
+  'timeoutMs', 'bodyLimit', 'logLevel', 'topk', 'preprocessWorkers', 'maxBatchElements', 'maxImageSize'] as const;
 const MODEL_KEYS = ['name', 'weights', 'arch', 'classes', 'model', 'transform', 'inputShape'] as const;
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -80,6 +84,8 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
     device: oneOf(o.device ?? 'cpu', 'device', ['cpu', 'cuda'] as const),
     dtype: oneOf(o.dtype ?? 'float32', 'dtype', ['float32', 'bfloat16'] as const),
     maxBatchSize: int(o.maxBatchSize ?? 32, 'maxBatchSize', { min: 1, max: 4096 }),
+    maxBatchElements: int(o.maxBatchElements ?? (o.maxBatchSize ?? 32) * 3 * 256 * 256, 'maxBatchElements', { min: 1 }),
+    maxImageSize: int(o.maxImageSize ?? 1024, 'maxImageSize', { min: 1 }),
     maxQueueDelayMs: number(o.maxQueueDelayMs ?? 5, 'maxQueueDelayMs', { min: 0, max: 60000 }),
     maxQueue: int(o.maxQueue ?? 256, 'maxQueue', { min: 1 }),
     timeoutMs: number(o.timeoutMs ?? 30000, 'timeoutMs', { min: 1 }),

@@ -31,7 +31,7 @@ export function restRoutes(app: FastifyInstance, ctx: ServerContext, version: st
     app.post(`${prefix}/infer`, async (req: ModelRequest, reply) => {
       const { model, batcher } = lookup(ctx, req.params.name);
       const r = decodeRequest(req.body as Buffer, headerLength(req));
-      const { outputs } = await infer(model, batcher, r, { maxBatchSize: ctx.options.maxBatchSize, binaryDefault: false });
+      const { outputs } = await infer(model, batcher, r, { maxBatchSize: ctx.options.maxBatchSize, maxImageSize: ctx.options.maxImageSize, binaryDefault: false });
       const { body, headerLength: hl } = encodeResponse({ model_name: model.name, model_version: '1', id: r.id, parameters: r.parameters }, outputs);
       if (hl === undefined) return reply.type('application/json').send(body);
       return reply.header('Inference-Header-Content-Length', hl).type('application/octet-stream').send(body);
