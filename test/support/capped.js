@@ -1,17 +1,38 @@
-// Runs a snippet of JS in its own Node process with a heap cap and a time limit, for tests whose failure
-// on broken code would be a hang or an out-of-memory crash rather than an assertion.
+// Runs a script in a child Node process with a memory cap (address space, via ulimit -v) and a time limit, for hostile-input tests.
 'use strict';
 const { spawnSync } = require('child_process');
 const path = require('path');
 
-/** Runs `code` (with `torch`, `safetensors` and the pickle helpers `P` in scope); returns { status, signal, stdout, stderr, ms }. */
-function runCapped(code, { heapMB = 512, timeoutMs = 30000 } = {}) {
-  const prelude = `const { torch, safetensors } = require(${JSON.stringify(path.join(__dirname, '..', '..'))});
-const P = require(${JSON.stringify(path.join(__dirname, 'pickle'))});\n`;
-  const started = Date.now();
-  const r = spawnSync(process.execPath, [`--max-old-space-size=${heapMB}`, '-e', prelude + code],
-    { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 16 << 20 });
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started };
+const ROOT = path.join(__dirname, '..', '..');
+
+// Runs `node <nodeArgs...>` under ulimit -v (address space) and a wall-time limit, killed with SIGKILL.
+function capped(nodeArgs, { memoryMB = 3072, seconds = 60, cwd = ROOT } = {}) {
+  const r = spawnSync('/bin/sh', ['-c', `ulimit -v ${memoryMB * 1024} && exec "$0" "$@"`, process.execPath,
+    '--max-old-space-size=512', ...nodeArgs],
+  { cwd, encoding: 'utf8', timeout: seconds * 1000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 });
+  return {
+    status: r.status, signal: r.signal, timedOut: r.error?.code === 'ETIMEDOUT',
+    stdout: r.stdout ?? '', stderr: r.stderr ?? '',
+  };
 }
 
-module.exports = { runCapped };
+/**
+ * Runs `script` (CommonJS; `torchvgg` is the package) in a child with at most `memoryMB` of address
+ * space and `seconds` of wall time; `args` become process.argv.slice(1). Returns how it ended:
+ * { status, signal, timedOut, stdout, stderr }.
+ */
+function runCapped(script, { args = [], ...opts } = {}) {
+  return capped(['-e', `const torchvgg = require(${JSON.stringify(ROOT)});\n${script}`, '--', ...args], opts);
+}
+
+/** Runs the `torchvgg` command line under the same caps. */
+function cliCapped(argv, opts = {}) {
+  return capped([path.join(ROOT, 'dist', 'cli', 'index.js'), ...argv], opts);
+}
+
+/** A one-line account of how a capped child ended, for assertion messages. */
+function ending(r) {
+  return `status ${r.status}, signal ${r.signal}${r.timedOut ? ' (time limit)' : ''}; stderr: ${r.stderr.slice(-600)}`;
+}
+
+module.exports = { runCapped, cliCapped, ending };
