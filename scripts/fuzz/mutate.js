@@ -3,7 +3,7 @@
 // format's pickles and counts, the safetensors header, TorchScript archives).
 'use strict';
 const zlib = require('zlib');
-const { OP, OPCODES } = require('../../dist/serialization/opcodes');
+const { OP, OPCODES } = require('../..').torch.serialization;
 
 /** mulberry32: a small PRNG; one per mutant, seeded from (run seed, mutant index), so any mutant replays alone. */
 function rng(seed, index) {
