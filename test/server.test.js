@@ -183,6 +183,10 @@ describe('inference server', function () {
         model_name: 'shapes', inputs: [{ name: 'input', datatype: 'FP32', shape: x.shape }], raw_input_contents: [Buffer.from(f32(x).buffer)],
         outputs: [{ name: 'logits', parameters: { classification: { int64_param: 1 } } }],
       });
+      const typed = await grpcCall('ModelInfer', {
+        model_name: 'shapes', inputs: [{ name: 'input', datatype: 'FP32', shape: x.shape, contents: { fp32_contents: Array.from(f32(x)) } }],
+      });
+      assertClose(new Float32Array(Uint8Array.from(typed.raw_output_contents[0]).buffer), f32(model.net.forward(x)), 'grpc fp32_contents logits');
       assert.strictEqual(cls.outputs[0].datatype, 'BYTES');
       const raw = cls.raw_output_contents[0];
       const first = raw.subarray(4, 4 + raw.readUInt32LE(0)).toString();

@@ -58,7 +58,8 @@ type Handler = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any
 function unary(ctx: ServerContext, route: string, fn: (req: any) => Promise<object> | object): Handler { // eslint-disable-line @typescript-eslint/no-explicit-any
   return (call, cb) => {
     const start = performance.now();
-    const model = typeof call.request?.name === 'string' ? call.request.name : (call.request?.model_name ?? '');
+    const asked = typeof call.request?.name === 'string' ? call.request.name : call.request?.model_name;
+    const model = ctx.models.has(asked) ? asked : ''; // only served names become label values
     Promise.resolve().then(() => fn(call.request)).then((res) => {
       ctx.metrics.request(model, route, 200, performance.now() - start);
       cb(null, res);
