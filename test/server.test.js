@@ -382,6 +382,28 @@ describe('inference server limits', function () {
     }
   });
 
+  it('serves several models, and runs up to `instances` batches of one model at once', async () => {
+    const a = new Counted();
+    const b = new Counted();
+    a.delayMs = 300;
+    const srv = server.createServer({ models: [{ name: 'a', model: a }, { name: 'b', model: b }], port: 0, host: '127.0.0.1', instances: 2, maxQueueDelayMs: 0, logLevel: 'silent' });
+    const { url } = await srv.listen();
+    try {
+      assert.deepStrictEqual(srv.models, ['a', 'b']);
+      const t = performance.now();
+      const answers = await Promise.all([
+        post(`${url}/v2/models/a/infer`, jsonInfer(input(1, 4, 4))), post(`${url}/v2/models/a/infer`, jsonInfer(input(1, 5, 5))),
+        post(`${url}/v2/models/b/infer`, jsonInfer(input(1, 4, 4))),
+      ]);
+      const ms = performance.now() - t;
+      assert.deepStrictEqual(answers.map((r) => r.status), [200, 200, 200]);
+      assert.deepStrictEqual([a.calls, b.calls], [2, 1]);
+      assert.ok(ms < 550, `two 300 ms batches of model a took ${ms.toFixed(0)} ms: they did not overlap`);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('checks its options and the serve flags', () => {
     assert.throws(() => server.createServer({ models: [] }), /models must be a non-empty array/);
     assert.throws(() => server.createServer({ models: [{ model: new Counted() }], maxBatchSize: 0 }), /maxBatchSize must be an integer in \[1, 4096\]; got 0/);

@@ -5,7 +5,7 @@ import { createServer, exitOnSignals, ServerOptions, ModelSpec } from '../server
 export const SERVE_USAGE = `usage:
   torchvgg serve --weights <model.pth | IMAGENET1K_V1> [--arch vgg16] [--classes classes.json] [--name <model name>]
                  [--model name=<file> ...] [--port 8080] [--grpc-port 8081] [--host 127.0.0.1] [--device cpu|cuda]
-                 [--dtype float32|bfloat16] [--max-batch-size 32] [--max-queue-delay-ms 5] [--max-queue 256]
+                 [--dtype float32|bfloat16] [--instances 1] [--max-batch-size 32] [--max-queue-delay-ms 5] [--max-queue 256]
                  [--timeout-ms 30000] [--body-limit <bytes>] [--max-image-size 1024] [--preprocess-workers 1] [--topk 5]
                  [--log-level info|debug|silent]
 
@@ -13,7 +13,7 @@ A checkpoint written by \`torchvgg finetune\` serves with no other flag (its arc
 A plain state dict takes --arch (default vgg16) and --classes (a JSON array of names; ImageNet's for 1000 classes).`;
 
 const VALUE_FLAGS = ['weights', 'arch', 'classes', 'name', 'model', 'port', 'grpc-port', 'host', 'device', 'dtype', 'max-batch-size',
-  'max-queue-delay-ms', 'max-queue', 'timeout-ms', 'body-limit', 'topk', 'log-level', 'max-image-size', 'preprocess-workers'];
+  'max-queue-delay-ms', 'max-queue', 'timeout-ms', 'body-limit', 'topk', 'log-level', 'max-image-size', 'preprocess-workers', 'instances'];
 
 function numberFlag(key: string, v: string, integer = true): number {
   const n = Number(v);
@@ -51,7 +51,7 @@ export function parseServeArgs(argv: string[]): ServerOptions {
   const o: ServerOptions = { models, host: flags.host ?? '127.0.0.1' };
   const ints: [string, keyof ServerOptions][] = [['port', 'port'], ['grpc-port', 'grpcPort'], ['max-batch-size', 'maxBatchSize'],
     ['max-queue', 'maxQueue'], ['body-limit', 'bodyLimit'], ['topk', 'topk'], ['max-image-size', 'maxImageSize'],
-    ['preprocess-workers', 'preprocessWorkers']];
+    ['preprocess-workers', 'preprocessWorkers'], ['instances', 'instances']];
   for (const [flag, key] of ints) if (flags[flag] !== undefined) (o as unknown as Record<string, unknown>)[key] = numberFlag(flag, flags[flag]);
   if (flags['max-queue-delay-ms'] !== undefined) o.maxQueueDelayMs = numberFlag('max-queue-delay-ms', flags['max-queue-delay-ms'], false);
   if (flags['timeout-ms'] !== undefined) o.timeoutMs = numberFlag('timeout-ms', flags['timeout-ms'], false);

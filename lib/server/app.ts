@@ -57,8 +57,8 @@ export function createServer(options: ServerOptions): InferenceServer {
   const batchers = new Map<string, Batcher>();
   const metrics = new Metrics(() => new Map([...batchers].map(([n, b]) => [n, b.depth])));
   for (const [name, m] of models) {
-    const convert = o.device !== 'cpu' || o.dtype !== 'float32';
-    const run = (x: Parameters<typeof m.module.forwardAsync>[0]) => m.module.forwardAsync(convert ? x.to({ device: o.device, dtype: o.dtype }) : x);
+    // forwardAsync moves a CPU batch to a CUDA model's device itself (pinned, off the main thread); only the dtype is converted here.
+    const run = (x: Parameters<typeof m.module.forwardAsync>[0]) => m.module.forwardAsync(o.dtype !== 'float32' ? x.to(o.dtype) : x);
     batchers.set(name, new Batcher(run, o, metrics.observer(name)));
   }
   let ready = false;

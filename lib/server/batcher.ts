@@ -9,6 +9,8 @@ export interface BatcherOptions {
   maxBatchElements: number;
   maxQueueDelayMs: number;
   maxQueue: number;
+  /** Batches of this model that may run at once (default 1; more only helps on a GPU). */
+  instances: number;
   timeoutMs: number;
 }
 
@@ -103,7 +105,7 @@ export class Batcher {
    * batch's end lets the answered clients' next requests join: under load batches stay full.
    */
   private schedule(): void {
-    if (this.running > 0 || this.queue.length === 0) return;
+    if (this.running >= this.o.instances || this.queue.length === 0) return;
     const first = this.queue[0];
     const batch: Pending[] = [];
     let rows = 0;
@@ -127,6 +129,7 @@ export class Batcher {
     if (this.wake) { clearTimeout(this.wake); this.wake = null; }
     this.queue = this.queue.filter((p) => !batch.includes(p));
     void this.dispatch(batch, rows);
+    this.schedule(); // another instance may take the next batch
   }
 
   private async dispatch(batch: Pending[], rows: number): Promise<void> {

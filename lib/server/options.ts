@@ -40,6 +40,8 @@ export interface ServerOptions {
   maxImageSize?: number;
   /** How long the first request of a batch waits for others (default 5 ms). */
   maxQueueDelayMs?: number;
+  /** Batches per model that may run at once (default 1; a GPU model may overlap a few). */
+  instances?: number;
   /** Most requests waiting per model; more get 503 (default 256). */
   maxQueue?: number;
   /** A request still queued after this long gets 504 and is never computed (default 30000 ms). */
@@ -57,7 +59,7 @@ export interface ServerOptions {
 export type ResolvedOptions = Required<Omit<ServerOptions, 'grpcPort'>> & { grpcPort: number | null };
 
 const KEYS = ['models', 'port', 'grpcPort', 'host', 'device', 'dtype', 'maxBatchSize', 'maxQueueDelayMs', 'maxQueue',
-  'timeoutMs', 'bodyLimit', 'logLevel', 'topk', 'preprocessWorkers', 'maxBatchElements', 'maxImageSize'] as const;
+  'timeoutMs', 'bodyLimit', 'logLevel', 'topk', 'preprocessWorkers', 'maxBatchElements', 'maxImageSize', 'instances'] as const;
 const MODEL_KEYS = ['name', 'weights', 'arch', 'classes', 'model', 'transform', 'inputShape'] as const;
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -88,6 +90,7 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
     maxImageSize: int(o.maxImageSize ?? 1024, 'maxImageSize', { min: 1 }),
     maxQueueDelayMs: number(o.maxQueueDelayMs ?? 5, 'maxQueueDelayMs', { min: 0, max: 60000 }),
     maxQueue: int(o.maxQueue ?? 256, 'maxQueue', { min: 1 }),
+    instances: int(o.instances ?? 1, 'instances', { min: 1, max: 16 }),
     timeoutMs: number(o.timeoutMs ?? 30000, 'timeoutMs', { min: 1 }),
     bodyLimit: int(o.bodyLimit ?? 64 * 1024 * 1024, 'bodyLimit', { min: 1024 }),
     logLevel: oneOf(o.logLevel ?? 'info', 'logLevel', LEVELS),
