@@ -207,6 +207,17 @@ describe('inference server', function () {
       const [ref] = await tasks.predict(model.net, [png], { transform: tasks.evalTransform(16), categories: CLASSES, topk: 3 });
       assert.deepStrictEqual(predictions.map((p) => p.label), ref.top.map((t) => t.label));
       assertClose(predictions.map((p) => p.probability), ref.top.map((t) => t.probability), 'probabilities');
+      const form = new FormData();
+      form.append('note', 'a text field first');
+      form.append('image', new Blob([png], { type: 'image/png' }), 'x.png');
+      const multi = await fetch(`${base}/v2/models/shapes/classify?topk=3`, { method: 'POST', body: form });
+      assert.strictEqual(multi.status, 200);
+      assert.deepStrictEqual((await multi.json()).predictions, predictions, 'a multipart form gives the same answer');
+      const noFile = new FormData();
+      noFile.append('note', 'no image here');
+      const empty = await fetch(`${base}/v2/models/shapes/classify`, { method: 'POST', body: noFile });
+      assert.strictEqual(empty.status, 400);
+      assert.match((await empty.json()).error, /no file part/);
       const bad = await post(`${base}/v2/models/shapes/classify`, Buffer.from('not an image at all'), { 'Content-Type': 'image/jpeg' });
       assert.strictEqual(bad.status, 400);
       assert.match(bad.json().error, /not a JPEG, PNG or WebP image/);
@@ -399,6 +410,22 @@ describe('inference server limits', function () {
       assert.deepStrictEqual(answers.map((r) => r.status), [200, 200, 200]);
       assert.deepStrictEqual([a.calls, b.calls], [2, 1]);
       assert.ok(ms < 550, `two 300 ms batches of model a took ${ms.toFixed(0)} ms: they did not overlap`);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('sends a preferred batch size at once, without waiting out the queue delay', async () => {
+    const model = new Counted();
+    const srv = server.createServer({ models: [{ model }], port: 0, host: '127.0.0.1', maxQueueDelayMs: 20000, preferredBatchSizes: [2], logLevel: 'silent' });
+    const { url } = await srv.listen();
+    try {
+      const t = performance.now();
+      const answers = await Promise.all([1, 2].map((i) => post(`${url}/v2/models/model/infer`, jsonInfer(input(1, 4, 4, i)))));
+      assert.deepStrictEqual(answers.map((r) => r.status), [200, 200]);
+      assert.strictEqual(model.calls, 1);
+      assert.deepStrictEqual(model.rows, [2]);
+      assert.ok(performance.now() - t < 10000, 'it waited for the 20 s queue delay');
     } finally {
       await srv.close();
     }

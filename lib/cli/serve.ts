@@ -6,14 +6,15 @@ export const SERVE_USAGE = `usage:
   torchvgg serve --weights <model.pth | IMAGENET1K_V1> [--arch vgg16] [--classes classes.json] [--name <model name>]
                  [--model name=<file> ...] [--port 8080] [--grpc-port 8081] [--host 127.0.0.1] [--device cpu|cuda]
                  [--dtype float32|bfloat16] [--instances 1] [--max-batch-size 32] [--max-queue-delay-ms 5] [--max-queue 256]
-                 [--timeout-ms 30000] [--body-limit <bytes>] [--max-image-size 1024] [--preprocess-workers 1] [--topk 5]
-                 [--log-level info|debug|silent]
+                 [--preferred-batch-sizes 8,16] [--timeout-ms 30000] [--body-limit <bytes>] [--max-image-size 1024]
+                 [--preprocess-workers 1] [--topk 5] [--log-level info|debug|silent]
 
 A checkpoint written by \`torchvgg finetune\` serves with no other flag (its arch, classes and image size are in it).
 A plain state dict takes --arch (default vgg16) and --classes (a JSON array of names; ImageNet's for 1000 classes).`;
 
 const VALUE_FLAGS = ['weights', 'arch', 'classes', 'name', 'model', 'port', 'grpc-port', 'host', 'device', 'dtype', 'max-batch-size',
-  'max-queue-delay-ms', 'max-queue', 'timeout-ms', 'body-limit', 'topk', 'log-level', 'max-image-size', 'preprocess-workers', 'instances'];
+  'max-queue-delay-ms', 'max-queue', 'timeout-ms', 'body-limit', 'topk', 'log-level', 'max-image-size', 'preprocess-workers', 'instances',
+  'preferred-batch-sizes'];
 
 function numberFlag(key: string, v: string, integer = true): number {
   const n = Number(v);
@@ -55,6 +56,7 @@ export function parseServeArgs(argv: string[]): ServerOptions {
   for (const [flag, key] of ints) if (flags[flag] !== undefined) (o as unknown as Record<string, unknown>)[key] = numberFlag(flag, flags[flag]);
   if (flags['max-queue-delay-ms'] !== undefined) o.maxQueueDelayMs = numberFlag('max-queue-delay-ms', flags['max-queue-delay-ms'], false);
   if (flags['timeout-ms'] !== undefined) o.timeoutMs = numberFlag('timeout-ms', flags['timeout-ms'], false);
+  if (flags['preferred-batch-sizes']) o.preferredBatchSizes = flags['preferred-batch-sizes'].split(',').map((v) => numberFlag('preferred-batch-sizes', v));
   if (flags.device) o.device = flags.device as ServerOptions['device'];
   if (flags.dtype) o.dtype = flags.dtype as ServerOptions['dtype'];
   if (flags['log-level']) o.logLevel = flags['log-level'];

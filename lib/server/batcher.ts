@@ -11,6 +11,8 @@ export interface BatcherOptions {
   maxQueue: number;
   /** Batches of this model that may run at once (default 1; more only helps on a GPU). */
   instances: number;
+  /** Batch sizes sent at once when the queue can form them (Triton's preferred_batch_size); may be empty. */
+  preferredBatchSizes: number[];
   timeoutMs: number;
 }
 
@@ -118,7 +120,15 @@ export class Batcher {
       rows += p.rows;
       elements += n;
     }
-    const full = rows === this.o.maxBatchSize || batch.length < this.queue.filter((p) => p.key === first.key).length;
+    let full = rows === this.o.maxBatchSize || batch.length < this.queue.filter((p) => p.key === first.key).length;
+    if (!full && this.o.preferredBatchSizes.length) {
+      // As Triton: the largest preferred size the queue can form goes at once, without waiting out the delay.
+      let r = 0;
+      let cut = 0;
+      let cutRows = 0;
+      batch.forEach((p, i) => { r += p.rows; if (this.o.preferredBatchSizes.includes(r)) { cut = i + 1; cutRows = r; } });
+      if (cut) { batch.length = cut; rows = cutRows; full = true; }
+    }
     const waited = performance.now() - Math.max(first.enqueued, this.freeSince);
     if (!full && !this.draining && waited < this.o.maxQueueDelayMs) {
       if (!this.wake) {

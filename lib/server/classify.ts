@@ -1,4 +1,4 @@
-// POST /v2/models/{name}/classify: a raw JPEG/PNG/WebP body, decoded off the main thread and preprocessed as the model's weights prescribe, answered with top-k probabilities.
+// POST /v2/models/{name}/classify: a raw JPEG/PNG/WebP body (or a multipart form with one), decoded off the main thread and preprocessed as the model's weights prescribe, answered with top-k probabilities.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import sharp from 'sharp';
 import type { Tensor } from '../torch/tensor';
@@ -29,6 +29,22 @@ export async function imageTensor(model: ServedModel, body: unknown, pre: Prepro
   return x.unsqueeze(0);
 }
 
+/** The first file of a multipart/form-data body (the image field of an HTML form), or null. */
+export function multipartFile(body: Buffer, contentType: string | undefined): Buffer | null {
+  const m = /^multipart\/form-data\s*;.*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType ?? '');
+  if (!m) return null;
+  const delimiter = Buffer.from(`--${m[1] ?? m[2]}`);
+  for (let at = body.indexOf(delimiter); at >= 0;) {
+    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), at + delimiter.length);
+    const headerEnd = body.indexOf('\r\n\r\n', at);
+    if (next < 0 || headerEnd < 0 || headerEnd > next) break;
+    const headers = body.toString('latin1', at, headerEnd);
+    if (/filename=/i.test(headers) || /content-type:\s*image\//i.test(headers)) return body.subarray(headerEnd + 4, next);
+    at = next + 2;
+  }
+  throw badRequest('the multipart body has no file part (expected an image field with a filename)');
+}
+
 export function classifyRoute(app: FastifyInstance, ctx: ServerContext): void {
   for (const prefix of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
     app.post(`${prefix}/classify`, async (req: ClassifyRequest) => {
@@ -36,7 +52,8 @@ export function classifyRoute(app: FastifyInstance, ctx: ServerContext): void {
       const q = req.query.topk;
       const topk = q === undefined ? ctx.options.topk : Number(q);
       if (!Number.isSafeInteger(topk) || topk < 1) throw badRequest(`topk must be a positive integer; got ${JSON.stringify(q)}`);
-      const { output } = await batcher.submit(await imageTensor(model, req.body, ctx.preprocessor));
+      const body = Buffer.isBuffer(req.body) ? (multipartFile(req.body, req.headers['content-type']) ?? req.body) : req.body;
+      const { output } = await batcher.submit(await imageTensor(model, body, ctx.preprocessor));
       const probs = output.softmax(1);
       const [values, indices] = probs.topk(Math.min(topk, probs.shape[1]), 1);
       const p = values.toTypedArray() as Float32Array;

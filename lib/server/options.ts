@@ -1,6 +1,6 @@
 // The server's options (`server.createServer(options)` and `torchvgg serve` flags): defaults and checks.
 import { Module } from '../nn/module';
-import { describe, int, number, oneOf, options as checkOptions, string } from '../check';
+import { describe, int, number, numbers, oneOf, options as checkOptions, string } from '../check';
 import type { ImageClassification } from '../transforms/presets';
 
 /** One model to serve: a file to load, or a module already built. */
@@ -38,6 +38,8 @@ export interface ServerOptions {
   maxBatchElements?: number;
   /** Largest height or width /infer accepts (default 1024). */
   maxImageSize?: number;
+  /** Batch sizes dispatched at once when the queue can form them (Triton's preferred_batch_size; default none). */
+  preferredBatchSizes?: number[];
   /** How long the first request of a batch waits for others (default 5 ms). */
   maxQueueDelayMs?: number;
   /** Batches per model that may run at once (default 1; a GPU model may overlap a few). */
@@ -59,7 +61,8 @@ export interface ServerOptions {
 export type ResolvedOptions = Required<Omit<ServerOptions, 'grpcPort'>> & { grpcPort: number | null };
 
 const KEYS = ['models', 'port', 'grpcPort', 'host', 'device', 'dtype', 'maxBatchSize', 'maxQueueDelayMs', 'maxQueue',
-  'timeoutMs', 'bodyLimit', 'logLevel', 'topk', 'preprocessWorkers', 'maxBatchElements', 'maxImageSize', 'instances'] as const;
+  'timeoutMs', 'bodyLimit', 'logLevel', 'topk', 'preprocessWorkers', 'maxBatchElements', 'maxImageSize', 'instances',
+  'preferredBatchSizes'] as const;
 const MODEL_KEYS = ['name', 'weights', 'arch', 'classes', 'model', 'transform', 'inputShape'] as const;
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -91,6 +94,7 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
     maxQueueDelayMs: number(o.maxQueueDelayMs ?? 5, 'maxQueueDelayMs', { min: 0, max: 60000 }),
     maxQueue: int(o.maxQueue ?? 256, 'maxQueue', { min: 1 }),
     instances: int(o.instances ?? 1, 'instances', { min: 1, max: 16 }),
+    preferredBatchSizes: numbers(o.preferredBatchSizes ?? [], 'preferredBatchSizes', { min: 1, max: o.maxBatchSize ?? 32 }).map((v, i) => int(v, `preferredBatchSizes[${i}]`)),
     timeoutMs: number(o.timeoutMs ?? 30000, 'timeoutMs', { min: 1 }),
     bodyLimit: int(o.bodyLimit ?? 64 * 1024 * 1024, 'bodyLimit', { min: 1024 }),
     logLevel: oneOf(o.logLevel ?? 'info', 'logLevel', LEVELS),
