@@ -80,7 +80,7 @@ const started = Date.now();
 torch.load(bytes);
 console.log(Date.now() - started);`, { memoryMB: 4096, seconds: 30 });
     assert.strictEqual(r.status, 0, ending(r));
-    assert.ok(Number(r.stdout) < 20000, `${r.stdout} ms`);
+    assert.ok(Number(r.stdout) < 6000, `${r.stdout} ms (about 1 s when linear; 15 to 90 s before)`);
   });
 
   it('refuses more objects than maxObjects, naming the limit', function () {
