@@ -32,8 +32,18 @@ export function isZip(buf: Uint8Array): boolean {
   return buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
 }
 
+export interface ReadZipOptions {
+  /** accept deflated entries (TorchScript's code) */
+  deflated?: boolean;
+  /**
+   * Called before each region the reader looks at (the end records, the central directory, each local
+   * header), for a caller that fills `buf` lazily from a file (see jit/archive.ts).
+   */
+  load?: (at: number, length: number) => void;
+}
+
 /** Reads the central directory of `buf`; `file` names the source in errors. */
-export function readZip(buf: Uint8Array, file: string, { deflated = false } = {}): Map<string, ZipEntry> {
+export function readZip(buf: Uint8Array, file: string, { deflated = false, load = () => undefined }: ReadZipOptions = {}): Map<string, ZipEntry> {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const fail = (what: string): never => { throw new Error(`${file}: malformed zip archive: ${what}`); };
   const u16 = (at: number): number => (at + 2 <= buf.length ? view.getUint16(at, true) : fail(`read past the end at byte ${at}`));
@@ -44,6 +54,7 @@ export function readZip(buf: Uint8Array, file: string, { deflated = false } = {}
   };
 
   // The end-of-central-directory record is in the last 22 + 65535 (comment) bytes; scan backwards.
+  load(buf.length - 22 - 0xffff - 20, 22 + 0xffff + 20);
   let eocd = -1;
   for (let at = buf.length - 22; at >= Math.max(0, buf.length - 22 - 0xffff); at--) {
     if (buf[at] === 0x50 && buf[at + 1] === 0x4b && u32(at) === EOCD) { eocd = at; break; }
@@ -55,6 +66,7 @@ export function readZip(buf: Uint8Array, file: string, { deflated = false } = {}
   // torch.save always writes zip64 records; their values replace the 0xFFFF.. placeholders.
   if (eocd >= 20 && u32(eocd - 20) === ZIP64_LOCATOR) {
     const rec = u64(eocd - 20 + 8);
+    load(rec, 56);
     if (rec + 56 > buf.length || u32(rec) !== ZIP64_EOCD) fail('bad zip64 end of central directory record');
     count = u64(rec + 32);
     cdSize = u64(rec + 40);
@@ -64,6 +76,7 @@ export function readZip(buf: Uint8Array, file: string, { deflated = false } = {}
   // Each central entry takes at least 46 bytes, which bounds the count a hostile file can declare.
   if (count * 46 > cdSize) fail(`${count} entries cannot fit in a central directory of ${cdSize} bytes`);
 
+  load(cdOffset, cdSize);
   const entries = new Map<string, ZipEntry>();
   let at = cdOffset;
   for (let i = 0; i < count; i++) {
@@ -98,6 +111,8 @@ export function readZip(buf: Uint8Array, file: string, { deflated = false } = {}
     }
     if (method === STORED && usize64 !== size) fail(`entry '${name}' has different stored and original sizes`);
     if (entries.has(name)) fail(`two entries are named '${name}'`);
+    load(local, 30);
+    if (local + 30 <= buf.length) load(local + 30, u16(local + 26) + u16(local + 28));
     if (u32(local) !== LOCAL) fail(`entry '${name}' points to byte ${local}, where there is no local header`);
     const localName = local + 30;
     if (u16(local + 26) !== nameLen || localName + nameLen > buf.length ||
