@@ -206,6 +206,17 @@ describe('every load error names the file', function () {
     throwsNaming('/dev/null', () => safetensors.loadFile('/dev/null'), /is a character device/);
   });
 
+  it('refuses a FIFO at once instead of waiting for a writer', function () {
+    const fifo = path.join(tmp, 'fifo');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) skip(this, 'no mkfifo here');
+    const r = runCapped(`${PRELUDE}
+for (const load of [torch.load, torchvgg.safetensors.loadFile, torch.jit.load]) {
+  try { load(${JSON.stringify(fifo)}); } catch (e) { console.log(e.message); }
+}`, { seconds: 20 });
+    assert.strictEqual(r.status, 0, ending(r));
+    assert.deepStrictEqual(r.stdout.trim().split('\n'), Array(3).fill(`${fifo}: is a FIFO, not a regular file`));
+  });
+
   it('gives a clear TypeError for safetensors.load(null) and names a dtype called __proto__', function () {
     assert.throws(() => safetensors.load(null), (e) => e instanceof TypeError && /data must be a Buffer or a Uint8Array; got null/.test(e.message));
     assert.throws(() => safetensors.loadFile(null), TypeError);

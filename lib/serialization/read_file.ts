@@ -3,6 +3,10 @@
 // size of 0 but have content (those under /proc) are read to their end.
 import * as fs from 'fs';
 
+// O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused once fstat says what it is); it
+// changes nothing for regular files.
+const FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
 const WHY: Record<string, string> = {
   ENOENT: 'no such file', ELOOP: 'too many levels of symbolic links (a symlink loop?)', EACCES: 'permission denied',
   EISDIR: 'is a directory, not a file', ENOTDIR: 'a component of the path is not a directory',
@@ -19,7 +23,7 @@ export function fileError(path: string, e: unknown): Error {
 export function openRegular(path: string): { fd: number; size: number } {
   let fd: number;
   try {
-    fd = fs.openSync(path, 'r');
+    fd = fs.openSync(path, FLAGS);
   } catch (e) {
     throw fileError(path, e);
   }
@@ -37,7 +41,7 @@ export function openRegular(path: string): { fd: number; size: number } {
 export async function openRegularAsync(path: string): Promise<{ fh: fs.promises.FileHandle; size: number }> {
   let fh: fs.promises.FileHandle;
   try {
-    fh = await fs.promises.open(path, 'r');
+    fh = await fs.promises.open(path, FLAGS);
   } catch (e) {
     throw fileError(path, e);
   }
