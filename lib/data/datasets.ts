@@ -26,10 +26,17 @@ export function checkIndex(index: unknown, length: number, who: string): number 
   return check.int(index, `${who} index`, { min: 0, max: length - 1 });
 }
 
-/** A map-style dataset: anything with an integer `length` and a get(i) method. */
+/**
+ * The most samples a dataset may have: an epoch's sample order is a JS array of that many numbers, and
+ * a larger `length` (1e300 from a bad count) would make it run out of memory rather than fail.
+ */
+export const MAX_SAMPLES = 2 ** 30;
+
+/** A map-style dataset: anything with an integer `length` in [0, MAX_SAMPLES] and a get(i) method. */
 export function checkDataset(v: unknown, name = 'dataset'): Dataset {
   const d = v as Dataset;
   if (!d || typeof d.get !== 'function' || !Number.isInteger(d.length)) throw new TypeError(`${name} must have a length and get(i); got ${describe(v)}`);
+  check.int(d.length, `${name} length`, { min: 0, max: MAX_SAMPLES });
   return d;
 }
 
