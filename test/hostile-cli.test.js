@@ -50,6 +50,20 @@ describe('torchvgg CLI: flags are checked before any work', function () {
     fails(['evaluate', '--model', 'x.pth', '--data', tmp, '--batch-size', '0'], /--batch-size must be an integer/);
   });
 
+  it('refuses batchSize 0 and an empty training set in the library too, with cached features or not', async function () {
+    const { models } = require('..');
+    const model = models.vgg11({ numClasses: 2 });
+    const train = { length: 4, classes: ['a', 'b'], get: async (i) => [torch.zeros(3, 32, 32), i % 2] };
+    for (const cacheFeatures of [true, false]) {
+      await assert.rejects(tasks.finetune({ model, train, batchSize: 0, cacheFeatures, freeze: 'backbone', quiet: true }),
+        { name: 'RangeError', message: /batchSize must be an integer >= 1; got 0/ });
+      await assert.rejects(tasks.finetune({ model, train: { ...train, length: 0 }, cacheFeatures, freeze: 'backbone', quiet: true }),
+        { name: 'RangeError', message: /train has no samples/ });
+    }
+    await assert.rejects(tasks.evaluate(model, [torch.zeros(0, 3, 32, 32), torch.zeros(0)], { batchSize: 0 }), RangeError);
+    await assert.rejects(tasks.evaluate(model, { length: 1e300, get: train.get }), /data length must be an integer in \[0, 1073741824\]/);
+  });
+
   it('refuses an unknown choice, listing the valid ones, for every choice flag', function () {
     fails(finetune({ optimizer: 'rmsprop' }), /--optimizer must be one of adam, sgd; got rmsprop/);
     fails(finetune({ freeze: 'legs' }), /--freeze must be one of backbone, none, features; got legs/);
