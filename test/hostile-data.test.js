@@ -123,6 +123,16 @@ describe('hostile image files', function () {
   });
 });
 
+describe('transform outputs', function () {
+  it('refuses a Resize or crop whose output would pass MAX_IMAGE_PIXELS, before allocating it', async function () {
+    const strip = new T.Image(new Uint8Array(100000), 100000, 1, 1);
+    await assert.rejects(new T.Resize(224)(strip), { name: 'RangeError', message: /^Resize: the output would be 22400000x224 = 5017600000 pixels, more than MAX_IMAGE_PIXELS \(178956970\)$/ });
+    await assert.rejects(new T.CenterCrop(20000)(strip), { name: 'RangeError', message: /^crop: the output would be 20000x20000/ });
+    await assert.rejects(new T.RandomResizedCrop([20000, 10000])(strip), /^RangeError: RandomResizedCrop: the output would be 10000x20000/);
+    assert.deepStrictEqual((await new T.Resize([2, 3])(strip)).shape, [1, 2, 3]);
+  });
+});
+
 describe('hostile folders', function () {
   this.timeout(120000);
 

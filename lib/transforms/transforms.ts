@@ -8,7 +8,7 @@ import * as check from '../check';
 import { describe } from '../check';
 import { currentGenerator } from '../data/random';
 import { resample, Filter } from '../data/resample';
-import { Image, readImage } from './image';
+import { Image, MAX_IMAGE_PIXELS, readImage } from './image';
 
 export { Image, readImage, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES } from './image';
 export type { ImageLimits, ReadImageOptions } from './image';
@@ -88,9 +88,18 @@ const FILTERS: Filter[] = ['nearest', 'bilinear', 'bicubic'];
 
 function filterArg(mode: unknown): Filter { return mode === undefined ? 'bilinear' : check.oneOf(mode, 'interpolation', FILTERS); }
 
+// An output image is held by the same limit as a decoded one: Resize(224) of a 1 × 100,000 strip would
+// otherwise ask for 5 billion pixels.
+function checkOutputSize(width: number, height: number, who: string): void {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new RangeError(`${who}: the output would be ${width}x${height} = ${width * height} pixels, more than MAX_IMAGE_PIXELS (${MAX_IMAGE_PIXELS})`);
+  }
+}
+
 /** `img` resampled to width × height with PIL's arithmetic (see data/resample.ts for why not sharp's). */
-function resize(img: Image, width: number, height: number, filter: Filter): Image {
+function resize(img: Image, width: number, height: number, filter: Filter, who = 'Resize'): Image {
   if (width === img.width && height === img.height) return img;
+  checkOutputSize(width, height, who);
   return new Image(resample(img.data, img.width, img.height, img.channels, width, height, filter), width, height, img.channels);
 }
 
@@ -136,6 +145,7 @@ function roundHalfEven(x: number): number {
 
 /** Copies a window of `img`; parts outside the image are 0, as torchvision's padding gives. */
 function crop(img: Image, top: number, left: number, height: number, width: number): Image {
+  checkOutputSize(width, height, 'crop');
   const c = img.channels;
   const out = new Uint8Array(width * height * c);
   const x0 = Math.max(0, left);
@@ -219,7 +229,7 @@ export class RandomResizedCrop extends Transform<ImageInput, Image> {
   async forward(input: ImageInput): Promise<Image> {
     const img = await toImage(input, 'RandomResizedCrop');
     const [top, left, h, w] = this.getParams(img.height, img.width);
-    return resize(crop(img, top, left, h, w), this.size[1], this.size[0], this.filter);
+    return resize(crop(img, top, left, h, w), this.size[1], this.size[0], this.filter, 'RandomResizedCrop');
   }
 }
 
