@@ -288,7 +288,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         return { value, end: at };
       }
       case OP.MARK:
-        if (metastack.length >= MAX_MARK_DEPTH) fail('too deeply nested');
+        if (metastack.length >= Math.max(MAX_MARK_DEPTH, limits.maxDepth)) fail('MARKs nest too deeply (raise maxDepth to allow it)');
         metastack.push(stack);
         stack = [];
         break;
