@@ -164,12 +164,17 @@ describe('Tensor', () => {
 
   describe('printing huge tensors', () => {
     // The old formatter built an index list as long as each dimension: 1.2 GB of heap for 64 MiB.
-    // Run in a child with a 48 MB heap, so printing must cost O(edge items), not O(size).
+    // Run in a child with a 48 MB heap, so printing must cost O(edge items), not O(size). Also: the
+    // 280,000 values a 7-dimensional summary keeps (once a stack overflow), and decimal ties, which
+    // Python rounds to even.
     const cases = {
       zeros_16m: ['torch.zeros(16 * 1024 * 1024)', 'torch.zeros(16 * 1024 * 1024)'],
       uint8_64m: ["torch.zeros([64 * 1024 * 1024], { dtype: 'uint8' })", 'torch.zeros(64 * 1024 * 1024, dtype=torch.uint8)'],
       wide_matrix: ['torch.arange(8 * 1024 * 1024).reshape(2, -1).div(7)', 'torch.arange(8 * 1024 * 1024).reshape(2, -1).div(7)'],
       huge_view: ['torch.ones(1).asStrided([2 ** 36], [0])', 'torch.ones(1).as_strided([2 ** 36], [0])'],
+      many_dims: ['torch.arange(7 ** 7).reshape(7, 7, 7, 7, 7, 7, 7).div(3)', 'torch.arange(7 ** 7).reshape(7, 7, 7, 7, 7, 7, 7).div(3)'],
+      fixed_ties: ['torch.tensor([0.03125, 1.5, -0.03125, 0.09375])', 'torch.tensor([0.03125, 1.5, -0.03125, 0.09375])'],
+      sci_ties: ['torch.tensor([0.00125, 2.5, 100845, -100835])', 'torch.tensor([0.00125, 2.5, 100845, -100835])'],
       huge_cube: ['torch.arange(4).float().asStrided([2 ** 20, 2 ** 20, 4], [0, 0, 1])', 'torch.arange(4).float().as_strided([2 ** 20, 2 ** 20, 4], [0, 0, 1])'],
     };
     let expected;
@@ -184,8 +189,8 @@ print(json.dumps({${Object.entries(cases).map(([k, [, py]]) => `'${k}': str(${py
         this.timeout(60000);
         const r = spawnSync(process.execPath, ['--max-old-space-size=48', '-e',
           `process.stdout.write(JSON.stringify(String((({ torch }) => ${js})(require(${JSON.stringify(require.resolve('..'))})))))`],
-        { encoding: 'utf8' });
-        assert.strictEqual(r.status, 0, r.stderr.slice(-500));
+        { encoding: 'utf8', maxBuffer: 64 << 20 });
+        assert.strictEqual(r.status, 0, `${r.signal ?? ''} ${r.error?.message ?? ''} ${r.stderr.slice(-500)}`);
         assert.strictEqual(JSON.parse(r.stdout), expected[name]);
       });
     }
