@@ -76,6 +76,7 @@ export class Batcher {
           this.queue.splice(i, 1);
           this.stats.timedOut++;
           reject(new ServeError(504, `the request waited ${timeoutMs} ms in the queue without being scheduled; nothing was computed`));
+          this.schedule();
           this.settle();
         }, timeoutMs),
       };
