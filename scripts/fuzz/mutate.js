@@ -91,12 +91,24 @@ function randomOp(r) {
   return Buffer.from([code]);
 }
 
-/** 1 to 3 opcode-level edits: delete, duplicate, swap, insert, re-code, extreme arguments, repeat a run, splice. */
+const INTS = new Set([OP.BININT, OP.BININT1, OP.BININT2, OP.LONG1]);
+const BIG = [0, 0, 1, 2 ** 31, 2 ** 32, 2 ** 40, 2 ** 53, 2 ** 62, -1];
+
+/** An integer as LONG1 of 8 bytes. */
+function long8(v) {
+  const b = Buffer.alloc(10);
+  b[0] = OP.LONG1;
+  b[1] = 8;
+  b.writeBigInt64LE(BigInt(v), 2);
+  return b;
+}
+
+/** 1 to 3 opcode-level edits: delete, duplicate, swap, insert, re-code, extreme arguments, repeat a run, splice, sizes. */
 function mutateOps(ops, r, donor = ops) {
   const out = ops.slice();
   for (let n = 1 + r.int(3); n > 0; n--) {
     const i = r.int(Math.max(1, out.length));
-    switch (r.int(8)) {
+    switch (r.int(9)) {
       case 0: out.splice(i, 1); break;
       case 1: out.splice(i, 0, out[i] ?? randomOp(r)); break;
       case 2: { const j = r.int(out.length); [out[i], out[j]] = [out[j], out[i]]; break; }
@@ -108,6 +120,10 @@ function mutateOps(ops, r, donor = ops) {
         const run = out.slice(i, i + len);
         const times = r.pick([10, 100, 1000, 5000]);
         out.splice(i, 0, ...Array.from({ length: times }, () => run).flat());
+        break;
+      }
+      case 7: { // the integers of a run (a tensor's offset, sizes and strides) set to zero or to huge values
+        for (let j = i; j < Math.min(out.length, i + 12); j++) if (INTS.has(out[j][0]) && r.next() < 0.5) out[j] = long8(r.pick(BIG));
         break;
       }
       default: { // splice a run of another pickle's opcodes
