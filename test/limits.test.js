@@ -217,6 +217,21 @@ for (const load of [torch.load, torchvgg.safetensors.loadFile, torch.jit.load]) 
     assert.deepStrictEqual(r.stdout.trim().split('\n'), Array(3).fill(`${fifo}: is a FIFO, not a regular file`));
   });
 
+  it('says when a file is larger than one Node.js buffer holds, for every loader', function () {
+    const { MAX_LENGTH } = require('buffer').constants;
+    if (MAX_LENGTH > 2 ** 40) skip(this, `this Node.js holds ${MAX_LENGTH} bytes in one buffer`);
+    const big = path.join(tmp, 'big.pt');
+    fs.closeSync(fs.openSync(big, 'w'));
+    fs.truncateSync(big, MAX_LENGTH + 1); // sparse: no disk space used
+    try {
+      for (const load of [torch.load, safetensors.loadFile, torch.jit.load]) {
+        throwsNaming(big, () => load(big), /more than this Node.js holds in one buffer/);
+      }
+    } finally {
+      fs.unlinkSync(big);
+    }
+  });
+
   it('gives a clear TypeError for safetensors.load(null) and names a dtype called __proto__', function () {
     assert.throws(() => safetensors.load(null), (e) => e instanceof TypeError && /data must be a Buffer or a Uint8Array; got null/.test(e.message));
     assert.throws(() => safetensors.loadFile(null), TypeError);

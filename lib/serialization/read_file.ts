@@ -2,6 +2,7 @@
 // cannot be read: a missing file, a directory, a symlink loop, a device or FIFO; files that report a
 // size of 0 but have content (those under /proc) are read to their end.
 import * as fs from 'fs';
+import { constants as bufferConstants } from 'buffer';
 
 // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused once fstat says what it is); it
 // changes nothing for regular files.
@@ -57,7 +58,14 @@ export async function openRegularAsync(path: string): Promise<{ fh: fs.promises.
 
 function refuseIrregular(path: string, st: fs.Stats): void {
   if (st.isDirectory()) throw new Error(`${path}: is a directory, not a file`);
-  if (st.isFile()) return;
+  if (st.isFile()) {
+    // Node.js before 22 holds at most 4 GiB in one buffer; the loaders read (or map) a file into one.
+    if (st.size > bufferConstants.MAX_LENGTH) {
+      throw new Error(`${path}: is ${st.size} bytes, more than this Node.js holds in one buffer ` +
+        `(${bufferConstants.MAX_LENGTH}); Node.js 22 or later reads it`);
+    }
+    return;
+  }
   const what = st.isCharacterDevice() ? 'a character device' : st.isBlockDevice() ? 'a block device'
     : st.isFIFO() ? 'a FIFO' : st.isSocket() ? 'a socket' : 'not a regular file';
   throw new Error(`${path}: is ${what}, not a regular file`);
