@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import { DType } from '../torch/dtype';
 import { Tensor } from '../torch/tensor';
-import { ITEM_SIZE } from '../torch/factories';
+import { ITEM_SIZE, frombuffer } from '../torch/factories';
 import { storageTensor } from './storage';
 import { parseHeader } from './safetensors_header';
 import { checkedBytes } from './sizes';
@@ -73,13 +73,39 @@ export function parse(buf: Uint8Array, file = '<buffer>', opts: SafetensorsOptio
   for (let i = 1; i < spans.length; i++) {
     if (spans[i].begin < spans[i - 1].end) fail(`tensors '${spans[i - 1].name}' and '${spans[i].name}' overlap`);
   }
-  for (const { name, dtype, shape, begin, end } of entries) {
-    const t = storageTensor(buf, dataStart + begin, TO_DTYPE[dtype], (end - begin) / ITEM_SIZE[TO_DTYPE[dtype]], false, file,
-      `tensor '${name}'`).view(shape);
+  // One storage per dtype over the whole data section, and each tensor a strided view of it: a single
+  // native tensor per entry (a storage and a view each cost twice the memory). Entries that need a copy
+  // (misaligned, or bool bytes other than 0/1) get their own storage; empty ones view an empty storage.
+  const bases = new Map<string, { base: Tensor; first: number } | null>();
+  const baseFor = (dtype: DType, empty: boolean): { base: Tensor; first: number } | null => {
+    const key = empty ? `${dtype} empty` : dtype;
+    if (!bases.has(key)) {
+      const item = ITEM_SIZE[dtype];
+      const pad = (item - ((buf.byteOffset + dataStart) % item)) % item;
+      const count = empty ? 0 : Math.floor((dataLen - pad) / item);
+      bases.set(key, dtype === 'bool' && !empty ? null
+        : { base: frombuffer(empty ? new Uint8Array(0) : buf.subarray(dataStart + pad), { dtype, count }), first: empty ? 0 : pad });
+    }
+    return bases.get(key)!;
+  };
+  for (const { name, dtype: code, shape, begin, end } of entries) {
+    const dtype = TO_DTYPE[code];
+    const item = ITEM_SIZE[dtype];
+    const empty = end === begin;
+    const b = baseFor(dtype, empty);
+    const t = b && (empty || (begin - b.first) % item === 0)
+      ? b.base.asStrided(shape, contiguousStrides(shape), empty ? 0 : (begin - b.first) / item)
+      : storageTensor(buf, dataStart + begin, dtype, (end - begin) / item, false, file, `tensor '${name}'`).view(shape);
     // defineProperty: a tensor named '__proto__' stays a plain entry.
     Object.defineProperty(tensors, name, { value: t, enumerable: true, writable: true, configurable: true });
   }
   return { tensors, metadata };
+}
+
+function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  for (let i = shape.length - 1, n = 1; i >= 0; i--) { strides[i] = n; n *= Math.max(shape[i], 1); }
+  return strides;
 }
 
 /** Reads the file once; the tensors view its buffer. */
