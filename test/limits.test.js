@@ -294,7 +294,14 @@ with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w") as d
         if info.filename.endswith("modules/linear.py"):
             data = data.replace(b"def forward", b"def forward(((")
         dst.writestr(info, data)
-print(json.dumps(1))`, [good, broken]);
+# and one whose code record inflates to 300 MB (a decompression bomb of 300 KB)
+with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[3], "w") as dst:
+    for info in src.infolist():
+        data = src.read(info)
+        if info.filename.endswith("modules/linear.py"):
+            data += b"#" * (300 << 20)
+        dst.writestr(info, data)
+print(json.dumps(1))`, [good, broken, path.join(tmp, 'bomb-code.pt')]);
   });
 
   it('refuses a record whose bytes were corrupted, before libtorch sees it (it could crash after a valid load)', function () {
@@ -307,6 +314,12 @@ print(json.dumps(1))`, [good, broken]);
       const file = write('corrupt.pt', b);
       throwsNaming(file, () => torch.jit.load(file), /CRC-32|inflate/);
     }
+  });
+
+  it('refuses a code record that would inflate past 256 MiB, before inflating it', function () {
+    const file = path.join(tmp, 'bomb-code.pt');
+    assert.ok(fs.statSync(file).size < 1 << 20);
+    throwsNaming(file, () => torch.jit.load(file), /would inflate to 314573\d+ bytes \(at most 268435456 are read\)/);
   });
 
   it('names the file in a TorchScript compile error', function () {

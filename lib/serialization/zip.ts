@@ -20,6 +20,8 @@ export interface ZipEntry {
 
 const STORED = 0;
 const DEFLATED = 8;
+// Deflated records are code and small pickles (kilobytes); a larger claim is a decompression bomb.
+const MAX_INFLATED = 1 << 28;
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
@@ -134,6 +136,9 @@ export function readZip(buf: Uint8Array, file: string, { deflated = false, load 
 export function entryData(buf: Uint8Array, e: ZipEntry, file: string): Uint8Array {
   let data = buf.subarray(e.dataOffset, e.dataOffset + e.size);
   if (e.method === DEFLATED) {
+    if (e.uncompressedSize > MAX_INFLATED) {
+      throw new Error(`${file}: malformed zip archive: entry '${e.name}' would inflate to ${e.uncompressedSize} bytes (at most ${MAX_INFLATED} are read)`);
+    }
     try {
       data = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize) });
     } catch (err) {
