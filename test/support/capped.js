@@ -5,8 +5,22 @@ const path = require('path');
 
 const ROOT = path.join(__dirname, '..', '..');
 
-// Runs `node <nodeArgs...>` under ulimit -v (address space) and a wall-time limit, killed with SIGKILL.
-function capped(nodeArgs, { memoryMB = 3072, seconds = 60, cwd = ROOT } = {}) {
+let baseline;
+/** The address space (MB) a Node process maps once torchvgg and sharp are loaded: ~1.9 GB here, far more with CUDA's libtorch. */
+function baselineMB() {
+  if (baseline === undefined) {
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(ROOT)}); require('sharp');
+      process.stdout.write(/VmPeak:\\s*(\\d+)/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1])`], { cwd: ROOT, encoding: 'utf8' });
+    baseline = Math.ceil(Number(r.stdout) / 1024);
+    if (!(baseline > 0)) throw new Error(`cannot measure the baseline address space: ${r.stderr}`);
+  }
+  return baseline;
+}
+
+// Runs `node <nodeArgs...>` under ulimit -v (address space: the baseline plus `extraMB`) and a
+// wall-time limit, killed with SIGKILL.
+function capped(nodeArgs, { extraMB = 700, seconds = 60, cwd = ROOT } = {}) {
+  const memoryMB = baselineMB() + extraMB;
   const r = spawnSync('/bin/sh', ['-c', `ulimit -v ${memoryMB * 1024} && exec "$0" "$@"`, process.execPath,
     '--max-old-space-size=512', ...nodeArgs],
   { cwd, encoding: 'utf8', timeout: seconds * 1000, killSignal: 'SIGKILL', maxBuffer: 16 << 20 });
@@ -17,8 +31,8 @@ function capped(nodeArgs, { memoryMB = 3072, seconds = 60, cwd = ROOT } = {}) {
 }
 
 /**
- * Runs `script` (CommonJS; `torchvgg` is the package) in a child with at most `memoryMB` of address
- * space and `seconds` of wall time; `args` become process.argv.slice(1). Returns how it ended:
+ * Runs `script` (CommonJS; `torchvgg` is the package) in a child with at most `extraMB` of address
+ * space beyond what loading torchvgg maps, and `seconds` of wall time; `args` become process.argv.slice(1). Returns how it ended:
  * { status, signal, timedOut, stdout, stderr }.
  */
 function runCapped(script, { args = [], ...opts } = {}) {
