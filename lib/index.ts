@@ -13,3 +13,4 @@ export * as datasets from './datasets';
 export * as utils from './utils';
 export * as optim from './optim';
 export * as tasks from './tasks';
+export * as server from './server';

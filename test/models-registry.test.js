@@ -67,6 +67,21 @@ print(json.dumps(out))`;
     const family = models.familyOf(models.vgg11());
     assert.strictEqual(family, models.familyOfArch('vgg11'));
     assert.deepStrictEqual([family.name, family.head, family.backbone, family.tail], ['vgg', 'classifier.6', 'features', 'classifier']);
+    assert.strictEqual(family.minImageSize, 32);
+    assert.deepStrictEqual(models.vgg11().eval().forward(torch.zeros(1, 3, 32, 32)).shape, [1, 1000]);
+  });
+
+  it('gives [0, classes] for a batch of 0 in train() and eval(), sync and async, as PyTorch does', async function () {
+    this.timeout(60000);
+    for (const arch of ['vgg11', 'vgg11_bn']) {
+      const model = models.getModel(arch, { numClasses: 7 });
+      for (const mode of ['train', 'eval']) {
+        model[mode]();
+        const x = torch.zeros(0, 3, 32, 32);
+        assert.deepStrictEqual(model.forward(x).shape, [0, 7], `${arch}.${mode}().forward`);
+        assert.deepStrictEqual((await model.forwardAsync(x)).shape, [0, 7], `${arch}.${mode}().forwardAsync`);
+      }
+    }
   });
 
   it('embed() runs what precedes the tail, so the tail on its output is the whole forward', async function () {
@@ -121,6 +136,12 @@ print(json.dumps(out))`;
     assert.ok(model.features[0].weight.allclose(source.features[0].weight, { rtol: 0, atol: 0 }));
     assert.throws(() => models.modelFromStateDict('vgg11', { 'fc.weight': torch.ones(2, 2) }), /no tensor 'classifier.6.weight'/);
     assert.throws(() => models.modelFromStateDict('vgg13', source.stateDict()), /Error\(s\) in loading state_dict/);
+    // The head sizes the model, so it must be dense (its bytes really there) and its bias must agree.
+    const sd = source.stateDict();
+    assert.throws(() => models.numClassesOf('vgg11', { ...sd, 'classifier.6.weight': torch.zeros(1).asStrided([150000, 4096], [0, 0]) }),
+      /'classifier.6.weight' \(shape \[150000, 4096\], strides \[0, 0\]\) is not a dense tensor/);
+    assert.throws(() => models.modelFromStateDict('vgg11', { ...sd, 'classifier.6.bias': torch.zeros(8) }),
+      /'classifier.6.bias' must have shape \[7\] like 'classifier.6.weight''s first dimension; got \[8\]/);
   });
 
   it('keeps model knowledge in lib/models: the tasks and the CLI name no VGG layer', () => {

@@ -39,7 +39,8 @@ import json, pickletools, sys
 print(json.dumps(sorted({o.name for o, _, _ in pickletools.genops(bytes.fromhex(sys.argv[1]))})))`,
     [buf.subarray(rec.dataOffset, rec.dataOffset + rec.size).toString('hex')]);
     const weightsOnly = ['PROTO', 'STOP', 'GLOBAL', 'MARK', 'TUPLE', 'BINPERSID', 'BININT', 'LONG1', 'NEWTRUE', 'NEWFALSE',
-      'EMPTY_TUPLE', 'REDUCE', 'BINUNICODE', 'EMPTY_LIST', 'APPENDS', 'SETITEMS', 'NONE', 'BINFLOAT'];
+      'EMPTY_TUPLE', 'REDUCE', 'BINUNICODE', 'EMPTY_LIST', 'APPENDS', 'SETITEMS', 'NONE', 'BINFLOAT',
+      'BINPUT', 'LONG_BINPUT', 'BINGET', 'LONG_BINGET'];
     for (const name of names) {
       assert.ok(weightsOnly.includes(name), `${name} is not read by weights_only`);
       assert.ok(OPCODES[name][1] <= 2, `${name} is from protocol ${OPCODES[name][1]}`);

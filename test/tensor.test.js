@@ -2,7 +2,8 @@
 const assert = require('assert');
 const os = require('os');
 const { torch, Tensor } = require('..');
-const { needFixtures, readJson } = require('./helpers');
+const { spawnSync } = require('child_process');
+const { needFixtures, needOracle, python, readJson } = require('./helpers');
 
 describe('Tensor', () => {
   describe('creation', () => {
@@ -161,7 +162,59 @@ describe('Tensor', () => {
     }
   });
 
+  describe('printing huge tensors', () => {
+    // The old formatter built an index list as long as each dimension: 1.2 GB of heap for 64 MiB.
+    // Run in a child with a 48 MB heap, so printing must cost O(edge items), not O(size). Also: the
+    // 280,000 values a 7-dimensional summary keeps (once a stack overflow), and decimal ties, which
+    // Python rounds to even.
+    const cases = {
+      zeros_16m: ['torch.zeros(16 * 1024 * 1024)', 'torch.zeros(16 * 1024 * 1024)'],
+      uint8_64m: ["torch.zeros([64 * 1024 * 1024], { dtype: 'uint8' })", 'torch.zeros(64 * 1024 * 1024, dtype=torch.uint8)'],
+      wide_matrix: ['torch.arange(8 * 1024 * 1024).reshape(2, -1).div(7)', 'torch.arange(8 * 1024 * 1024).reshape(2, -1).div(7)'],
+      huge_view: ['torch.ones(1).asStrided([2 ** 36], [0])', 'torch.ones(1).as_strided([2 ** 36], [0])'],
+      many_dims: ['torch.arange(7 ** 7).reshape(7, 7, 7, 7, 7, 7, 7).div(3)', 'torch.arange(7 ** 7).reshape(7, 7, 7, 7, 7, 7, 7).div(3)'],
+      fixed_ties: ['torch.tensor([0.03125, 1.5, -0.03125, 0.09375])', 'torch.tensor([0.03125, 1.5, -0.03125, 0.09375])'],
+      sci_ties: ['torch.tensor([0.00125, 2.5, 100845, -100835])', 'torch.tensor([0.00125, 2.5, 100845, -100835])'],
+      huge_cube: ['torch.arange(4).float().asStrided([2 ** 20, 2 ** 20, 4], [0, 0, 1])', 'torch.arange(4).float().as_strided([2 ** 20, 2 ** 20, 4], [0, 0, 1])'],
+    };
+    let expected;
+    before(function () {
+      this.timeout(120000);
+      needOracle(this);
+      expected = python(`import torch, json
+print(json.dumps({${Object.entries(cases).map(([k, [, py]]) => `'${k}': str(${py})`).join(', ')}}))`);
+    });
+    for (const [name, [js]] of Object.entries(cases)) {
+      it(`prints ${name.replace('_', ' ')} as PyTorch does, within a 48 MB heap`, function () {
+        this.timeout(60000);
+        const r = spawnSync(process.execPath, ['--max-old-space-size=48', '-e',
+          `process.stdout.write(JSON.stringify(String((({ torch }) => ${js})(require(${JSON.stringify(require.resolve('..'))})))))`],
+        { encoding: 'utf8', maxBuffer: 64 << 20 });
+        assert.strictEqual(r.status, 0, `${r.signal ?? ''} ${r.error?.message ?? ''} ${r.stderr.slice(-500)}`);
+        assert.strictEqual(JSON.parse(r.stdout), expected[name]);
+      });
+    }
+  });
+
   describe('memory and errors', () => {
+    it('refuses integers an int64 cannot hold exactly (RangeError) and fractions (TypeError) before libtorch', () => {
+      const t = torch.arange(3);
+      assert.throws(() => torch.zeros(1).asStrided([1e300], [0]), /RangeError: size\[0\] must be an integer in \[0, 9007199254740991\]; got 1e\+300/);
+      assert.throws(() => torch.zeros(1).asStrided([2 ** 53 + 2], [0]), RangeError);
+      assert.throws(() => torch.zeros(1).asStrided([1], [1e300]), /stride\[0\]/);
+      assert.throws(() => torch.zeros(1).asStrided([1], [0], 2 ** 64), /storageOffset/);
+      assert.throws(() => t.indexSelect(0, [1.5]), /TypeError: index\[0\] must be an integer; got number 1.5/);
+      assert.throws(() => t.indexSelect(0, [1e300]), RangeError);
+      assert.throws(() => t.select(0, 1e300), /RangeError: index must be an integer in/);
+      assert.throws(() => t.narrow(0, 0, 1e300), /RangeError: length must be/);
+      assert.throws(() => t.reshape(-1e300), RangeError);
+      assert.throws(() => torch.zeros(1e300), RangeError);
+      assert.throws(() => torch.stack([t], 1e300), RangeError);
+      assert.throws(() => torch.setNumThreads(1e300), /RangeError: numThreads/);
+      assert.deepStrictEqual(t.indexSelect(0, [2, 0]).tolist(), [2, 0]);
+    });
+
+
     it('throws "tensor was disposed" after dispose(), and Symbol.dispose disposes', () => {
       const t = torch.ones(3);
       t.dispose();

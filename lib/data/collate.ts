@@ -2,6 +2,7 @@
 // BigInt64Array of labels. Used by DataLoader on the main thread and inside its worker threads.
 import * as torch from '../torch/factories';
 import { Tensor } from '../torch/tensor';
+import * as check from '../check';
 import { describe } from '../check';
 import { Dataset } from './datasets';
 import { Generator, deriveSeed, withGenerator } from './random';
@@ -15,6 +16,7 @@ function sample(dataset: Dataset, i: number, epochSeed: number): Promise<[unknow
 
 /** Loads `indices` keeping up to `inFlight` samples decoding at once (sharp decodes on its own threads). */
 export async function loadBatch(dataset: Dataset, indices: number[], epochSeed: number, inFlight = 4): Promise<RawBatch> {
+  check.int(inFlight, 'inFlight', { min: 1 });
   const samples = new Array<[unknown, number]>(indices.length);
   let next = 0;
   const lane = async (): Promise<void> => {

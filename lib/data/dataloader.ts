@@ -23,6 +23,9 @@ export interface DataLoaderOptions {
   prefetchFactor?: number;
 }
 
+/** At most this many worker threads (each holds a copy of the dataset and a V8 isolate). */
+export const MAX_WORKERS = 256;
+
 export class DataLoader implements AsyncIterable<[Tensor, Tensor]> {
   readonly dataset: Dataset;
   readonly batchSize: number;
@@ -39,9 +42,9 @@ export class DataLoader implements AsyncIterable<[Tensor, Tensor]> {
     this.dataset = dataset;
     this.batchSize = check.int(batchSize, 'batchSize', { min: 1 });
     this.shuffle = check.bool(shuffle, 'shuffle');
-    this.numWorkers = check.int(numWorkers, 'numWorkers', { min: 0 });
+    this.numWorkers = check.int(numWorkers, 'numWorkers', { min: 0, max: MAX_WORKERS });
     this.dropLast = check.bool(dropLast, 'dropLast');
-    this.prefetchFactor = check.int(prefetchFactor, 'prefetchFactor', { min: 1 });
+    this.prefetchFactor = check.int(prefetchFactor, 'prefetchFactor', { min: 1, max: 1024 });
     if (seed !== undefined) check.int(seed, 'seed');
     this.generator = new Generator(seed ?? randomSeed());
   }
@@ -56,7 +59,8 @@ export class DataLoader implements AsyncIterable<[Tensor, Tensor]> {
     const epochSeed = this.generator.uint32();
     const n = this.dataset.length;
     const order = this.shuffle ? new Generator(epochSeed).randperm(n) : Array.from({ length: n }, (_, i) => i);
-    const batches = Array.from({ length: this.length }, (_, b) => order.slice(b * this.batchSize, (b + 1) * this.batchSize));
+    const count = this.length;
+    const batch = (b: number): number[] => order.slice(b * this.batchSize, (b + 1) * this.batchSize);
     const source = this.numWorkers > 0
       ? new WorkerPool(this.dataset, this.numWorkers)
       : { load: (indices: number[]) => loadBatch(this.dataset, indices, epochSeed), close: () => undefined };
@@ -64,14 +68,14 @@ export class DataLoader implements AsyncIterable<[Tensor, Tensor]> {
     const pending: Promise<RawBatch>[] = [];
     // Rejections of batches loaded ahead are reported when their turn comes, not as unhandled.
     const request = (b: number): void => {
-      const p = source.load(batches[b], epochSeed);
+      const p = source.load(batch(b), epochSeed);
       p.catch(() => undefined);
       pending.push(p);
     };
     try {
       let next = 0;
-      for (let b = 0; b < batches.length; b++) {
-        while (next < batches.length && next < b + ahead) request(next++);
+      for (let b = 0; b < count; b++) {
+        while (next < count && next < b + ahead) request(next++);
         yield toTensors(await pending.shift()!);
       }
     } finally {

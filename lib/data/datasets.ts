@@ -6,6 +6,7 @@ import * as path from 'path';
 import * as check from '../check';
 import { describe } from '../check';
 import { readImage, Transform, TransformSpec, fromJSON as transformFromJSON } from '../transforms/transforms';
+import { IMAGE_LIMIT_KEYS, ImageLimits, imageLimits } from '../transforms/image';
 import { Generator, randomSeed } from './random';
 
 export interface Dataset<T = unknown> {
@@ -25,10 +26,17 @@ export function checkIndex(index: unknown, length: number, who: string): number 
   return check.int(index, `${who} index`, { min: 0, max: length - 1 });
 }
 
-/** A map-style dataset: anything with an integer `length` and a get(i) method. */
+/**
+ * The most samples a dataset may have: an epoch's sample order is a JS array of that many numbers, and
+ * a larger `length` (1e300 from a bad count) would make it run out of memory rather than fail.
+ */
+export const MAX_SAMPLES = 2 ** 30;
+
+/** A map-style dataset: anything with an integer `length` in [0, MAX_SAMPLES] and a get(i) method. */
 export function checkDataset(v: unknown, name = 'dataset'): Dataset {
   const d = v as Dataset;
   if (!d || typeof d.get !== 'function' || !Number.isInteger(d.length)) throw new TypeError(`${name} must have a length and get(i); got ${describe(v)}`);
+  check.int(d.length, `${name} length`, { min: 0, max: MAX_SAMPLES });
   return d;
 }
 
@@ -41,7 +49,7 @@ export function transformJSON(t: AnyTransform | undefined, who: string): Transfo
 /** torchvision's IMG_EXTENSIONS. .bmp/.ppm/.pgm are listed (so samples match torchvision) but sharp cannot decode them. */
 export const IMG_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp'];
 
-export interface ImageFolderOptions {
+export interface ImageFolderOptions extends ImageLimits {
   transform?: AnyTransform;
   targetTransform?: (label: number) => number;
 }
@@ -51,7 +59,8 @@ export interface ImageFolderOptions {
  * folder names; samples are walked like torchvision (folders sorted by path, files sorted in each), so
  * index i is the same file in Python. Images are decoded as RGB. An empty or unreadable folder throws
  * here; a corrupt image throws from get() with the file's path (it is not skipped: a silently smaller
- * dataset hides broken data).
+ * dataset hides broken data). Links are followed, but each real folder is walked once per class (a link
+ * to `.` does not loop); `maxPixels` and `maxBytes` bound each image as in readImage.
  */
 export class ImageFolder implements Dataset {
   readonly root: string;
@@ -60,11 +69,13 @@ export class ImageFolder implements Dataset {
   readonly samples: [string, number][];
   readonly transform?: AnyTransform;
   readonly targetTransform?: (label: number) => number;
+  readonly limits: Required<ImageLimits>;
 
   /** `scanned`: the lists a worker thread receives, so both threads index the same files. */
   constructor(root: string, options: ImageFolderOptions = {}, scanned?: { samples: [string, number][]; classes: string[] }) {
     this.root = check.string(root, 'root');
-    const o = check.options(options, 'ImageFolder options', ['transform', 'targetTransform']);
+    const o = check.options(options, 'ImageFolder options', ['transform', 'targetTransform', ...IMAGE_LIMIT_KEYS]);
+    this.limits = imageLimits(o);
     this.transform = o.transform === undefined ? undefined : check.func(o.transform, 'transform');
     this.targetTransform = o.targetTransform === undefined ? undefined : check.func(o.targetTransform, 'targetTransform');
     this.classes = scanned?.classes ?? findClasses(root);
@@ -77,13 +88,13 @@ export class ImageFolder implements Dataset {
 
   async get(index: number): Promise<[unknown, number]> {
     const [file, label] = this.samples[checkIndex(index, this.length, 'ImageFolder')];
-    const img = await readImage(file, { mode: 'RGB' });
+    const img = await readImage(file, { mode: 'RGB', ...this.limits });
     return [this.transform ? await this.transform(img) : img, this.targetTransform ? this.targetTransform(label) : label];
   }
 
   toJSON(): DatasetSpec {
     if (this.targetTransform) throw new TypeError('ImageFolder: targetTransform is a function, which cannot be sent to a worker thread; use numWorkers: 0');
-    return { type: 'ImageFolder', root: this.root, classes: this.classes, samples: this.samples,
+    return { type: 'ImageFolder', root: this.root, classes: this.classes, samples: this.samples, limits: this.limits,
       transform: transformJSON(this.transform, 'ImageFolder transform') };
   }
 }
@@ -115,22 +126,49 @@ function findClasses(root: string): string[] {
   return classes;
 }
 
+function realpath(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch (e) {
+    throw new Error(`ImageFolder: cannot read folder ${dir}: ${(e as Error).message}`);
+  }
+}
+
+// Every folder under `top` (itself included) with its entries, each real folder once: a link to a
+// folder already seen (`.`, a parent, a sibling) is not walked again, so no link can make this loop
+// or grow exponentially. Real subfolders are walked before links, so a folder reachable both ways keeps
+// its real path, and a dataset without links lists exactly what torchvision lists.
+function walkOnce(top: string): [string, fs.Dirent[]][] {
+  const seen = new Set<string>();
+  const out: [string, fs.Dirent[]][] = [];
+  const folders = [top];
+  const links: string[] = [];
+  while (folders.length || links.length) {
+    const dir = (folders.length ? folders.pop() : links.shift()) as string;
+    const real = realpath(dir);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    const entries = readDir(dir).sort((a, b) => byString(a.name, b.name));
+    out.push([dir, entries]);
+    for (const e of entries) {
+      if (e.isDirectory()) folders.push(path.join(dir, e.name));
+      else if (isDir(dir, e)) links.push(path.join(dir, e.name));
+    }
+  }
+  return out;
+}
+
 function makeSamples(root: string, classes: string[]): [string, number][] {
   const samples: [string, number][] = [];
   const empty: string[] = [];
   classes.forEach((cls, label) => {
     // torchvision sorts os.walk's (folder, dirs, files) tuples, i.e. every folder by its full path.
-    const folders: string[] = [];
-    const walk = (dir: string): void => {
-      folders.push(dir);
-      for (const e of readDir(dir)) if (isDir(dir, e)) walk(path.join(dir, e.name));
-    };
-    walk(path.join(root, cls));
+    const folders = walkOnce(path.join(root, cls)).sort((a, b) => byString(a[0], b[0]));
     const before = samples.length;
-    for (const dir of folders.sort(byString)) {
-      const files = readDir(dir).filter((e) => !isDir(dir, e)).map((e) => e.name).sort(byString);
-      for (const f of files) {
-        if (IMG_EXTENSIONS.some((ext) => f.toLowerCase().endsWith(ext))) samples.push([path.join(dir, f), label]);
+    for (const [dir, entries] of folders) {
+      for (const e of entries) {
+        if (isDir(dir, e)) continue;
+        if (IMG_EXTENSIONS.some((ext) => e.name.toLowerCase().endsWith(ext))) samples.push([path.join(dir, e.name), label]);
       }
     }
     if (samples.length === before) empty.push(path.join(root, cls));
@@ -189,7 +227,7 @@ export function fromJSON(spec: DatasetSpec): Dataset {
   const transform = (s: unknown): Transform<any, any> | undefined => (s ? transformFromJSON(s as TransformSpec) : undefined);
   switch (spec?.type) {
     case 'ImageFolder':
-      return new ImageFolder(spec.root as string, { transform: transform(spec.transform) },
+      return new ImageFolder(spec.root as string, { transform: transform(spec.transform), ...(spec.limits as ImageLimits) },
         { classes: spec.classes as string[], samples: spec.samples as [string, number][] });
     case 'Subset':
       return new Subset(fromJSON(spec.dataset as DatasetSpec), spec.indices as number[]);

@@ -5,7 +5,7 @@
 import sharp from 'sharp';
 import * as check from '../check';
 import { Image, Transform } from '../transforms/transforms';
-import { Dataset, DatasetSpec, checkIndex, transformJSON } from './datasets';
+import { Dataset, DatasetSpec, MAX_SAMPLES, checkIndex, transformJSON } from './datasets';
 import { Generator, deriveSeed } from './random';
 
 export const SHAPES = ['circle', 'square', 'triangle', 'star', 'pentagon', 'hexagon', 'cross'] as const;
@@ -88,7 +88,7 @@ export class Shapes implements Dataset {
     }
     this.classes = [...classes];
     this.size = check.int(size, 'size', { min: 16, max: 1024 });
-    this.count = check.int(count, 'count', { min: 1 });
+    this.count = check.int(count, 'count', { min: 1, max: MAX_SAMPLES });
     this.seed = check.int(seed, 'seed');
     this.transform = transform === undefined ? undefined : check.func<NonNullable<ShapesOptions['transform']>>(transform, 'transform');
   }

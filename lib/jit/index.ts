@@ -1,7 +1,8 @@
 // torch.jit.load: TorchScript modules (files from torch.jit.save / torch.jit.trace(...).save), run by
 // libtorch's TorchScript interpreter. Unlike pickled Python modules, TorchScript needs no Python: its code
-// is TorchScript's own restricted language, interpreted by libtorch, not Python code.
-import * as fs from 'fs';
+// is TorchScript's own restricted language, interpreted by libtorch, not Python code. It is still code:
+// load only TorchScript files you trust (the archive is checked first, see archive.ts).
+import { checkArchive } from './archive';
 import { inspect } from 'util';
 import { native } from '../native';
 import type { NativeScriptModule, NativeTensor } from '../native';
@@ -70,8 +71,14 @@ export function load(path: string, opts: { mapLocation?: Device } = {}): ScriptM
   check.string(path, 'path');
   const o = check.options(opts, 'torch.jit.load options', ['mapLocation']);
   const device = o.mapLocation === undefined ? null : checkDevice(o.mapLocation, 'mapLocation');
-  if (!fs.existsSync(path)) throw new Error(`${path}: no such file`);
-  return new ScriptModule(native.jitLoad(path, device));
+  checkArchive(path);
+  try {
+    return new ScriptModule(native.jitLoad(path, device));
+  } catch (e) {
+    // libtorch's own errors (a compile error in the archive's code) name the file too.
+    if (e instanceof Error && !e.message.startsWith(`${path}:`)) e.message = `${path}: not a loadable TorchScript file: ${e.message}`;
+    throw e;
+  }
 }
 
 // module.named_parameters(), module.state_dict(), …: a TypeError naming the camelCase member.

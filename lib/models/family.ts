@@ -33,6 +33,8 @@ export interface ModelFamily<M extends Classifier = Classifier, O extends BuildO
   backbone: string;
   /** Dotted path of the trainable tail that training on cached embeddings runs ('classifier'). */
   tail: string;
+  /** The smallest input side the model runs on (VGG: 32, which its five 2×2 max-pools reduce to one pixel). */
+  minImageSize: number;
   /** [async] Runs everything before `tail` on a batch: the input the tail sees, one row per sample. */
   embed(model: M, x: Tensor): Promise<Tensor>;
 }

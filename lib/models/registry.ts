@@ -75,11 +75,22 @@ export function getWeight(name: string): Weights {
   throw new TypeError(`unknown weights '${name}'${hint ? `; did you mean '${hint}'?` : ''} (expected 'EnumName.MEMBER', e.g. 'VGG16_Weights.IMAGENET1K_V1')`);
 }
 
-/** The number of classes a state dict was trained for, read from the family's head parameter. */
+/**
+ * The number of classes a state dict was trained for, read from the family's head parameter. The head
+ * must be a dense (contiguous) tensor, so that its bytes are really in the file: a stride-0 view claiming
+ * 150,000 classes must not size a 2 GB model. Its bias, when present, must agree.
+ */
 export function numClassesOf(name: string, stateDict: Record<string, unknown>): number {
   const { head } = familyOfArch(name);
   const w = stateDict?.[`${head}.weight`];
   if (!(w instanceof Tensor) || w.dim() < 1) throw new Error(`this state dict has no tensor '${head}.weight' to read ${name}'s number of classes from`);
+  if (!w.isContiguous()) {
+    throw new Error(`'${head}.weight' (shape [${w.shape.join(', ')}], strides [${w.stride().join(', ')}]) is not a dense tensor; refusing to size ${name}'s head from it`);
+  }
+  const b = stateDict[`${head}.bias`];
+  if (b !== undefined && (!(b instanceof Tensor) || b.shape.join() !== String(w.shape[0]))) {
+    throw new Error(`'${head}.bias' must have shape [${w.shape[0]}] like '${head}.weight''s first dimension; got ${b instanceof Tensor ? `[${b.shape.join(', ')}]` : describe(b)}`);
+  }
   return w.shape[0];
 }
 

@@ -111,6 +111,7 @@ export const vggFamily = {
   head: HEAD,
   backbone: BACKBONE,
   tail: TAIL,
+  minImageSize: 32,
   async embed(model: VGG, x: Tensor): Promise<Tensor> {
     const f = await model.avgpool.forwardAsync(await model.features.forwardAsync(x));
     return f.reshape(f.size(0), -1);

@@ -8,7 +8,8 @@ import { DType } from '../torch/dtype';
 import { ITEM_SIZE } from '../torch/factories';
 import { StorageRef, TensorBuilder, storageTensor } from './storage';
 import { OP } from './opcodes';
-import { UnpickleHooks, pyType, isPickledDict, unpickle } from './unpickler';
+import { UnpickleHooks, UnpickleLimits, pyType, isPickledDict, unpickle } from './unpickler';
+import { checkedBytes } from './sizes';
 
 const MAGIC = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL = 1001;
@@ -37,10 +38,11 @@ class DryTensor {}
  * persistent ids instead of the counts in the file, so that the layout can be worked out from the
  * first bytes of a file before reading the rest (to choose an alignment, see load.ts).
  */
-export function legacyLayout(buf: Uint8Array, file: string, predict = false): LegacyLayout {
+export function legacyLayout(buf: Uint8Array, file: string, predict = false, limits?: UnpickleLimits): LegacyLayout {
   const sizes = new Map<string, { dtype: DType; numel: number }>();
   const dry: UnpickleHooks = {
     file,
+    limits,
     persistentLoad: (pid) => {
       const ref = new TensorBuilder(file, 'cpu', () => { throw new Error('unreachable'); }).persistentLoad(pid);
       const known = sizes.get(ref.key);
@@ -87,7 +89,7 @@ export function legacyLayout(buf: Uint8Array, file: string, predict = false): Le
       if (count !== s.numel) throw new Error(`${file}: storage '${key}' has ${count} elements in the file but ${s.numel} in its id`);
     }
     storages.set(key, { byteOffset: at + 8, dtype: s.dtype, numel: s.numel });
-    at += 8 + s.numel * ITEM_SIZE[s.dtype];
+    at += 8 + checkedBytes([s.numel], ITEM_SIZE[s.dtype], file, `storage '${key}'`);
   }
   for (const key of sizes.keys()) {
     if (!storages.has(key)) throw new Error(`${file}: storage '${key}' is used but missing from the key list`);
@@ -96,14 +98,15 @@ export function legacyLayout(buf: Uint8Array, file: string, predict = false): Le
 }
 
 /** Loads a legacy checkpoint whose whole file is in `buf`. */
-export function loadLegacy(buf: Uint8Array, file: string, mapLocation: string | undefined): unknown {
-  const layout = legacyLayout(buf, file);
+export function loadLegacy(buf: Uint8Array, file: string, mapLocation: string | undefined, limits?: UnpickleLimits): unknown {
+  const layout = legacyLayout(buf, file, false, limits);
   const builder = new TensorBuilder(file, mapLocation, (ref) => {
     const s = layout.storages.get(ref.key)!;
     return storageTensor(buf, s.byteOffset, s.dtype, s.numel, layout.bigEndian, file, `storage '${ref.key}'`);
   });
   return unpickle(buf, layout.objectAt, {
     file,
+    limits,
     persistentLoad: (pid) => builder.persistentLoad(pid),
     rebuildTensor: (s, o, size, stride, rg) => builder.rebuildTensor(s, o, size, stride, rg),
     isTensor: (v) => builder.isTensor(v),

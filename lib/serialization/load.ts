@@ -8,7 +8,9 @@ import { ZipWriter, isZip, readZip } from './zip';
 import { isLegacy, legacyLayout, loadLegacy } from './legacy';
 import { Pickler } from './pickler';
 import { TensorBuilder, storageTensor } from './storage';
-import { unpickle } from './unpickler';
+import { checkedBytes } from './sizes';
+import { DEFAULT_LIMITS, UnpickleLimits, unpickle } from './unpickler';
+import { openRegular, openRegularAsync, readToEnd, readToEndAsync } from './read_file';
 import * as check from '../check';
 import { describe } from '../check';
 
@@ -20,7 +22,15 @@ export interface LoadOptions {
    * containers only). `false` does not unlock pickled classes or modules: those need Python.
    */
   weightsOnly?: boolean;
+  /** At most this many values in the pickle (default 10,000,000). */
+  maxObjects?: number;
+  /** At most this many memo entries (default 1,000,000). */
+  maxMemo?: number;
+  /** Containers nest at most this deep (default 1000, about where Python's own pickler stops). */
+  maxDepth?: number;
 }
+
+interface Parsed { mapLocation: string | undefined; limits: UnpickleLimits }
 
 /**
  * torch.load(pathOrBuffer, { mapLocation, weightsOnly }): reads a checkpoint written by torch.save,
@@ -47,22 +57,26 @@ export async function loadAsync(path: string, options: LoadOptions = {}): Promis
   return parse(await readCheckpointAsync(path), path, options);
 }
 
-/** torch.load's options: map_location and weights_only, spelled mapLocation and weightsOnly. */
-function checkLoadOptions(options: LoadOptions): string | undefined {
-  const o = check.options(options, 'torch.load options', ['mapLocation', 'weightsOnly']);
+/** torch.load's options: map_location and weights_only, spelled mapLocation and weightsOnly, and the limits. */
+function checkLoadOptions(options: LoadOptions): Parsed {
+  const o = check.options(options, 'torch.load options', ['mapLocation', 'weightsOnly', 'maxObjects', 'maxMemo', 'maxDepth']);
   if (o.weightsOnly !== undefined) check.bool(o.weightsOnly, 'weightsOnly');
-  return o.mapLocation === undefined ? undefined : checkDevice(o.mapLocation, 'mapLocation');
+  const limit = (k: keyof UnpickleLimits): number => (o[k] === undefined ? DEFAULT_LIMITS[k] : check.int(o[k], k, { min: 1 }));
+  return {
+    mapLocation: o.mapLocation === undefined ? undefined : checkDevice(o.mapLocation, 'mapLocation'),
+    limits: { maxObjects: limit('maxObjects'), maxMemo: limit('maxMemo'), maxDepth: limit('maxDepth') },
+  };
 }
 
 function parse(buf: Uint8Array, file: string, options: LoadOptions): unknown {
-  const mapLocation = checkLoadOptions(options);
-  if (isZip(buf)) return loadZip(buf, file, mapLocation);
-  if (isLegacy(buf)) return loadLegacy(buf, file, mapLocation);
+  const { mapLocation, limits } = checkLoadOptions(options);
+  if (isZip(buf)) return loadZip(buf, file, mapLocation, limits);
+  if (isLegacy(buf)) return loadLegacy(buf, file, mapLocation, limits);
   if (buf.length === 0) throw new Error(`${file}: the file is empty`);
   throw new Error(`${file}: not a PyTorch checkpoint (neither a torch.save zip archive nor the legacy format)`);
 }
 
-function loadZip(buf: Uint8Array, file: string, mapLocation: string | undefined): unknown {
+function loadZip(buf: Uint8Array, file: string, mapLocation: string | undefined, limits: UnpickleLimits): unknown {
   const entries = readZip(buf, file);
   // The archive's folder is any name; torch.save uses the file's base name or 'archive'.
   const pkl = [...entries.keys()].find((n) => /^[^/]+\/data\.pkl$/.test(n));
@@ -77,7 +91,7 @@ function loadZip(buf: Uint8Array, file: string, mapLocation: string | undefined)
   const builder = new TensorBuilder(file, mapLocation, (ref) => {
     const e = entries.get(`${prefix}data/${ref.key}`);
     if (!e) throw new Error(`${file}: storage '${ref.key}' has no record ${prefix}data/${ref.key}`);
-    const nbytes = ref.numel * ITEM_SIZE[ref.dtype];
+    const nbytes = checkedBytes([ref.numel], ITEM_SIZE[ref.dtype], file, `storage '${ref.key}'`);
     if (e.size < nbytes) {
       throw new Error(`${file}: storage '${ref.key}' should hold ${ref.numel} ${ref.dtype} elements (${nbytes} bytes), but its record has ${e.size} bytes`);
     }
@@ -86,6 +100,7 @@ function loadZip(buf: Uint8Array, file: string, mapLocation: string | undefined)
   const p = entries.get(pkl)!;
   const { value } = unpickle(buf.subarray(0, p.dataOffset + p.size), p.dataOffset, {
     file,
+    limits,
     persistentLoad: (pid) => builder.persistentLoad(pid),
     rebuildTensor: (s, o, size, stride, rg) => builder.rebuildTensor(s, o, size, stride, rg),
     isTensor: (v) => builder.isTensor(v),
@@ -100,21 +115,16 @@ function loadZip(buf: Uint8Array, file: string, mapLocation: string | undefined)
  * file is read at a 0..7 byte shift that aligns the most bytes of storage, so they need no copy.
  */
 function readCheckpoint(path: string): Uint8Array {
-  let fd: number;
+  const { fd, size } = openRegular(path);
   try {
-    fd = fs.openSync(path, 'r');
-  } catch (e) {
-    throw new Error(`${path}: cannot open: ${(e as Error).message}`);
-  }
-  try {
-    const size = fs.fstatSync(fd).size;
+    if (size === 0) return readToEnd(fd, path); // /proc files report 0
     const head = Buffer.allocUnsafe(Math.min(size, 1 << 20));
-    readFully(fd, head, 0);
+    readFully(fd, head, 0, path);
     const shift = legacyShift(head, path);
     if (size === head.length && shift === 0) return head;
     // allocUnsafeSlow: an unpooled, uninitialised buffer of its own (no zero-fill of hundreds of MB).
     const buf = Buffer.allocUnsafeSlow(size + shift);
-    readFully(fd, buf.subarray(shift), 0);
+    readFully(fd, buf.subarray(shift), 0, path);
     return buf.subarray(shift);
   } finally {
     fs.closeSync(fd);
@@ -122,20 +132,15 @@ function readCheckpoint(path: string): Uint8Array {
 }
 
 async function readCheckpointAsync(path: string): Promise<Uint8Array> {
-  let fh: fs.promises.FileHandle;
+  const { fh, size } = await openRegularAsync(path);
   try {
-    fh = await fs.promises.open(path, 'r');
-  } catch (e) {
-    throw new Error(`${path}: cannot open: ${(e as Error).message}`);
-  }
-  try {
-    const size = (await fh.stat()).size;
+    if (size === 0) return await readToEndAsync(fh, path);
     const head = Buffer.allocUnsafe(Math.min(size, 1 << 20));
-    await readFullyAsync(fh, head, 0);
+    await readFullyAsync(fh, head, 0, path);
     const shift = legacyShift(head, path);
     if (size === head.length && shift === 0) return head;
     const buf = Buffer.allocUnsafeSlow(size + shift);
-    await readFullyAsync(fh, buf.subarray(shift), 0);
+    await readFullyAsync(fh, buf.subarray(shift), 0, path);
     return buf.subarray(shift);
   } finally {
     await fh.close();
@@ -162,18 +167,18 @@ function legacyShift(head: Uint8Array, path: string): number {
   }
 }
 
-async function readFullyAsync(fh: fs.promises.FileHandle, into: Uint8Array, position: number): Promise<void> {
+async function readFullyAsync(fh: fs.promises.FileHandle, into: Uint8Array, position: number, path: string): Promise<void> {
   for (let done = 0; done < into.length;) {
     const { bytesRead } = await fh.read(into, done, Math.min(into.length - done, 1 << 30), position + done);
-    if (bytesRead === 0) throw new Error('file shrank while being read');
+    if (bytesRead === 0) throw new Error(`${path}: the file shrank while being read`);
     done += bytesRead;
   }
 }
 
-function readFully(fd: number, into: Uint8Array, position: number): void {
+function readFully(fd: number, into: Uint8Array, position: number, path: string): void {
   for (let done = 0; done < into.length;) {
     const n = fs.readSync(fd, into, done, Math.min(into.length - done, 1 << 30), position + done);
-    if (n === 0) throw new Error('file shrank while being read');
+    if (n === 0) throw new Error(`${path}: the file shrank while being read`);
     done += n;
   }
 }
@@ -181,7 +186,8 @@ function readFully(fd: number, into: Uint8Array, position: number): void {
 /**
  * torch.save(obj, path): writes PyTorch's zip format (what Python's torch.load(path, weights_only=True)
  * reads). obj may nest plain objects (saved as OrderedDict), arrays, numbers, strings, booleans, null
- * and Tensors of any dtype. Each tensor is saved with its own contiguous storage (views are not shared).
+ * and Tensors of any dtype. Each tensor is saved with its own contiguous storage; an object or tensor
+ * referenced several times is written once and read back shared (views of one storage are not merged).
  */
 export function save(obj: unknown, path: string): void {
   check.string(path, 'path');

@@ -3,6 +3,8 @@
 // and tensors. Tensors become torch._utils._rebuild_tensor_v2 calls whose storage is a persistent id
 // ('storage', torch.<Type>Storage, key, location, numel); the caller writes each storage as a record.
 // Only the opcodes PyTorch 1.13's weights_only unpickler knows are used (BINFLOAT aside, see below).
+// Like Python's pickler, every container and tensor is memoized (BINPUT) and written once: a second
+// reference to it is a BINGET, so shared objects stay shared and a tensor's storage is written once.
 import { Tensor } from '../torch/tensor';
 import { intKeyed } from './int_keys';
 import { DEFAULT_PROTOCOL, OP } from './opcodes';
@@ -14,17 +16,22 @@ const STORAGE_NAMES: Record<string, string> = {
 };
 
 const SIGN_BIT = 0x80; // of a LONG1 integer's last byte
+const MAX_DEPTH = 1000;
 
 export class Pickler {
   private parts: Buffer[] = [];
+  /** objects being written (a reference back to one is a cycle) */
   private seen = new Set<object>();
+  /** objects already written -> their memo index */
+  private memo = new Map<object, number>();
 
   /** `onTensor` registers the tensor's storage and returns [key, location, numel]. */
   constructor(private readonly onTensor: (t: Tensor) => [string, string, number]) {}
 
   dump(obj: unknown): Buffer {
     this.parts = [Buffer.from([OP.PROTO, DEFAULT_PROTOCOL])];
-    this.value(obj, 'obj');
+    this.memo.clear();
+    this.value(obj, 'obj', 0);
     this.op(OP.STOP);
     return Buffer.concat(this.parts);
   }
@@ -64,7 +71,20 @@ export class Pickler {
     this.op(OP.LONG1, bytes.length, ...bytes);
   }
 
-  private value(v: unknown, path: string): void {
+  /** BINPUT/LONG_BINPUT: remembers the object on top of the stack. */
+  private put(v: object): void {
+    const i = this.memo.size;
+    this.memo.set(v, i);
+    if (i < 256) this.op(OP.BINPUT, i);
+    else { const b = Buffer.alloc(5); b[0] = OP.LONG_BINPUT; b.writeUInt32LE(i, 1); this.parts.push(b); }
+  }
+
+  private get(i: number): void {
+    if (i < 256) this.op(OP.BINGET, i);
+    else { const b = Buffer.alloc(5); b[0] = OP.LONG_BINGET; b.writeUInt32LE(i, 1); this.parts.push(b); }
+  }
+
+  private value(v: unknown, path: string, depth: number): void {
     if (v === null || v === undefined) { this.op(OP.NONE); return; }
     if (v === true || v === false) { this.op(v ? OP.NEWTRUE : OP.NEWFALSE); return; }
     if (typeof v === 'bigint') { this.int(v); return; }
@@ -80,14 +100,17 @@ export class Pickler {
     }
     if (typeof v === 'string') { this.str(v); return; }
     if (typeof v !== 'object') throw new TypeError(`torch.save: cannot save ${path} of type ${typeof v}`);
+    const known = this.memo.get(v);
+    if (known !== undefined) { this.get(known); return; }
     if (this.seen.has(v)) throw new TypeError(`torch.save: ${path} refers back to itself (cycles cannot be saved)`);
+    if (depth >= MAX_DEPTH) throw new TypeError(`torch.save: ${path} nests deeper than ${MAX_DEPTH} levels (torch.load's default maxDepth)`);
     this.seen.add(v);
     if (v instanceof Tensor) this.tensor(v);
     else if (Array.isArray(v)) {
       this.op(OP.EMPTY_LIST);
       if (v.length) {
         this.op(OP.MARK);
-        v.forEach((x, i) => this.value(x, `${path}[${i}]`));
+        v.forEach((x, i) => this.value(x, `${path}[${i}]`, depth + 1));
         this.op(OP.APPENDS);
       }
     } else if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
@@ -100,7 +123,7 @@ export class Pickler {
         for (const k of keys) {
           if (intKeys && /^-?\d+$/.test(k)) this.int(Number(k));
           else this.str(k);
-          this.value((v as Record<string, unknown>)[k], `${path}.${k}`);
+          this.value((v as Record<string, unknown>)[k], `${path}.${k}`, depth + 1);
         }
         this.op(OP.SETITEMS);
       }
@@ -109,6 +132,7 @@ export class Pickler {
         '(only Tensors, plain objects, arrays, numbers, strings, booleans and null)');
     }
     this.seen.delete(v);
+    this.put(v);
   }
 
   private tensor(t: Tensor): void {

@@ -4,8 +4,11 @@
 import * as fs from 'fs';
 import { DType } from '../torch/dtype';
 import { Tensor } from '../torch/tensor';
-import { ITEM_SIZE } from '../torch/factories';
+import { ITEM_SIZE, frombuffer } from '../torch/factories';
 import { storageTensor } from './storage';
+import { parseHeader } from './safetensors_header';
+import { checkedBytes } from './sizes';
+import { readWhole } from './read_file';
 import { tensorBytes } from './load';
 import * as check from '../check';
 import { describe } from '../check';
@@ -15,91 +18,112 @@ const TO_DTYPE: Record<string, DType> = {
   I16: 'int16', I8: 'int8', U8: 'uint8', BOOL: 'bool',
 };
 const FROM_DTYPE = Object.fromEntries(Object.entries(TO_DTYPE).map(([k, v]) => [v, k])) as Record<DType, string>;
-// The reference implementation refuses headers over 100 MB; so do we, before parsing any JSON.
-const MAX_HEADER = 100_000_000;
+
+export interface SafetensorsOptions {
+  /** The largest header read, in bytes (default 16 MiB; real headers are kilobytes). */
+  maxHeaderBytes?: number;
+  /** The most tensors plus metadata entries in a header (default 100,000). */
+  maxEntries?: number;
+}
+const DEFAULTS = { maxHeaderBytes: 16 << 20, maxEntries: 100_000 };
 
 export interface SafetensorsFile {
   tensors: Record<string, Tensor>;
   metadata: Record<string, string>;
 }
 
+function checkOptions(opts: SafetensorsOptions): typeof DEFAULTS {
+  const o = check.options(opts, 'safetensors options', ['maxHeaderBytes', 'maxEntries']);
+  return {
+    maxHeaderBytes: o.maxHeaderBytes === undefined ? DEFAULTS.maxHeaderBytes : check.int(o.maxHeaderBytes, 'maxHeaderBytes', { min: 2 }),
+    maxEntries: o.maxEntries === undefined ? DEFAULTS.maxEntries : check.int(o.maxEntries, 'maxEntries', { min: 0 }),
+  };
+}
+
 /** Parses safetensors bytes; `file` names the source in errors. */
-export function parse(buf: Uint8Array, file = '<buffer>'): SafetensorsFile {
+export function parse(buf: Uint8Array, file = '<buffer>', opts: SafetensorsOptions = {}): SafetensorsFile {
+  const { maxHeaderBytes, maxEntries } = checkOptions(opts);
   const fail = (what: string): never => { throw new Error(`${file}: bad safetensors file: ${what}`); };
   if (buf.length < 8) fail(`only ${buf.length} bytes`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const n = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
-  if (n > MAX_HEADER || 8 + n > buf.length) fail(`header of ${n} bytes does not fit in a file of ${buf.length} bytes`);
-  let header: unknown;
+  if (8 + n > buf.length) fail(`header of ${n} bytes does not fit in a file of ${buf.length} bytes`);
+  if (n > maxHeaderBytes) fail(`header of ${n} bytes is larger than the maxHeaderBytes limit (${maxHeaderBytes})`);
+  const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let json = '';
   try {
-    header = JSON.parse(Buffer.from(buf.buffer, buf.byteOffset + 8, n).toString('utf8'));
-  } catch (e) {
-    fail(`header is not JSON (${(e as Error).message})`);
+    json = text.decode(buf.subarray(8, 8 + n));
+  } catch {
+    fail('header is not UTF-8');
   }
-  if (header === null || typeof header !== 'object' || Array.isArray(header)) fail('header is not a JSON object');
+  const { entries, metadata } = parseHeader(json, maxEntries, fail);
   const dataStart = 8 + n;
   const dataLen = buf.length - dataStart;
-  const metadata: Record<string, string> = {};
   const tensors: Record<string, Tensor> = {};
-  const spans: [number, number, string][] = [];
-  for (const [name, info] of Object.entries(header as Record<string, unknown>)) {
-    if (name === '__metadata__') {
-      if (info === null || typeof info !== 'object' || Array.isArray(info)) fail('__metadata__ must be an object');
-      for (const [k, v] of Object.entries(info as object)) {
-        if (typeof v !== 'string') fail(`__metadata__['${k}'] must be a string`);
-        metadata[k] = v as string;
-      }
-      continue;
-    }
-    const e = info as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
-    if (e === null || typeof e !== 'object') fail(`entry '${name}' is not an object`);
-    const dtype = TO_DTYPE[String(e.dtype)];
-    if (!dtype) fail(`tensor '${name}' has unsupported dtype ${String(e.dtype)}`);
-    const shape = e.shape;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${name}' has a bad shape`);
-    const offs = e.data_offsets;
-    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((d) => Number.isSafeInteger(d) && d >= 0) || offs[0] > offs[1]) {
-      fail(`tensor '${name}' has bad data_offsets`);
-    }
-    const [begin, end] = offs as number[];
+  for (const { name, dtype: code, shape, begin, end } of entries) {
+    const dtype = Object.prototype.hasOwnProperty.call(TO_DTYPE, code) ? TO_DTYPE[code] : undefined;
+    if (!dtype) return fail(`tensor '${name}' has unsupported dtype ${JSON.stringify(code)}`);
     if (end > dataLen) fail(`tensor '${name}' ends at byte ${end} of a data section of ${dataLen} bytes`);
-    const numel = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (numel * ITEM_SIZE[dtype] !== end - begin) {
-      fail(`tensor '${name}' of shape [${shape}] ${dtype} needs ${numel * ITEM_SIZE[dtype]} bytes, but data_offsets span ${end - begin}`);
+    const nbytes = checkedBytes(shape, ITEM_SIZE[dtype], file, `tensor '${name}'`);
+    if (nbytes !== end - begin) {
+      fail(`tensor '${name}' of shape [${shape}] ${dtype} needs ${nbytes} bytes, but data_offsets span ${end - begin}`);
     }
-    spans.push([begin, end, name]);
-    const t = storageTensor(buf, dataStart + begin, dtype, numel, false, file, `tensor '${name}'`).view(shape as number[]);
+  }
+  const spans = [...entries].sort((a, b) => a.begin - b.begin);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i].begin < spans[i - 1].end) fail(`tensors '${spans[i - 1].name}' and '${spans[i].name}' overlap`);
+  }
+  // One storage per dtype over the whole data section, and each tensor a strided view of it: a single
+  // native tensor per entry (a storage and a view each cost twice the memory). Entries that need a copy
+  // (misaligned, or bool bytes other than 0/1) get their own storage; empty ones view an empty storage.
+  const bases = new Map<string, { base: Tensor; first: number } | null>();
+  const baseFor = (dtype: DType, empty: boolean): { base: Tensor; first: number } | null => {
+    const key = empty ? `${dtype} empty` : dtype;
+    if (!bases.has(key)) {
+      const item = ITEM_SIZE[dtype];
+      const pad = (item - ((buf.byteOffset + dataStart) % item)) % item;
+      const count = empty ? 0 : Math.floor((dataLen - pad) / item);
+      bases.set(key, dtype === 'bool' && !empty ? null
+        : { base: frombuffer(empty ? new Uint8Array(0) : buf.subarray(dataStart + pad), { dtype, count }), first: empty ? 0 : pad });
+    }
+    return bases.get(key)!;
+  };
+  for (const { name, dtype: code, shape, begin, end } of entries) {
+    const dtype = TO_DTYPE[code];
+    const item = ITEM_SIZE[dtype];
+    const empty = end === begin;
+    const b = baseFor(dtype, empty);
+    const t = b && (empty || (begin - b.first) % item === 0)
+      ? b.base.asStrided(shape, contiguousStrides(shape), empty ? 0 : (begin - b.first) / item)
+      : storageTensor(buf, dataStart + begin, dtype, (end - begin) / item, false, file, `tensor '${name}'`).view(shape);
     // defineProperty: a tensor named '__proto__' stays a plain entry.
     Object.defineProperty(tensors, name, { value: t, enumerable: true, writable: true, configurable: true });
-  }
-  spans.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < spans.length; i++) {
-    if (spans[i][0] < spans[i - 1][1]) fail(`tensors '${spans[i - 1][2]}' and '${spans[i][2]}' overlap`);
   }
   return { tensors, metadata };
 }
 
+function contiguousStrides(shape: readonly number[]): number[] {
+  const strides = new Array<number>(shape.length);
+  for (let i = shape.length - 1, n = 1; i >= 0; i--) { strides[i] = n; n *= Math.max(shape[i], 1); }
+  return strides;
+}
+
 /** Reads the file once; the tensors view its buffer. */
-export function loadFileWithMetadata(path: string): SafetensorsFile {
+export function loadFileWithMetadata(path: string, opts: SafetensorsOptions = {}): SafetensorsFile {
   check.string(path, 'path');
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(path);
-  } catch (e) {
-    throw new Error(`${path}: cannot read: ${(e as Error).message}`);
-  }
-  return parse(buf, path);
+  checkOptions(opts);
+  return parse(readWhole(path), path, opts);
 }
 
 /** safetensors.torch.load_file(path): name -> Tensor. */
-export function loadFile(path: string): Record<string, Tensor> {
-  return loadFileWithMetadata(path).tensors;
+export function loadFile(path: string, opts: SafetensorsOptions = {}): Record<string, Tensor> {
+  return loadFileWithMetadata(path, opts).tensors;
 }
 
 /** safetensors.torch.load(bytes) */
-export function load(data: Uint8Array): Record<string, Tensor> {
+export function load(data: Uint8Array, opts: SafetensorsOptions = {}): Record<string, Tensor> {
   if (!(data instanceof Uint8Array)) throw new TypeError(`data must be a Buffer or a Uint8Array; got ${describe(data)}`);
-  return parse(data).tensors;
+  return parse(data, '<buffer>', opts).tensors;
 }
 
 /** safetensors.torch.save(tensors, metadata): the file's bytes. */

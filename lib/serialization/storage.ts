@@ -5,6 +5,7 @@ import { DType } from '../torch/dtype';
 import { Tensor } from '../torch/tensor';
 import { ITEM_SIZE, frombuffer, cuda } from '../torch/factories';
 import { PyGlobal, STORAGE_DTYPES, UnpickleHooks, pyType } from './unpickler';
+import { checkedBytes, viewExtent } from './sizes';
 
 /** What a persistent id says about a storage; `offset` (elements) is non-zero only for legacy views. */
 export class StorageRef {
@@ -21,8 +22,8 @@ export class StorageRef {
 export function storageTensor(buf: Uint8Array, byteOffset: number, dtype: DType, numel: number,
   bigEndian: boolean, file: string, what: string): Tensor {
   const item = ITEM_SIZE[dtype];
-  const nbytes = numel * item;
-  if (!Number.isSafeInteger(nbytes) || byteOffset < 0 || byteOffset + nbytes > buf.length) {
+  const nbytes = checkedBytes([numel], item, file, what);
+  if (byteOffset < 0 || byteOffset + nbytes > buf.length) {
     throw new Error(`${file}: ${what} needs ${nbytes} bytes at byte ${byteOffset}, but the file has ${buf.length} bytes`);
   }
   let src = buf.subarray(byteOffset, byteOffset + nbytes);
@@ -74,12 +75,12 @@ export class TensorBuilder implements Omit<UnpickleHooks, 'file'> {
     if (!(storage instanceof StorageRef)) return fail(`its storage is a ${pyType(storage)}`);
     if (size.length !== stride.length) fail(`size [${size}] and stride [${stride}] differ in length`);
     if (offset < 0 || size.some((d) => d < 0) || stride.some((s) => s < 0)) fail('negative size, stride or offset');
-    // The last element the view touches must lie inside the storage.
-    let numel = 1;
-    let last = offset;
-    size.forEach((d, i) => { numel *= d; last += (d - 1) * stride[i]; });
-    if (numel > 0 && last >= storage.numel - storage.offset) {
-      fail(`size [${size}] with stride [${stride}] at offset ${offset} needs ${last + 1} elements, ` +
+    // Exact arithmetic: the view's byte count must be a count at all, and its last element must lie
+    // inside the storage.
+    checkedBytes(size, ITEM_SIZE[storage.dtype], this.file, `a tensor of storage '${storage.key}'`);
+    const extent = viewExtent(offset, size, stride);
+    if (extent > BigInt(storage.numel - storage.offset)) {
+      fail(`size [${size}] with stride [${stride}] at offset ${offset} needs ${extent} elements, ` +
         `but storage '${storage.key}' holds ${storage.numel - storage.offset}`);
     }
     const base = this.storage(storage);

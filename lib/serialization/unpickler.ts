@@ -1,8 +1,9 @@
 // A pickle reader that is an allowlist, in the spirit of PyTorch's torch/_weights_only_unpickler.py:
 // it builds only plain containers, numbers, strings, bytes and tensors. A global outside the short list
 // below is refused when it is named, so nothing in a file is ever looked up, called or executed.
-// Every length is checked against the bytes that remain and every stack is bounded, so a hostile file
-// throws an Error instead of hanging or allocating gigabytes.
+// Every length is checked against the bytes that remain; the objects it makes, the memo and the nesting
+// depth are bounded (UnpickleLimits), and each opcode costs O(1), so a hostile file throws an Error
+// instead of hanging or allocating gigabytes. Shared references stay shared: nothing is ever copied.
 
 import { intKeyed } from './int_keys';
 import { OP, opName } from './opcodes';
@@ -29,9 +30,25 @@ const CALLABLES = new Set([
 // Globals that may appear as values (inside persistent ids or _rebuild_from_type_v2) but are never called.
 const TOKENS = new Set([...Object.keys(STORAGE_DTYPES), 'torch.Tensor', 'torch.nn.parameter.Parameter']);
 
+/** Resource limits of one unpickle; a file that exceeds one is refused with an Error naming the limit. */
+export interface UnpickleLimits {
+  /** values the pickle may create (containers, strings, numbers, tensors...) */
+  maxObjects: number;
+  /** memo entries (BINPUT/LONG_BINPUT/MEMOIZE) */
+  maxMemo: number;
+  /** how deeply containers may nest (Python's own pickler stops near 1000) */
+  maxDepth: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<UnpickleLimits> = Object.freeze({
+  maxObjects: 10_000_000, maxMemo: 1_000_000, maxDepth: 1000,
+});
+
 export interface UnpickleHooks {
   /** the file name used in every error */
   file: string;
+  /** DEFAULT_LIMITS when absent */
+  limits?: UnpickleLimits;
   /** BINPERSID: the tuple torch.save wrote for a storage; returns the storage object */
   persistentLoad(pid: readonly unknown[]): unknown;
   /** torch._utils._rebuild_tensor*: a view into `storage` (validated by the hook) */
@@ -40,17 +57,22 @@ export interface UnpickleHooks {
   setRequiresGrad(t: unknown, flag: boolean): void;
 }
 
-// Containers made by the pickle, so that APPEND/SETITEM/BUILD act only on objects it created.
-const dicts = new WeakSet<object>();
-const lists = new WeakSet<object>();
 const metadata = new WeakMap<object, unknown>();
 
 /** The `_metadata` an OrderedDict state dict carried (per-module versions), if any. */
 export function stateDictMetadata(sd: object): unknown { return metadata.get(sd); }
 
+/**
+ * A dict the pickle made: the only plain objects an unpickle returns (everything else it makes is an
+ * array, a Uint8Array, a PyGlobal or what a hook returned). No weak set: weak collections of millions of
+ * objects make each garbage collection slower, which made unpickling quadratic.
+ */
 export function isPickledDict(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && dicts.has(v);
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 }
+
+/** A list (or set) the pickle made; tuples are frozen arrays. */
+const isList = (v: unknown): v is unknown[] => Array.isArray(v) && !Object.isFrozen(v);
 
 const MAX_MARK_DEPTH = 10_000;
 const MAX_LONG_BYTES = 1 << 12;
@@ -64,9 +86,46 @@ function refuse(file: string, name: string): never {
 }
 
 function newDict(): Record<string, unknown> {
-  const d: Record<string, unknown> = {};
-  dicts.add(d);
-  return d;
+  return {};
+}
+
+/**
+ * The nesting depth of `root` (1 for an empty container, 0 for a scalar), computed once per object with
+ * an explicit stack, so shared objects cost nothing extra and depth cannot overflow the JS stack; fails
+ * for a container that contains itself.
+ */
+function depthOf(root: unknown, fail: (what: string) => never): number {
+  const children = (v: unknown): unknown[] | undefined => {
+    if (Array.isArray(v)) return v;
+    return isPickledDict(v) ? Object.values(v) : undefined;
+  };
+  if (!children(root)) return 0;
+  const done = new Map<object, number>();
+  const open = new Set<object>();
+  const stack: [object, unknown[], number][] = [[root as object, children(root)!, 0]];
+  open.add(root as object);
+  while (stack.length) {
+    const frame = stack[stack.length - 1];
+    const [obj, items] = frame;
+    if (frame[2] < items.length) {
+      const c = items[frame[2]++];
+      const kids = children(c);
+      if (!kids || done.has(c as object)) continue;
+      if (open.has(c as object)) fail('a container contains itself (cyclic references are not supported)');
+      open.add(c as object);
+      stack.push([c as object, kids, 0]);
+      continue;
+    }
+    let d = 1;
+    for (const c of items) {
+      const k = typeof c === 'object' && c !== null ? done.get(c) : undefined;
+      if (k !== undefined && k + 1 > d) d = k + 1;
+    }
+    done.set(obj, d);
+    open.delete(obj);
+    stack.pop();
+  }
+  return done.get(root as object)!;
 }
 
 /**
@@ -75,6 +134,7 @@ function newDict(): Record<string, unknown> {
  */
 export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { value: unknown; end: number } {
   const { file } = hooks;
+  const limits = hooks.limits ?? DEFAULT_LIMITS;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let at = pos;
   let op = 0;
@@ -98,8 +158,9 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
   const utf8 = (n: number): string => Buffer.from(buf.buffer, buf.byteOffset + need(n), n).toString('utf8');
   const bytes = (n: number): Uint8Array => buf.slice(need(n), at);
   const line = (): string => {
-    const end = buf.indexOf(NEWLINE, at);
-    if (end < 0 || end - at > MAX_GLOBAL_NAME) fail('unterminated or overlong line');
+    // Look no further than the longest line allowed, so a file without newlines costs O(1) per opcode.
+    const end = buf.subarray(0, Math.min(buf.length, at + MAX_GLOBAL_NAME + 1)).indexOf(NEWLINE, at);
+    if (end < 0) fail('unterminated or overlong line');
     const s = Buffer.from(buf.buffer, buf.byteOffset + at, end - at).toString('utf8');
     at = end + 1;
     return s;
@@ -117,6 +178,16 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
   let stack: unknown[] = [];
   const metastack: unknown[][] = [];
   const memo = new Map<number, unknown>();
+  let objects = 0;
+  // Every value an opcode makes goes through push (BINGET and DUP share one instead).
+  const push = (v: unknown): void => {
+    if (++objects > limits.maxObjects) fail(`more than ${limits.maxObjects} objects (the maxObjects limit)`);
+    stack.push(v);
+  };
+  const put = (i: number, v: unknown): void => {
+    if (!memo.has(i) && memo.size >= limits.maxMemo) fail(`more than ${limits.maxMemo} memo entries (the maxMemo limit)`);
+    memo.set(i, v);
+  };
   const pop = (): unknown => (stack.length ? stack.pop() : fail('stack underflow'));
   const top = (): unknown => (stack.length ? stack[stack.length - 1] : fail('stack underflow'));
   const popMark = (): unknown[] => {
@@ -210,72 +281,75 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
     switch (op) {
       case OP.PROTO: u8(); break;
       case OP.FRAME: u64(); break; // only a read-ahead hint
-      case OP.STOP:
+      case OP.STOP: {
         if (metastack.length) fail('STOP inside an open MARK');
-        return { value: pop(), end: at };
+        const value = pop();
+        if (depthOf(value, fail) > limits.maxDepth) fail(`containers nest deeper than ${limits.maxDepth} levels (the maxDepth limit)`);
+        return { value, end: at };
+      }
       case OP.MARK:
-        if (metastack.length >= MAX_MARK_DEPTH) fail('too deeply nested');
+        if (metastack.length >= Math.max(MAX_MARK_DEPTH, limits.maxDepth)) fail('MARKs nest too deeply (raise maxDepth to allow it)');
         metastack.push(stack);
         stack = [];
         break;
       case OP.POP: pop(); break;
       case OP.POP_MARK: popMark(); break;
       case OP.DUP: stack.push(top()); break;
-      case OP.NONE: stack.push(null); break;
-      case OP.NEWTRUE: stack.push(true); break;
-      case OP.NEWFALSE: stack.push(false); break;
-      case OP.BININT: stack.push(view.getInt32(need(4), true)); break;
-      case OP.BININT1: stack.push(u8()); break;
-      case OP.BININT2: stack.push(view.getUint16(need(2), true)); break;
-      case OP.LONG1: stack.push(long(u8())); break;
-      case OP.LONG4: stack.push(long(view.getInt32(need(4), true))); break;
+      case OP.NONE: push(null); break;
+      case OP.NEWTRUE: push(true); break;
+      case OP.NEWFALSE: push(false); break;
+      case OP.BININT: push(view.getInt32(need(4), true)); break;
+      case OP.BININT1: push(u8()); break;
+      case OP.BININT2: push(view.getUint16(need(2), true)); break;
+      case OP.LONG1: push(long(u8())); break;
+      case OP.LONG4: push(long(view.getInt32(need(4), true))); break;
       case OP.INT: { // text; I00/I01 are False/True in protocol 0
         const s = line();
-        if (s === '00' || s === '01') stack.push(s === '01');
-        else if (/^-?\d{1,15}$/.test(s)) stack.push(Number(s));
+        if (s === '00' || s === '01') push(s === '01');
+        else if (/^-?\d{1,15}$/.test(s)) push(Number(s));
         else fail(`bad INT '${s.slice(0, 20)}'`);
         break;
       }
-      case OP.BINFLOAT: stack.push(view.getFloat64(need(8), false)); break; // big-endian
-      case OP.BINUNICODE: stack.push(utf8(u32())); break;
-      case OP.SHORT_BINUNICODE: stack.push(utf8(u8())); break;
-      case OP.BINUNICODE8: stack.push(utf8(u64())); break;
-      case OP.SHORT_BINSTRING: stack.push(utf8(u8())); break; // Python 2 str, read as text like torch.load
-      case OP.BINSTRING: { const n = view.getInt32(need(4), true); stack.push(utf8(n)); break; }
-      case OP.SHORT_BINBYTES: stack.push(bytes(u8())); break;
-      case OP.BINBYTES: stack.push(bytes(u32())); break;
-      case OP.BINBYTES8: stack.push(bytes(u64())); break;
-      case OP.BYTEARRAY8: stack.push(bytes(u64())); break;
-      case OP.EMPTY_TUPLE: stack.push(tuple([])); break;
-      case OP.TUPLE: { const t = tuple(popMark()); stack.push(t); break; } // pop before reading `stack`
-      case OP.TUPLE1: stack.push(tuple([pop()])); break;
-      case OP.TUPLE2: { const b = pop(); const a = pop(); stack.push(tuple([a, b])); break; }
-      case OP.TUPLE3: { const c = pop(); const b = pop(); const a = pop(); stack.push(tuple([a, b, c])); break; }
-      case OP.EMPTY_LIST: { const l: unknown[] = []; lists.add(l); stack.push(l); break; }
-      case OP.LIST: { const l = popMark(); lists.add(l); stack.push(l); break; }
-      case OP.EMPTY_SET: { const l: unknown[] = []; lists.add(l); stack.push(l); break; } // read as a list
-      case OP.FROZENSET: { const l = popMark(); lists.add(l); stack.push(l); break; }
+      case OP.BINFLOAT: push(view.getFloat64(need(8), false)); break; // big-endian
+      case OP.BINUNICODE: push(utf8(u32())); break;
+      case OP.SHORT_BINUNICODE: push(utf8(u8())); break;
+      case OP.BINUNICODE8: push(utf8(u64())); break;
+      case OP.SHORT_BINSTRING: push(utf8(u8())); break; // Python 2 str, read as text like torch.load
+      case OP.BINSTRING: { const n = view.getInt32(need(4), true); push(utf8(n)); break; }
+      case OP.SHORT_BINBYTES: push(bytes(u8())); break;
+      case OP.BINBYTES: push(bytes(u32())); break;
+      case OP.BINBYTES8: push(bytes(u64())); break;
+      case OP.BYTEARRAY8: push(bytes(u64())); break;
+      case OP.EMPTY_TUPLE: push(tuple([])); break;
+      case OP.TUPLE: { const t = tuple(popMark()); push(t); break; } // pop before reading `stack`
+      case OP.TUPLE1: push(tuple([pop()])); break;
+      case OP.TUPLE2: { const b = pop(); const a = pop(); push(tuple([a, b])); break; }
+      case OP.TUPLE3: { const c = pop(); const b = pop(); const a = pop(); push(tuple([a, b, c])); break; }
+      case OP.EMPTY_LIST: push([]); break;
+      case OP.LIST: { const l = popMark(); push(l); break; }
+      case OP.EMPTY_SET: push([]); break; // read as a list
+      case OP.FROZENSET: { const l = popMark(); push(l); break; }
       case OP.APPEND: {
         const v = pop();
         const l = top();
-        if (!lists.has(l as object)) fail(`APPEND to a ${pyType(l)}, not a list`);
+        if (!isList(l)) fail(`APPEND to a ${pyType(l)}, not a list`);
         (l as unknown[]).push(v);
         break;
       }
       case OP.APPENDS: case OP.ADDITEMS: {
         const items = popMark();
         const l = top();
-        if (!lists.has(l as object)) fail(`APPENDS to a ${pyType(l)}, not a list`);
+        if (!isList(l)) fail(`APPENDS to a ${pyType(l)}, not a list`);
         for (const v of items) (l as unknown[]).push(v);
         break;
       }
-      case OP.EMPTY_DICT: stack.push(newDict()); break;
+      case OP.EMPTY_DICT: push(newDict()); break;
       case OP.DICT: {
         const items = popMark();
         if (items.length % 2) fail('odd number of items for DICT');
         const d = newDict();
         for (let i = 0; i < items.length; i += 2) setItem(d, items[i], items[i + 1]);
-        stack.push(d);
+        push(d);
         break;
       }
       case OP.SETITEM: { const v = pop(); const k = pop(); setItem(top(), k, v); break; }
@@ -292,15 +366,15 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         stack.push(memo.get(i));
         break;
       }
-      case OP.BINPUT: memo.set(u8(), top()); break;
-      case OP.LONG_BINPUT: memo.set(u32(), top()); break;
-      case OP.MEMOIZE: memo.set(memo.size, top()); break;
-      case OP.GLOBAL: { const mod = line(); const name = line(); stack.push(global(`${mod}.${name}`)); break; }
+      case OP.BINPUT: put(u8(), top()); break;
+      case OP.LONG_BINPUT: put(u32(), top()); break;
+      case OP.MEMOIZE: put(memo.size, top()); break;
+      case OP.GLOBAL: { const mod = line(); const name = line(); push(global(`${mod}.${name}`)); break; }
       case OP.STACK_GLOBAL: {
         const name = pop();
         const mod = pop();
         if (typeof mod !== 'string' || typeof name !== 'string') fail('STACK_GLOBAL needs two strings');
-        stack.push(global(`${mod}.${name}`));
+        push(global(`${mod}.${name}`));
         break;
       }
       case OP.INST: { const mod = line(); const name = line(); refuse(file, `${mod}.${name}`); break; }
@@ -308,7 +382,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         const a = pop();
         const fn = pop();
         if (!(fn instanceof PyGlobal)) fail(`REDUCE of a ${pyType(fn)}, which is not callable`);
-        stack.push(call(fn as PyGlobal, a));
+        push(call(fn as PyGlobal, a));
         break;
       }
       case OP.NEWOBJ: case OP.NEWOBJ_EX: { // instances of classes, never allowed
@@ -345,7 +419,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         const kind = (pid as unknown[])[0];
         if (kind === 'module') refuse(file, `${String((pid as unknown[])[1])} (a pickled nn.Module)`);
         if (kind !== 'storage') fail(`only storages may be persistent ids; got '${String(kind)}'`);
-        stack.push(hooks.persistentLoad(pid as unknown[]));
+        push(hooks.persistentLoad(pid as unknown[]));
         break;
       }
       default:

@@ -1,6 +1,7 @@
-// A minimal ZIP reader and writer for torch.save's archives: stored (uncompressed) entries only, which is
-// all PyTorch writes. The reader validates every offset and size against the buffer, so a hostile archive
-// ends in an Error naming the file, never a read past the end.
+// A minimal ZIP reader and writer for torch.save's archives: stored (uncompressed) entries, which is all
+// torch.save writes (TorchScript archives also deflate their code; readZip takes those on request). The
+// reader validates every offset and size against the buffer and refuses duplicate names, so a hostile
+// archive ends in an Error naming the file, never a read past the end or a silently shadowed record.
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 
@@ -8,8 +9,19 @@ export interface ZipEntry {
   name: string;
   /** offset of the entry's data from the start of the buffer */
   dataOffset: number;
+  /** bytes stored in the file */
   size: number;
+  /** 0 stored, 8 deflated */
+  method: number;
+  /** bytes once inflated (= size when stored) */
+  uncompressedSize: number;
+  crc: number;
 }
+
+const STORED = 0;
+const DEFLATED = 8;
+// Deflated records are code and small pickles (kilobytes); a larger claim is a decompression bomb.
+const MAX_INFLATED = 1 << 28;
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
@@ -22,8 +34,18 @@ export function isZip(buf: Uint8Array): boolean {
   return buf.length >= 4 && buf[0] === 0x50 && buf[1] === 0x4b && buf[2] === 0x03 && buf[3] === 0x04;
 }
 
+export interface ReadZipOptions {
+  /** accept deflated entries (TorchScript's code) */
+  deflated?: boolean;
+  /**
+   * Called before each region the reader looks at (the end records, the central directory, each local
+   * header), for a caller that fills `buf` lazily from a file (see jit/archive.ts).
+   */
+  load?: (at: number, length: number) => void;
+}
+
 /** Reads the central directory of `buf`; `file` names the source in errors. */
-export function readZip(buf: Uint8Array, file: string): Map<string, ZipEntry> {
+export function readZip(buf: Uint8Array, file: string, { deflated = false, load = () => undefined }: ReadZipOptions = {}): Map<string, ZipEntry> {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const fail = (what: string): never => { throw new Error(`${file}: malformed zip archive: ${what}`); };
   const u16 = (at: number): number => (at + 2 <= buf.length ? view.getUint16(at, true) : fail(`read past the end at byte ${at}`));
@@ -34,6 +56,7 @@ export function readZip(buf: Uint8Array, file: string): Map<string, ZipEntry> {
   };
 
   // The end-of-central-directory record is in the last 22 + 65535 (comment) bytes; scan backwards.
+  load(buf.length - 22 - 0xffff - 20, 22 + 0xffff + 20);
   let eocd = -1;
   for (let at = buf.length - 22; at >= Math.max(0, buf.length - 22 - 0xffff); at--) {
     if (buf[at] === 0x50 && buf[at + 1] === 0x4b && u32(at) === EOCD) { eocd = at; break; }
@@ -45,6 +68,7 @@ export function readZip(buf: Uint8Array, file: string): Map<string, ZipEntry> {
   // torch.save always writes zip64 records; their values replace the 0xFFFF.. placeholders.
   if (eocd >= 20 && u32(eocd - 20) === ZIP64_LOCATOR) {
     const rec = u64(eocd - 20 + 8);
+    load(rec, 56);
     if (rec + 56 > buf.length || u32(rec) !== ZIP64_EOCD) fail('bad zip64 end of central directory record');
     count = u64(rec + 32);
     cdSize = u64(rec + 40);
@@ -54,11 +78,13 @@ export function readZip(buf: Uint8Array, file: string): Map<string, ZipEntry> {
   // Each central entry takes at least 46 bytes, which bounds the count a hostile file can declare.
   if (count * 46 > cdSize) fail(`${count} entries cannot fit in a central directory of ${cdSize} bytes`);
 
+  load(cdOffset, cdSize);
   const entries = new Map<string, ZipEntry>();
   let at = cdOffset;
   for (let i = 0; i < count; i++) {
     if (u32(at) !== CENTRAL) fail(`bad central directory entry ${i} at byte ${at}`);
     const method = u16(at + 10);
+    const crc = u32(at + 16);
     let size = u32(at + 20);
     const usize = u32(at + 24);
     const nameLen = u16(at + 28);
@@ -82,20 +108,51 @@ export function readZip(buf: Uint8Array, file: string): Map<string, ZipEntry> {
       }
       x += 4 + len;
     }
-    if (method !== 0) fail(`entry '${name}' is compressed (method ${method}); torch.save writes stored entries only`);
-    if (usize64 !== size) fail(`entry '${name}' has different stored and original sizes`);
+    if (method !== STORED && !(deflated && method === DEFLATED)) {
+      fail(`entry '${name}' is compressed (method ${method}); torch.save writes stored entries only`);
+    }
+    if (method === STORED && usize64 !== size) fail(`entry '${name}' has different stored and original sizes`);
+    if (entries.has(name)) fail(`two entries are named '${name}'`);
+    load(local, 30);
+    if (local + 30 <= buf.length) load(local + 30, u16(local + 26) + u16(local + 28));
     if (u32(local) !== LOCAL) fail(`entry '${name}' points to byte ${local}, where there is no local header`);
+    const localName = local + 30;
+    if (u16(local + 26) !== nameLen || localName + nameLen > buf.length ||
+      Buffer.compare(buf.subarray(localName, localName + nameLen), buf.subarray(at + 46, at + 46 + nameLen)) !== 0) {
+      fail(`entry '${name}' and its local header differ in name`);
+    }
     const dataOffset = local + 30 + u16(local + 26) + u16(local + 28);
     if (dataOffset + size > buf.length) fail(`entry '${name}' (${size} bytes at ${dataOffset}) lies past the end of the file (${buf.length} bytes)`);
-    entries.set(name, { name, dataOffset, size });
+    entries.set(name, { name, dataOffset, size, method, uncompressedSize: usize64, crc });
     at += 46 + nameLen + extraLen + commentLen;
   }
   return entries;
 }
 
+/**
+ * The entry's bytes, inflated when deflated (never past its declared size), after checking its CRC-32:
+ * an Error naming the file when they differ.
+ */
+export function entryData(buf: Uint8Array, e: ZipEntry, file: string): Uint8Array {
+  let data = buf.subarray(e.dataOffset, e.dataOffset + e.size);
+  if (e.method === DEFLATED) {
+    if (e.uncompressedSize > MAX_INFLATED) {
+      throw new Error(`${file}: malformed zip archive: entry '${e.name}' would inflate to ${e.uncompressedSize} bytes (at most ${MAX_INFLATED} are read)`);
+    }
+    try {
+      data = zlib.inflateRawSync(data, { maxOutputLength: Math.max(1, e.uncompressedSize) });
+    } catch (err) {
+      throw new Error(`${file}: malformed zip archive: entry '${e.name}' does not inflate to its ${e.uncompressedSize} bytes (${(err as Error).message})`);
+    }
+    if (data.length !== e.uncompressedSize) throw new Error(`${file}: malformed zip archive: entry '${e.name}' inflates to ${data.length} bytes, not ${e.uncompressedSize}`);
+  }
+  if (crc32(data) !== e.crc) throw new Error(`${file}: malformed zip archive: entry '${e.name}' fails its CRC-32 check (a corrupt file)`);
+  return data;
+}
+
 // zlib.crc32 exists from Node 20.15 / 22.2; older Nodes use the table below.
 let crcTable: Uint32Array | undefined;
-function crc32(data: Uint8Array): number {
+export function crc32(data: Uint8Array): number {
   const native = (zlib as unknown as { crc32?: (d: Uint8Array) => number }).crc32;
   if (native) return native(data);
   if (!crcTable) {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { Tensor } from '../torch/tensor';
 import { save, load } from '../serialization/load';
 import { Module } from '../nn/module';
-import { getModel, listModels } from '../models/registry';
+import { familyOfArch, getModel, listModels, numClassesOf } from '../models/registry';
 import type { Classifier } from '../models/family';
 import { ImageClassification } from '../transforms/presets';
 import { describe, int, string } from '../check';
@@ -27,6 +27,13 @@ export interface LoadedCheckpoint {
   transform: ImageClassification;
 }
 
+/**
+ * The largest image side a checkpoint may ask for (the smallest is its family's minImageSize): a 1024²
+ * image already costs a large model over a gigabyte of activations, so a checkpoint's image_size cannot
+ * make predict allocate gigabytes per image.
+ */
+export const MAX_IMAGE_SIZE = 1024;
+
 /** The eval transform of a fine-tuned checkpoint: shorter side to imageSize, centre crop, tensor, ImageNet normalisation. */
 export function evalTransform(imageSize: number): ImageClassification {
   const size = int(imageSize, 'imageSize', { min: 1 });
@@ -48,26 +55,47 @@ export function saveCheckpoint(file: string, c: { arch: string; classes: string[
   if (!listModels().includes(arch)) throw new TypeError(`arch must be one of ${listModels().join(', ')}; got '${arch}'`);
   if (!(c.model instanceof Module)) throw new TypeError(`model must be an nn.Module; got ${describe(c.model)}`);
   const checkpoint: Checkpoint = {
-    arch, classes: [...checkClasses(c.classes, 'classes')], image_size: int(c.imageSize, 'imageSize', { min: 1 }), model: c.model.stateDict(),
+    arch, classes: [...checkClasses(c.classes, 'classes')], image_size: int(c.imageSize, 'imageSize', { min: familyOfArch(arch).minImageSize, max: MAX_IMAGE_SIZE }), model: c.model.stateDict(),
   };
   save(checkpoint, file);
   return checkpoint;
+}
+
+// What the file claims, checked against itself before anything is allocated for it: the class list
+// must match the head's weights (a list of 150,000 names must not build a 150,000-class model), and
+// image_size must be within [the family's minImageSize, MAX_IMAGE_SIZE].
+function checkMetadata(file: string, ck: unknown): Checkpoint {
+  const c = ck as Partial<Checkpoint> | null;
+  const ok = c !== null && typeof c === 'object' && typeof c.arch === 'string' && listModels().includes(c.arch)
+    && Array.isArray(c.classes) && c.classes.length > 0 && c.classes.every((n) => typeof n === 'string')
+    && typeof c.image_size === 'number' && c.model !== null && typeof c.model === 'object'
+    && Object.values(c.model).every((t) => t instanceof Tensor);
+  if (!ok) throw new Error(`${file}: not a torchvgg finetune checkpoint (expected { arch, classes, image_size, model })`);
+  const { arch, classes, image_size: imageSize, model } = c as Checkpoint;
+  const { minImageSize } = familyOfArch(arch);
+  if (!Number.isInteger(imageSize) || imageSize < minImageSize || imageSize > MAX_IMAGE_SIZE) {
+    throw new Error(`${file}: image_size must be an integer in [${minImageSize}, ${MAX_IMAGE_SIZE}]; got ${imageSize}`);
+  }
+  let headClasses: number;
+  try {
+    headClasses = numClassesOf(arch, model);
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`);
+  }
+  if (headClasses !== classes.length) {
+    throw new Error(`${file}: classes lists ${classes.length} names but the model's head gives ${headClasses} classes`);
+  }
+  return c as Checkpoint;
 }
 
 /** Reads a checkpoint saveCheckpoint (or `torchvgg finetune`) wrote: the model built for its classes, loaded, in eval mode. */
 export function loadCheckpoint(file: string): LoadedCheckpoint {
   string(file, 'file');
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
-  const ck = load(file, { mapLocation: 'cpu' }) as Partial<Checkpoint> | null;
-  const ok = ck !== null && typeof ck === 'object' && typeof ck.arch === 'string' && listModels().includes(ck.arch)
-    && Array.isArray(ck.classes) && ck.classes.length > 0 && ck.classes.every((c) => typeof c === 'string')
-    && Number.isInteger(ck.image_size) && (ck.image_size as number) > 0
-    && ck.model !== null && typeof ck.model === 'object' && Object.values(ck.model).every((t) => t instanceof Tensor);
-  if (!ok) throw new Error(`${file}: not a torchvgg finetune checkpoint (expected { arch, classes, image_size, model })`);
-  const { arch, classes, image_size: imageSize } = ck as Checkpoint;
+  const { arch, classes, image_size: imageSize, model: stateDict } = checkMetadata(file, load(file, { mapLocation: 'cpu' }));
   const model = getModel(arch, { numClasses: classes.length, initWeights: false });
   try {
-    model.loadStateDict(ck.model as Record<string, Tensor>);
+    model.loadStateDict(stateDict);
   } catch (e) {
     throw new Error(`${file}: ${(e as Error).message}`);
   }

@@ -2,6 +2,7 @@
 import { Tensor } from '../torch/tensor';
 import { Module } from '../nn/module';
 import { DataLoader } from '../data/dataloader';
+import { checkDataset as checkDataLength } from '../data/datasets';
 import type { Dataset } from '../data/datasets';
 import { describe, int, options } from '../check';
 import { tensorBatches } from './batches';
@@ -19,7 +20,7 @@ export function checkDataset(v: unknown, name: string): Dataset {
   if (d === null || typeof d !== 'object' || !Number.isInteger(d.length) || d.length < 0 || typeof d.get !== 'function') {
     throw new TypeError(`${name} must be a dataset ({ length, get(i) }); got ${describe(v)}`);
   }
-  return d;
+  return checkDataLength(d, name);
 }
 
 /**

@@ -71,6 +71,7 @@ export async function finetune(opts: FinetuneOptions): Promise<EpochReport[]> {
   if (!(o.model instanceof Module)) throw new TypeError(`model must be an nn.Module; got ${describe(o.model)}`);
   const model = o.model;
   const train = checkDataset(o.train, 'train');
+  if (train.length === 0) throw new RangeError('finetune: train has no samples');
   const val = o.val === undefined ? undefined : checkDataset(o.val, 'val');
   const epochs = int(o.epochs ?? 3, 'epochs', { min: 1 });
   const lr = number(o.lr ?? 1e-3, 'lr', { min: 0 });

@@ -2,7 +2,7 @@
 import { markAsUntransferable } from 'worker_threads';
 import { native } from '../native';
 import { DType, Device, checkDType, checkDevice } from './dtype';
-import { NestedArray, Shape, Tensor, shapeArg, unwrap } from './tensor';
+import { NestedArray, Shape, Tensor, checkInt64, shapeArg, unwrap } from './tensor';
 import type { NativeTensor } from '../native';
 import * as check from '../check';
 
@@ -159,7 +159,7 @@ export const ITEM_SIZE: Record<DType, number> = {
 
 export function manualSeed(seed: number): void { native.manualSeed(check.int(seed, 'seed', { min: 0, max: Number.MAX_SAFE_INTEGER })); }
 
-export function setNumThreads(n: number): void { native.setNumThreads(check.int(n, 'numThreads', { min: 1 })); }
+export function setNumThreads(n: number): void { native.setNumThreads(checkInt64(n, 'numThreads', { min: 1, max: 2 ** 31 - 1 })); }
 
 export function getNumThreads(): number { return native.getNumThreads(); }
 
@@ -180,6 +180,6 @@ function tensorList(tensors: Tensor[]): NativeTensor[] {
   return tensors.map((t, i) => unwrap(t, `tensors[${i}]`));
 }
 /** torch.stack(tensors, dim = 0) */
-export function stack(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.stack(tensorList(tensors), check.int(dim, 'dim'))); }
+export function stack(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.stack(tensorList(tensors), checkInt64(dim, 'dim'))); }
 /** torch.cat(tensors, dim = 0) */
-export function cat(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.cat(tensorList(tensors), check.int(dim, 'dim'))); }
+export function cat(tensors: Tensor[], dim = 0): Tensor { return new Tensor(native.cat(tensorList(tensors), checkInt64(dim, 'dim'))); }

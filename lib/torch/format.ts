@@ -7,10 +7,41 @@ const THRESHOLD = 1000;
 const EDGE = 3;
 const LINEWIDTH = 80;
 
-// Python's '{:.4e}': the exponent has at least two digits.
+// Python rounds a decimal tie (a double exactly halfway, like 0.03125 or 100845.0 to 4 digits) to the
+// even digit; toFixed/toExponential round it away from zero. `digits` are the exact decimal digits of
+// |v| (toFixed(100) / toExponential(100) are exact for the values that can tie), `keep` how many stay.
+function tieToEven(digits: string, keep: number): boolean {
+  return /^50*$/.test(digits.slice(keep)) && Number(digits[keep - 1]) % 2 === 0;
+}
+
+// Whether |v| × 10^shift is (about) halfway between integers: a cheap test that spares nearly every
+// value the exact (slow) digits. log10 may be one off near powers of ten, so both neighbours are tried.
+function nearHalf(y: number): boolean { return Math.abs(y - Math.floor(y) - 0.5) < 1e-6; }
+function mayTie(v: number, exponent?: boolean): boolean {
+  const a = Math.abs(v);
+  if (!exponent) return nearHalf(a * 10 ** PRECISION);
+  const e = Math.floor(Math.log10(a));
+  return [e - 1, e, e + 1].some((x) => nearHalf(a * 10 ** (PRECISION - x)));
+}
+
+// Python's '{:.4f}'.
+function fixed(v: number): string {
+  const s = v.toFixed(PRECISION);
+  if (!Number.isFinite(v) || Math.abs(v) >= 1e21 || !mayTie(v)) return s;
+  const exact = Math.abs(v).toFixed(100);
+  const keep = exact.indexOf('.') + 1 + PRECISION;
+  return tieToEven(exact.replace('.', ''), keep - 1) ? (v < 0 ? '-' : '') + exact.slice(0, keep) : s;
+}
+
+// Python's '{:.4e}': ties to even, and the exponent has at least two digits.
 function sci(v: number, width = 0): string {
-  const s = v.toExponential(PRECISION).replace(/e([+-])(\d)$/, 'e$10$2');
-  return s.padStart(width);
+  let s = v.toExponential(PRECISION);
+  if (Number.isFinite(v) && v !== 0 && mayTie(v, true)) {
+    const [mantissa, exponent] = Math.abs(v).toExponential(100).split('e');
+    const digits = mantissa.replace('.', '');
+    if (tieToEven(digits, 1 + PRECISION)) s = `${v < 0 ? '-' : ''}${digits[0]}.${digits.slice(1, 1 + PRECISION)}e${exponent}`;
+  }
+  return s.replace(/e([+-])(\d)$/, 'e$10$2').padStart(width);
 }
 
 class Formatter {
@@ -29,9 +60,14 @@ class Formatter {
       if (Number.isFinite(v) && v !== 0) finite.push(v);
     }
     if (finite.length === 0) return;
-    const abs = finite.map(Math.abs);
-    const min = Math.min(...abs);
-    const max = Math.max(...abs);
+    // Loops, not Math.min(...abs): a summarized tensor of many dimensions keeps millions of values.
+    let min = Infinity;
+    let max = 0;
+    for (const v of finite) {
+      const a = Math.abs(v);
+      if (a < min) min = a;
+      if (a > max) max = a;
+    }
     this.intMode = finite.every((v) => v === Math.ceil(v));
     const wide = max / min > 1000 || max > 1e8;
     if (this.intMode) {
@@ -40,7 +76,7 @@ class Formatter {
     } else {
       this.sciMode = wide || min < 1e-4;
       for (const v of finite) {
-        this.width = Math.max(this.width, this.sciMode ? sci(v).length : v.toFixed(PRECISION).length);
+        this.width = Math.max(this.width, this.sciMode ? sci(v).length : fixed(v).length);
       }
     }
   }
@@ -54,7 +90,7 @@ class Formatter {
       else if (!Number.isFinite(v)) s = v > 0 ? 'inf' : '-inf';
       else if (this.sciMode) s = sci(v, this.width);
       else if (this.intMode) s = v.toFixed(0) + '.';
-      else s = v.toFixed(PRECISION);
+      else s = fixed(v);
     }
     return s.padStart(this.width);
   }
@@ -65,11 +101,14 @@ function plain(v: number | boolean | bigint): string {
   return String(v);
 }
 
-// Indices kept along each dimension: all of them, or the first and last EDGE when summarizing.
-function keptIndices(size: number, summarize: boolean): number[] {
-  const all = Array.from({ length: size }, (_, i) => i);
-  if (!summarize || size <= 2 * EDGE) return all;
-  return [...all.slice(0, EDGE), ...all.slice(size - EDGE)];
+// Indices kept along each dimension when summarizing: the first and last EDGE, or null for all of them.
+// Never a list as long as the dimension, so printing costs O(edge items) whatever the size.
+function keptIndices(size: number, summarize: boolean): number[] | null {
+  if (!summarize || size <= 2 * EDGE) return null;
+  const kept: number[] = [];
+  for (let i = 0; i < EDGE; i++) kept.push(i);
+  for (let i = size - EDGE; i < size; i++) kept.push(i);
+  return kept;
 }
 
 export function tensorToString(t: Tensor): string {
@@ -88,7 +127,11 @@ export function tensorToString(t: Tensor): string {
     let reduced = t.detach();
     const kept = shape.map((s) => keptIndices(s, summarize));
     kept.forEach((idx, d) => {
-      if (idx.length !== shape[d]) reduced = reduced.indexSelect(d, idx);
+      if (idx) {
+        const next = reduced.indexSelect(d, idx);
+        if (reduced !== t) reduced.dispose();
+        reduced = next;
+      }
     });
     const values = reduced.toTypedArray();
     const bools = dtype === 'bool';
@@ -97,7 +140,7 @@ export function tensorToString(t: Tensor): string {
     const at = (i: number): number | boolean | bigint => (bools ? values[i] !== 0 : values[i]);
     const rshape = reduced.shape;
     const strides = rshape.map((_, d) => rshape.slice(d + 1).reduce((a, b) => a * b, 1));
-    const gap = (d: number) => kept[d].length !== shape[d];
+    const gap = (d: number) => kept[d] !== null;
 
     const render = (d: number, offset: number, indent: number): string => {
       if (rshape.length === 0) return fmt.format(at(0));

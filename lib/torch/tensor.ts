@@ -28,11 +28,19 @@ const TO_KEYS = ['dtype', 'device', 'copy', 'memoryFormat'] as const;
 
 const disposeSymbol: symbol = (Symbol as { dispose?: symbol }).dispose ?? Symbol.for('Symbol.dispose');
 
+// Integers reach libtorch as int64; JS numbers are exact only up to 2^53, so anything beyond
+// Number.MAX_SAFE_INTEGER (1e300 included) is a RangeError here instead of saturating in C++.
+const SAFE = Number.MAX_SAFE_INTEGER;
+/** An integer within `bounds` and within ±Number.MAX_SAFE_INTEGER: what may be passed on as an int64. */
+export function checkInt64(v: unknown, name: string, { min = -SAFE, max = SAFE }: check.IntBounds = {}): number {
+  return check.int(v, name, { min: Math.max(min, -SAFE), max: Math.min(max, SAFE) });
+}
+
 // Shapes may be given as one array or as numbers: reshape([2, 3]) or reshape(2, 3).
 // -1 (one inferred size) is allowed by default, as reshape/view take it; factories ask for { min: 0 }.
 export function shapeArg(args: unknown[], what = 'shape', bounds: check.IntBounds = { min: -1 }): Shape {
   const dims = args.length === 1 && Array.isArray(args[0]) ? (args[0] as unknown[]) : args;
-  return dims.map((d, i) => check.int(d, `${what}[${i}]`, bounds));
+  return dims.map((d, i) => checkInt64(d, `${what}[${i}]`, bounds));
 }
 
 /** A dimension of a tensor of rank `rank`, negative counting from the end, as PyTorch's wrap_dim. */
@@ -119,7 +127,7 @@ export class Tensor {
   double(): Tensor { return this.to('float64'); }
   long(): Tensor { return this.to('int64'); }
   cpu(): Tensor { return this.to('cpu'); }
-  cuda(index = 0): Tensor { return this.to(`cuda:${check.int(index, 'index', { min: 0 })}`); }
+  cuda(index = 0): Tensor { return this.to(`cuda:${checkInt64(index, 'index', { min: 0 })}`); }
   contiguous(): Tensor { const out = this._t.contiguous(); return out === this._t ? this : new Tensor(out); }
   clone(): Tensor { return new Tensor(this._t.clone()); }
   detach(): Tensor { return new Tensor(this._t.detach()); }
@@ -146,17 +154,17 @@ export class Tensor {
     return this._t.allclose(unwrap(other, 'other'), o.rtol === undefined ? 1e-5 : check.number(o.rtol, 'rtol', { min: 0 }),
       o.atol === undefined ? 1e-8 : check.number(o.atol, 'atol', { min: 0 }), o.equalNan === undefined ? false : check.bool(o.equalNan, 'equalNan'));
   }
-  select(dim: number, index: number): Tensor { return new Tensor(this._t.select(dimArg(dim, this.dim()), check.int(index, 'index'))); }
+  select(dim: number, index: number): Tensor { return new Tensor(this._t.select(dimArg(dim, this.dim()), checkInt64(index, 'index'))); }
   narrow(dim: number, start: number, length: number): Tensor {
-    return new Tensor(this._t.narrow(dimArg(dim, this.dim()), check.int(start, 'start'), check.int(length, 'length', { min: 0 })));
+    return new Tensor(this._t.narrow(dimArg(dim, this.dim()), checkInt64(start, 'start'), checkInt64(length, 'length', { min: 0 })));
   }
   indexSelect(dim: number, index: number[]): Tensor {
     if (!Array.isArray(index)) throw new TypeError(`index must be an array of integers; got ${check.describe(index)}`);
-    return new Tensor(this._t.indexSelect(dimArg(dim, this.dim()), index.map((v, i) => check.int(v, `index[${i}]`))));
+    return new Tensor(this._t.indexSelect(dimArg(dim, this.dim()), index.map((v, i) => checkInt64(v, `index[${i}]`))));
   }
   /** A view of this tensor's storage with the given size, stride and storage offset (bounds-checked). */
   asStrided(size: number[], stride: number[], storageOffset = 0): Tensor {
-    return new Tensor(this._t.asStrided(shapeArg([size], 'size', { min: 0 }), shapeArg([stride], 'stride', { min: 0 }), check.int(storageOffset, 'storageOffset', { min: 0 })));
+    return new Tensor(this._t.asStrided(shapeArg([size], 'size', { min: 0 }), shapeArg([stride], 'stride', { min: 0 }), checkInt64(storageOffset, 'storageOffset', { min: 0 })));
   }
   permute(...dims: (number | number[])[]): Tensor {
     const r = Math.max(this.dim(), 1);

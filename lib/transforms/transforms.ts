@@ -2,56 +2,20 @@
 // uint8 pixels plus their size. sharp decodes (off the main thread); crops, flips and PIL-exact
 // resampling are plain JS on those pixels. ToTensor turns an Image into a CHW float32 Tensor; Normalize works on that Tensor.
 // Transforms are callable objects: `await new Resize(256)(img)`, like torchvision's `Resize(256)(img)`.
-import { readFile } from 'fs/promises';
-import sharp from 'sharp';
 import * as torch from '../torch/factories';
 import { Tensor } from '../torch/tensor';
 import * as check from '../check';
 import { describe } from '../check';
 import { currentGenerator } from '../data/random';
 import { resample, Filter } from '../data/resample';
+import { Image, MAX_IMAGE_PIXELS, readImage } from './image';
+
+export { Image, readImage, MAX_IMAGE_PIXELS, MAX_IMAGE_BYTES } from './image';
+export type { ImageLimits, ReadImageOptions } from './image';
 
 export { seed, Generator } from '../data/random';
 
-/** Decoded pixels: `data` is height × width × channels bytes (HWC, rows top to bottom). */
-export class Image {
-  constructor(readonly data: Uint8Array, readonly width: number, readonly height: number, readonly channels: number) {
-    for (const [v, n] of [[width, 'width'], [height, 'height'], [channels, 'channels']] as const) check.int(v, n, { min: 1 });
-    if (!(data instanceof Uint8Array) || data.length !== width * height * channels) {
-      throw new RangeError(`Image data must be a Uint8Array of width*height*channels = ${width * height * channels} bytes; `
-        + `got ${data instanceof Uint8Array ? data.length + ' bytes' : describe(data)}`);
-    }
-  }
-  /** [channels, height, width], like torchvision's get_dimensions. */
-  get shape(): number[] { return [this.channels, this.height, this.width]; }
-}
-
 export type ImageInput = Image | string | Buffer;
-
-/**
- * Decodes a JPEG, PNG, WebP, TIFF or GIF file (or its bytes). Channels are kept as stored (1 for grey,
- * 4 with alpha), like PIL's Image.open; `{ mode: 'RGB' }` converts like PIL's convert('RGB'), which is
- * what ImageFolder's loader does. EXIF orientation is ignored, as in PIL. Errors name the file.
- */
-export async function readImage(input: string | Buffer, options: { mode?: 'RGB' } = {}): Promise<Image> {
-  const name = typeof input === 'string' ? input : '<buffer>';
-  if (typeof input !== 'string' && !Buffer.isBuffer(input)) {
-    throw new TypeError(`input must be a file path or a Buffer; got ${describe(input)}`);
-  }
-  const { mode } = check.options(options, 'readImage options', ['mode']);
-  if (mode !== undefined) check.oneOf(mode, 'mode', ['RGB']);
-  try {
-    const bytes = typeof input === 'string' ? await readFile(input) : input;
-    let p = sharp(bytes, { failOn: 'error' });
-    if (mode === 'RGB') p = p.removeAlpha().toColourspace('srgb');
-    // sharp's output is sRGB by default; keep grey images grey, as PIL's 'L' and 'LA' modes are.
-    else if (((await p.metadata()).channels ?? 3) <= 2) p = p.toColourspace('b-w');
-    const { data, info } = await p.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return new Image(data, info.width, info.height, info.channels);
-  } catch (e) {
-    throw new Error(`cannot decode image ${name}: ${(e as Error).message}`);
-  }
-}
 
 async function toImage(input: unknown, who: string): Promise<Image> {
   if (input instanceof Image) return input;
@@ -124,9 +88,18 @@ const FILTERS: Filter[] = ['nearest', 'bilinear', 'bicubic'];
 
 function filterArg(mode: unknown): Filter { return mode === undefined ? 'bilinear' : check.oneOf(mode, 'interpolation', FILTERS); }
 
+// An output image is held by the same limit as a decoded one: Resize(224) of a 1 × 100,000 strip would
+// otherwise ask for 5 billion pixels.
+function checkOutputSize(width: number, height: number, who: string): void {
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new RangeError(`${who}: the output would be ${width}x${height} = ${width * height} pixels, more than MAX_IMAGE_PIXELS (${MAX_IMAGE_PIXELS})`);
+  }
+}
+
 /** `img` resampled to width × height with PIL's arithmetic (see data/resample.ts for why not sharp's). */
-function resize(img: Image, width: number, height: number, filter: Filter): Image {
+function resize(img: Image, width: number, height: number, filter: Filter, who = 'Resize'): Image {
   if (width === img.width && height === img.height) return img;
+  checkOutputSize(width, height, who);
   return new Image(resample(img.data, img.width, img.height, img.channels, width, height, filter), width, height, img.channels);
 }
 
@@ -172,6 +145,7 @@ function roundHalfEven(x: number): number {
 
 /** Copies a window of `img`; parts outside the image are 0, as torchvision's padding gives. */
 function crop(img: Image, top: number, left: number, height: number, width: number): Image {
+  checkOutputSize(width, height, 'crop');
   const c = img.channels;
   const out = new Uint8Array(width * height * c);
   const x0 = Math.max(0, left);
@@ -255,7 +229,7 @@ export class RandomResizedCrop extends Transform<ImageInput, Image> {
   async forward(input: ImageInput): Promise<Image> {
     const img = await toImage(input, 'RandomResizedCrop');
     const [top, left, h, w] = this.getParams(img.height, img.width);
-    return resize(crop(img, top, left, h, w), this.size[1], this.size[0], this.filter);
+    return resize(crop(img, top, left, h, w), this.size[1], this.size[0], this.filter, 'RandomResizedCrop');
   }
 }
 

@@ -61,12 +61,12 @@ function tensorPickle(numel, size, stride, offset = 0) {
 
 const crc32 = (b) => (zlib.crc32 ? zlib.crc32(b) : 0); // the reader does not check CRCs
 
-/** A stored (uncompressed) zip archive of `entries` ({ name: bytes }), in order, as plain bytes. */
+/** A stored (uncompressed) zip archive of `entries` ({ name: bytes }, or [name, bytes] pairs, duplicates allowed), in order. */
 function zipBytes(entries) {
   const locals = [];
   const centrals = [];
   let offset = 0;
-  for (const [name, data] of Object.entries(entries)) {
+  for (const [name, data] of Array.isArray(entries) ? entries : Object.entries(entries)) {
     const n = Buffer.from(name);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
@@ -91,8 +91,9 @@ function zipBytes(entries) {
   const cd = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
+  const count = Array.isArray(entries) ? entries.length : Object.keys(entries).length;
+  end.writeUInt16LE(count, 8);
+  end.writeUInt16LE(count, 10);
   end.writeUInt32LE(cd.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);

@@ -6,6 +6,15 @@ import { Module, moduleView, registerModuleClass, unwrapModule } from '../module
 
 const INDEX = /^-?\d+$/;
 
+// A key JS turned from a number that is not an index (seq[1.5], seq[NaN], seq[1e21]) or a numeric
+// string with spaces ('1 '): Python's seq[1.5] is a TypeError, and so is ours, never a JS property.
+function badIndex(prop: string | symbol): prop is string {
+  return typeof prop === 'string' && !INDEX.test(prop) && prop.trim() !== '' && (!Number.isNaN(Number(prop)) || prop === 'NaN');
+}
+function refuseIndex(prop: string): never {
+  throw new TypeError(`Sequential index must be an integer; got ${JSON.stringify(prop)}`);
+}
+
 export class Sequential extends Module {
   [index: number]: Module;
 
@@ -18,12 +27,19 @@ export class Sequential extends Module {
     return new Proxy(this, {
       get(target, prop, receiver) {
         if (typeof prop === 'string' && INDEX.test(prop)) return target.at(Number(prop));
+        if (badIndex(prop)) refuseIndex(prop);
         return Reflect.get(target, prop, receiver);
       },
       set(target, prop, value, receiver) {
         if (typeof prop === 'string' && INDEX.test(prop)) {
           target.set(Number(prop), value);
           return true;
+        }
+        if (badIndex(prop)) refuseIndex(prop);
+        // A module assigned to any other new key would be a JS property the model never runs.
+        if (value instanceof Module && !(prop in target)) {
+          throw new TypeError(`cannot assign a module to Sequential key ${typeof prop === 'symbol' ? prop.toString() : JSON.stringify(prop)}: `
+            + 'its modules are set by integer index (seq[i] = m), append(), insert() or addModule(name, m)');
         }
         return Reflect.set(target, prop, value, receiver);
       },
@@ -32,6 +48,7 @@ export class Sequential extends Module {
           target.remove(Number(prop));
           return true;
         }
+        if (badIndex(prop)) refuseIndex(prop);
         return Reflect.deleteProperty(target, prop);
       },
       has(target, prop) {

@@ -1,0 +1,178 @@
+// The dynamic batcher (Triton's): requests of the same input shape that arrive within maxQueueDelayMs share one forward of up to maxBatchSize rows.
+import { Tensor } from '../torch/tensor';
+import * as torch from '../torch/factories';
+import { ServeError } from './errors';
+
+export interface BatcherOptions {
+  maxBatchSize: number;
+  /** A batch stops growing before its input would pass this many elements (one request always runs, alone if need be). */
+  maxBatchElements: number;
+  maxQueueDelayMs: number;
+  maxQueue: number;
+  /** Batches of this model that may run at once (default 1; more only helps on a GPU). */
+  instances: number;
+  /** Batch sizes sent at once when the queue can form them (Triton's preferred_batch_size); may be empty. */
+  preferredBatchSizes: number[];
+  timeoutMs: number;
+}
+
+/** What a request gets back: exactly its rows of the batch's output (float32, on the CPU). */
+export interface BatchResult {
+  output: Tensor;
+  queueMs: number;
+  computeMs: number;
+  batchSize: number;
+}
+
+/** Where the batcher reports what it did (the metrics). */
+export interface BatchObserver {
+  batch(rows: number, computeMs: number): void;
+  queued(ms: number): void;
+}
+
+interface Pending {
+  x: Tensor;
+  rows: number;
+  key: string;
+  enqueued: number;
+  timer: NodeJS.Timeout;
+  resolve: (r: BatchResult) => void;
+  reject: (e: Error) => void;
+}
+
+export class Batcher {
+  private queue: Pending[] = [];
+  private running = 0;
+  /** When the last batch finished: a request's delay clock starts when it could first have run. */
+  private freeSince = 0;
+  private wake: NodeJS.Timeout | null = null;
+  private idleWaiters: (() => void)[] = [];
+  /** While draining, nothing waits for more requests: every queued one runs as soon as it can. */
+  draining = false;
+  readonly stats = { requests: 0, batches: 0, rows: 0, failedBatches: 0, timedOut: 0, rejected: 0 };
+
+  constructor(private readonly run: (x: Tensor) => Promise<Tensor>, private readonly o: BatcherOptions,
+    private readonly observer?: BatchObserver) {}
+
+  /** Requests waiting for a batch. */
+  get depth(): number { return this.queue.length; }
+  /** True when nothing is queued or running. */
+  get idle(): boolean { return this.queue.length === 0 && this.running === 0; }
+
+  /** Queues x ([N, ...]); resolves with its N rows of output. 503 when the queue is full, 504 when it waits past its timeout. */
+  submit(x: Tensor, timeoutMs = this.o.timeoutMs): Promise<BatchResult> {
+    const rows = x.shape[0];
+    if (rows > this.o.maxBatchSize) return Promise.reject(new ServeError(400, `batch of ${rows} exceeds the max batch size ${this.o.maxBatchSize}`));
+    if (this.queue.length >= this.o.maxQueue) {
+      this.stats.rejected++;
+      return Promise.reject(new ServeError(503, `the queue is full (${this.o.maxQueue} requests waiting); retry later`, { retryAfter: 1 }));
+    }
+    return new Promise<BatchResult>((resolve, reject) => {
+      const p: Pending = {
+        x, rows, key: `${x.dtype}[${x.shape.slice(1).join(',')}]`, enqueued: performance.now(), resolve, reject,
+        timer: setTimeout(() => {
+          const i = this.queue.indexOf(p);
+          if (i < 0) return; // already in a batch: it finishes
+          this.queue.splice(i, 1);
+          this.stats.timedOut++;
+          reject(new ServeError(504, `the request waited ${timeoutMs} ms in the queue without being scheduled; nothing was computed`));
+          this.schedule();
+          this.settle();
+        }, timeoutMs),
+      };
+      this.queue.push(p);
+      this.stats.requests++;
+      this.schedule();
+    });
+  }
+
+  /** Stops waiting for more requests: what is queued runs now (graceful shutdown). */
+  drain(): void {
+    this.draining = true;
+    this.schedule();
+  }
+
+  /** Resolves once nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private settle(): void {
+    if (this.idle) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /**
+   * Starts a batch when one is full, its oldest request has waited maxQueueDelayMs since it could have
+   * run (it arrived, or the previous batch finished), or the server drains. Counting from the previous
+   * batch's end lets the answered clients' next requests join: under load batches stay full.
+   */
+  private schedule(): void {
+    if (this.running >= this.o.instances || this.queue.length === 0) return;
+    const first = this.queue[0];
+    const batch: Pending[] = [];
+    let rows = 0;
+    let elements = 0;
+    for (const p of this.queue) {
+      if (p.key !== first.key) continue;
+      const n = p.x.numel();
+      if (rows + p.rows > this.o.maxBatchSize || (batch.length > 0 && elements + n > this.o.maxBatchElements)) break;
+      batch.push(p);
+      rows += p.rows;
+      elements += n;
+    }
+    let full = rows === this.o.maxBatchSize || batch.length < this.queue.filter((p) => p.key === first.key).length;
+    if (!full && this.o.preferredBatchSizes.length) {
+      // As Triton: the largest preferred size the queue can form goes at once, without waiting out the delay.
+      let r = 0;
+      let cut = 0;
+      let cutRows = 0;
+      batch.forEach((p, i) => { r += p.rows; if (this.o.preferredBatchSizes.includes(r)) { cut = i + 1; cutRows = r; } });
+      if (cut) { batch.length = cut; rows = cutRows; full = true; }
+    }
+    const waited = performance.now() - Math.max(first.enqueued, this.freeSince);
+    if (!full && !this.draining && waited < this.o.maxQueueDelayMs) {
+      if (!this.wake) {
+        this.wake = setTimeout(() => { this.wake = null; this.schedule(); }, Math.max(0, this.o.maxQueueDelayMs - waited));
+      }
+      return;
+    }
+    if (this.wake) { clearTimeout(this.wake); this.wake = null; }
+    this.queue = this.queue.filter((p) => !batch.includes(p));
+    void this.dispatch(batch, rows);
+    this.schedule(); // another instance may take the next batch
+  }
+
+  private async dispatch(batch: Pending[], rows: number): Promise<void> {
+    this.running++;
+    const start = performance.now();
+    for (const p of batch) {
+      clearTimeout(p.timer);
+      this.observer?.queued(start - p.enqueued);
+    }
+    try {
+      const x = batch.length === 1 ? batch[0].x : torch.cat(batch.map((p) => p.x));
+      let out = await this.run(x);
+      if (out.device !== 'cpu' || out.dtype !== 'float32') out = out.to({ device: 'cpu', dtype: 'float32' });
+      if (out.dim() < 1 || out.shape[0] !== rows) throw new Error(`the model returned shape [${out.shape.join(', ')}] for a batch of ${rows}`);
+      const computeMs = performance.now() - start;
+      this.stats.batches++;
+      this.stats.rows += rows;
+      this.observer?.batch(rows, computeMs);
+      let offset = 0;
+      for (const p of batch) {
+        p.resolve({ output: out.narrow(0, offset, p.rows), queueMs: start - p.enqueued, computeMs, batchSize: rows });
+        offset += p.rows;
+      }
+    } catch (e) {
+      this.stats.failedBatches++;
+      const err = e instanceof ServeError ? e : new ServeError(500, `the model failed on this batch: ${(e as Error).message}`);
+      for (const p of batch) p.reject(err);
+    } finally {
+      this.running--;
+      this.freeSince = performance.now();
+      this.schedule();
+      this.settle();
+    }
+  }
+}

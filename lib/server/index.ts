@@ -1,0 +1,19 @@
+// server.createServer(options): the inference server (OIP v2 over HTTP and gRPC, dynamic batching, metrics, graceful close); its dependencies load on first use.
+import type * as grpc from '@grpc/grpc-js';
+import type { ServerOptions } from './options';
+import type { InferenceServer } from './app';
+
+export { exitOnSignals } from './shutdown';
+export { ServeError } from './errors';
+export type { ServerOptions, ModelSpec } from './options';
+export type { InferenceServer, ServerStats } from './app';
+
+/** Builds the server (models loaded, nothing listening yet); `await server.listen()` starts it. */
+export function createServer(options: ServerOptions): InferenceServer {
+  return (require('./app') as typeof import('./app')).createServer(options);
+}
+
+/** The OIP v2 gRPC definitions (proto/grpc_service.proto), e.g. for a client: `new (loadProto().inference.GRPCInferenceService)(addr, creds)`. */
+export function loadProto(): grpc.GrpcObject & { inference: grpc.GrpcObject & { GRPCInferenceService: grpc.ServiceClientConstructor } } {
+  return (require('./grpc') as typeof import('./grpc')).loadProto() as ReturnType<typeof loadProto>;
+}
