@@ -12,8 +12,8 @@ std::string Names(const Map& m) {
   return out;
 }
 
-const std::map<std::string, UnaryOp>& UnaryOps() {
-  static const std::map<std::string, UnaryOp> ops = {
+const std::map<std::string, UnaryOp, std::less<>>& UnaryOps() {
+  static const std::map<std::string, UnaryOp, std::less<>> ops = {
       {"relu", [](const at::Tensor& t) { return t.relu(); }},
       {"exp", [](const at::Tensor& t) { return t.exp(); }},
       {"log", [](const at::Tensor& t) { return t.log(); }},
@@ -38,8 +38,8 @@ const std::map<std::string, UnaryOp>& UnaryOps() {
   return ops;
 }
 
-const std::map<std::string, BinaryOp>& BinaryOps() {
-  static const std::map<std::string, BinaryOp> ops = {
+const std::map<std::string, BinaryOp, std::less<>>& BinaryOps() {
+  static const std::map<std::string, BinaryOp, std::less<>> ops = {
       {"add", {[](const at::Tensor& a, const at::Tensor& b) { return a.add(b); },
                [](const at::Tensor& a, const at::Scalar& b) { return a.add(b); }}},
       {"sub", {[](const at::Tensor& a, const at::Tensor& b) { return a.sub(b); },
@@ -71,18 +71,25 @@ const std::map<std::string, BinaryOp>& BinaryOps() {
 }
 }  // namespace
 
-UnaryOp FindUnaryOp(const std::string& name) {
+UnaryOp FindUnaryOp(std::string_view name) {
   auto it = UnaryOps().find(name);
   if (it == UnaryOps().end())
-    throw ArgError(ArgError::Type, "unknown unary op '" + name + "' (known: " + Names(UnaryOps()) + ")");
+    throw ArgError(ArgError::Type, "unknown unary op '" + std::string(name) + "' (known: " + Names(UnaryOps()) + ")");
   return it->second;
 }
 
-const BinaryOp& FindBinaryOp(const std::string& name) {
+const BinaryOp& FindBinaryOp(std::string_view name) {
   auto it = BinaryOps().find(name);
   if (it == BinaryOps().end())
-    throw ArgError(ArgError::Type, "unknown binary op '" + name + "' (known: " + Names(BinaryOps()) + ")");
+    throw ArgError(ArgError::Type, "unknown binary op '" + std::string(name) + "' (known: " + Names(BinaryOps()) + ")");
   return it->second;
+}
+
+std::string_view OpName(const Napi::Value& v, char (&buf)[32]) {
+  size_t len = 0;
+  if (!v.IsString() || napi_get_value_string_utf8(v.Env(), v, buf, sizeof buf, &len) != napi_ok)
+    throw ArgError(ArgError::Type, "op name must be a string");
+  return std::string_view(buf, len);
 }
 
 }  // namespace tvgg

@@ -298,8 +298,8 @@ Napi::Value TensorWrap::DetachImpl(const Napi::CallbackInfo& info) {
 // binary(name, other): other a Tensor or a number; `name` is looked up in op_table.cc.
 Napi::Value TensorWrap::BinaryImpl(const Napi::CallbackInfo& info) {
   const at::Tensor& a = Get();
-  if (!info[0].IsString()) throw ArgError(ArgError::Type, "op name must be a string");
-  const BinaryOp& op = FindBinaryOp(info[0].As<Napi::String>());
+  char name[32];
+  const BinaryOp& op = FindBinaryOp(OpName(info[0], name));
   if (info[1].IsNumber() || info[1].IsBoolean()) {
     if (!op.with_scalar) throw ArgError(ArgError::Type, "other must be a Tensor");
     // An integral JS number acts as a Python int (int64 tensors stay int64), any other as a float.
@@ -397,8 +397,8 @@ Napi::Value TensorWrap::SqueezeImpl(const Napi::CallbackInfo& info) {
 }
 // unary(name): `name` is looked up in op_table.cc.
 Napi::Value TensorWrap::UnaryImpl(const Napi::CallbackInfo& info) {
-  if (!info[0].IsString()) throw ArgError(ArgError::Type, "op name must be a string");
-  return Wrap(info.Env(), FindUnaryOp(info[0].As<Napi::String>())(Get()));
+  char name[32];
+  return Wrap(info.Env(), FindUnaryOp(OpName(info[0], name))(Get()));
 }
 Napi::Value TensorWrap::LogSoftmaxImpl(const Napi::CallbackInfo& info) {
   return Wrap(info.Env(), Get().log_softmax(info[0].As<Napi::Number>().Int64Value()));
