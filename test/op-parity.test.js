@@ -5,7 +5,9 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { torch } = require('..');
+const { torch, nn } = require('..');
+
+const F = nn.functional;
 const { needOracle, python } = require('./helpers');
 
 // [name, JS (inputs) => Tensor | Tensor[], Python expression over the same names, differentiable in `a`]
@@ -78,6 +80,25 @@ const CASES = [
   ['flip roll tril triu', (t) => [t.a.flip(0, 1), t.a.roll(1, 1), t.a.roll([1, -1], [0, 1]), t.a.tril(), t.a.triu(1)],
     '[a.flip(0, 1), a.roll(1, 1), a.roll((1, -1), (0, 1)), a.tril(), a.triu(1)]', true],
   ['oneHot', () => torch.oneHot(torch.tensor([0, 2, 1], { dtype: 'int64' }), 4), 'torch.nn.functional.one_hot(torch.tensor([0, 2, 1]), 4)'],
+  // nn.functional
+  ['pad', (t) => [F.pad(t.a, [1, 2], 'constant', 0.5), F.pad(t.a.unsqueeze(0), [1, 1], 'reflect'), F.pad(t.a.unsqueeze(0), [2, 0], 'replicate')],
+    "[F.pad(a, (1, 2), value=0.5), F.pad(a[None], (1, 1), mode='reflect'), F.pad(a[None], (2, 0), mode='replicate')]", true],
+  ['interpolate', (t) => [F.interpolate(t.c.unsqueeze(0), { size: [6, 8], mode: 'bilinear', alignCorners: false }),
+    F.interpolate(t.c.unsqueeze(0), { scaleFactor: 2 })],
+  "[F.interpolate(c[None], size=(6, 8), mode='bilinear', align_corners=False), F.interpolate(c[None], scale_factor=2.)]"],
+  ['pools', (t) => [F.maxPool2d(t.c.unsqueeze(0), 2), F.avgPool2d(t.c.unsqueeze(0), 2, { stride: 1, padding: 1 }), F.adaptiveAvgPool2d(t.c.unsqueeze(0), [1, 3])],
+    '[F.max_pool2d(c[None], 2), F.avg_pool2d(c[None], 2, stride=1, padding=1), F.adaptive_avg_pool2d(c[None], (1, 3))]'],
+  ['conv2d linear', (t) => [F.conv2d(t.a.reshape(1, 1, 3, 4), t.w, t.wb, { padding: 1 }), F.linear(t.a, t.w2, t.w2b), F.linear(t.a, t.w2)],
+    '[F.conv2d(a.reshape(1, 1, 3, 4), w, wb, padding=1), F.linear(a, w2, w2b), F.linear(a, w2)]', true],
+  ['normalize cosineSimilarity', (t) => [F.normalize(t.a, { dim: 1 }), F.normalize(t.a, { p: 1, dim: 0 }), F.cosineSimilarity(t.a, t.b.expand(3, 4))],
+    '[F.normalize(a, dim=1), F.normalize(a, p=1., dim=0), F.cosine_similarity(a, b.expand(3, 4))]', true],
+  ['regression losses', (t) => [F.mseLoss(t.a, t.a.flip(0)), F.l1Loss(t.a, t.a.flip(0), { reduction: 'sum' }), F.smoothL1Loss(t.a, t.a.flip(1), { beta: 0.5, reduction: 'none' }),
+    new nn.MSELoss().forward(t.a, t.z)],
+  "[F.mse_loss(a, a.flip(0)), F.l1_loss(a, a.flip(0), reduction='sum'), F.smooth_l1_loss(a, a.flip(1), beta=0.5, reduction='none'), torch.nn.MSELoss()(a, z)]", true],
+  ['classification losses', (t) => [F.nllLoss(t.a.logSoftmax(1), t.y), new nn.NLLLoss({ reduction: 'sum' }).forward(t.a.logSoftmax(1), t.y),
+    F.binaryCrossEntropyWithLogits(t.a, t.m.float()), new nn.BCEWithLogitsLoss({ posWeight: t.b.abs() }).forward(t.a, t.m.float()),
+    F.klDiv(t.a.logSoftmax(1), t.a.flip(0).softmax(1), { reduction: 'batchmean' }), new nn.KLDivLoss().forward(t.a.logSoftmax(1), t.a.flip(0).softmax(1))],
+  "[F.nll_loss(a.log_softmax(1), y), torch.nn.NLLLoss(reduction='sum')(a.log_softmax(1), y), F.binary_cross_entropy_with_logits(a, m.float()), torch.nn.BCEWithLogitsLoss(pos_weight=b.abs())(a, m.float()), F.kl_div(a.log_softmax(1), a.flip(0).softmax(1), reduction='batchmean'), torch.nn.KLDivLoss()(a.log_softmax(1), a.flip(0).softmax(1))]", true],
 ];
 
 function flat(r) { return Array.isArray(r) ? r : [r]; }
@@ -99,6 +120,7 @@ describe('op parity with PyTorch', () => {
       a: torch.randn(3, 4), b: torch.randn(4), c: torch.randn(2, 3, 4), m: torch.rand(3, 4).gt(0.5),
       n: torch.tensor([[3, 1, 2, 3], [9, 7, 8, 7]], { dtype: 'int64' }), e: torch.zeros(0, 4),
       s: torch.tensor([1, NaN, Infinity, -Infinity, 2]), i: torch.tensor([[0, 1], [2, 3], [1, 1]], { dtype: 'int64' }), z: torch.zeros(3, 4),
+      w: torch.randn(2, 1, 2, 2), wb: torch.randn(2), w2: torch.randn(5, 4), w2b: torch.randn(5), y: torch.tensor([0, 3, 1], { dtype: 'int64' }),
     };
     torch.save(inputs, path.join(dir, 'in.pth'));
     const cases = CASES.map(([name, , expr, grad]) => [name, expr, Boolean(grad)]);
@@ -112,6 +134,7 @@ for name, expr, grad in cases:
     env = torch.load(d + '/in.pth')
     env['a'].requires_grad_(True)
     env['torch'] = torch
+    env['F'] = torch.nn.functional
     r = eval(expr, env)
     rs = r if isinstance(r, (list, tuple)) else [r]
     out[name] = [t.detach() for t in rs]

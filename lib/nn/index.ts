@@ -15,5 +15,5 @@ export { BatchNorm1d, BatchNorm2d } from './modules/batchnorm';
 export type { BatchNormOptions } from './modules/batchnorm';
 export { Flatten } from './modules/flatten';
 export { Sequential } from './modules/container';
-export { CrossEntropyLoss } from './modules/loss';
+export { CrossEntropyLoss, MSELoss, L1Loss, SmoothL1Loss, NLLLoss, BCEWithLogitsLoss, KLDivLoss } from './modules/loss';
 export * as functional from './functional';

@@ -81,6 +81,15 @@ class Args {
 };
 
 using Op = std::function<Result(const Args&)>;
+
+// A loss's reduction argument: 'mean' (default), 'sum' or 'none'. kl_div's 'batchmean' is TS-side.
+int64_t ReductionOf(const Args& a, size_t i) {
+  std::string r = a.None(i) ? "mean" : a.Str(i);
+  if (r == "mean") return at::Reduction::Mean;
+  if (r == "sum") return at::Reduction::Sum;
+  if (r == "none") return at::Reduction::None;
+  throw ArgError(ArgError::Type, "reduction must be 'mean', 'sum' or 'none'; got '" + r + "'");
+}
 Result Pair(std::tuple<at::Tensor, at::Tensor> t) { return std::vector<at::Tensor>{std::get<0>(t), std::get<1>(t)}; }
 Result List(std::vector<at::Tensor> v) { return v; }
 
@@ -211,6 +220,75 @@ const std::map<std::string, Op>& Ops() {
       {"tril", [](const Args& a) -> Result { return a.T(0).tril(a.I(1, 0)); }},
       {"triu", [](const Args& a) -> Result { return a.T(0).triu(a.I(1, 0)); }},
       {"one_hot", [](const Args& a) -> Result { return at::one_hot(a.T(0), a.I(1, -1)); }},
+      // nn.functional
+      {"pad", [](const Args& a) -> Result {
+         namespace F = torch::nn::functional;
+         std::string mode = a.None(2) ? "constant" : a.Str(2);
+         F::PadFuncOptions o(a.L(1));
+         if (mode == "constant") o.mode(torch::kConstant).value(a.None(3) ? 0.0 : a.D(3));
+         else if (mode == "reflect") o.mode(torch::kReflect);
+         else if (mode == "replicate") o.mode(torch::kReplicate);
+         else if (mode == "circular") o.mode(torch::kCircular);
+         else throw ArgError(ArgError::Type, "pad: mode must be 'constant', 'reflect', 'replicate' or 'circular'; got '" + mode + "'");
+         return F::pad(a.T(0), o);
+       }},
+      {"interpolate", [](const Args& a) -> Result {
+         namespace F = torch::nn::functional;
+         F::InterpolateFuncOptions o;
+         if (!a.None(1)) o.size(a.L(1));
+         if (!a.None(2)) {
+           auto d = a.D(2);
+           o.scale_factor(std::vector<double>(a.T(0).dim() - 2, d));
+         }
+         std::string mode = a.None(3) ? "nearest" : a.Str(3);
+         if (mode == "nearest") o.mode(torch::kNearest);
+         else if (mode == "bilinear") o.mode(torch::kBilinear);
+         else if (mode == "bicubic") o.mode(torch::kBicubic);
+         else if (mode == "linear") o.mode(torch::kLinear);
+         else if (mode == "area") o.mode(torch::kArea);
+         else throw ArgError(ArgError::Type, "interpolate: unknown mode '" + mode + "'");
+         if (!a.None(4)) o.align_corners(a.B(4));
+         return F::interpolate(a.T(0), o);
+       }},
+      {"max_pool2d", [](const Args& a) -> Result {
+         auto k = a.L(1);
+         return at::max_pool2d(a.T(0), k, a.None(2) ? k : a.L(2), a.None(3) ? IntList{0} : a.L(3), a.None(4) ? IntList{1} : a.L(4), a.B(5));
+       }},
+      {"avg_pool2d", [](const Args& a) -> Result {
+         auto k = a.L(1);
+         return at::avg_pool2d(a.T(0), k, a.None(2) ? k : a.L(2), a.None(3) ? IntList{0} : a.L(3), a.B(4), a.B(5, true));
+       }},
+      {"conv2d", [](const Args& a) -> Result {
+         c10::optional<at::Tensor> bias = a.None(2) ? c10::nullopt : c10::optional<at::Tensor>(a.T(2));
+         return at::conv2d(a.T(0), a.T(1), bias, a.None(3) ? IntList{1} : a.L(3), a.None(4) ? IntList{0} : a.L(4),
+                           a.None(5) ? IntList{1} : a.L(5), a.I(6, 1));
+       }},
+      {"linear", [](const Args& a) -> Result {
+         c10::optional<at::Tensor> bias = a.None(2) ? c10::nullopt : c10::optional<at::Tensor>(a.T(2));
+         return at::linear(a.T(0), a.T(1), bias);
+       }},
+      {"normalize", [](const Args& a) -> Result {
+         namespace F = torch::nn::functional;
+         return F::normalize(a.T(0), F::NormalizeFuncOptions().p(a.None(1) ? 2.0 : a.D(1)).dim(a.I(2, 1)).eps(a.None(3) ? 1e-12 : a.D(3)));
+       }},
+      {"cosine_similarity", [](const Args& a) -> Result {
+         return at::cosine_similarity(a.T(0), a.T(1), a.I(2, 1), a.None(3) ? 1e-8 : a.D(3));
+       }},
+      {"mse_loss", [](const Args& a) -> Result { return at::mse_loss(a.T(0), a.T(1), ReductionOf(a, 2)); }},
+      {"l1_loss", [](const Args& a) -> Result { return at::l1_loss(a.T(0), a.T(1), ReductionOf(a, 2)); }},
+      {"smooth_l1_loss", [](const Args& a) -> Result {
+         return at::smooth_l1_loss(a.T(0), a.T(1), ReductionOf(a, 2), a.None(3) ? 1.0 : a.D(3));
+       }},
+      {"nll_loss", [](const Args& a) -> Result {
+         c10::optional<at::Tensor> weight = a.None(3) ? c10::nullopt : c10::optional<at::Tensor>(a.T(3));
+         return at::nll_loss_nd(a.T(0), a.T(1), weight, ReductionOf(a, 2), a.I(4, -100));
+       }},
+      {"binary_cross_entropy_with_logits", [](const Args& a) -> Result {
+         c10::optional<at::Tensor> weight = a.None(3) ? c10::nullopt : c10::optional<at::Tensor>(a.T(3));
+         c10::optional<at::Tensor> pos = a.None(4) ? c10::nullopt : c10::optional<at::Tensor>(a.T(4));
+         return at::binary_cross_entropy_with_logits(a.T(0), a.T(1), weight, pos, ReductionOf(a, 2));
+       }},
+      {"kl_div", [](const Args& a) -> Result { return at::kl_div(a.T(0), a.T(1), ReductionOf(a, 2), a.B(3)); }},
   };
   return ops;
 }
