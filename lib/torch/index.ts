@@ -2,6 +2,7 @@
 export * from './factories';
 export * from './ops';
 export { executor } from './executor';
+export { device } from './device';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, autocast } from './autograd';
 
 export { Tensor } from './tensor';
