@@ -18,7 +18,7 @@ const BANNER = /torchvgg finetune: vgg11/; // printed once the data is built, be
 function fails(args, pattern, { seconds = 60 } = {}) {
   const r = cliCapped(args, { extraMB: EXTRA_MB, seconds, cwd: tmp });
   assert.strictEqual(r.status, 1, `${args.join(' ')}: ${ending(r)}`);
-  assert.match(r.stderr, new RegExp(`^torchvgg: ${pattern.source}`), args.join(' '));
+  assert.match(r.stderr, new RegExp(`^torchvgg: ${pattern.source}`), `${args.join(' ')}: ${r.stderr}`);
   return r.stderr;
 }
 

@@ -211,6 +211,9 @@ print(json.dumps({${Object.entries(cases).map(([k, [, py]]) => `'${k}': str(${py
       assert.throws(() => torch.zeros(1e300), RangeError);
       assert.throws(() => torch.stack([t], 1e300), RangeError);
       assert.throws(() => torch.setNumThreads(1e300), /RangeError: numThreads/);
+      assert.throws(() => torch.arange(1e300), /RangeError: end must be an integer in \[-9007199254740991, 9007199254740991\]; got 1e\+300/);
+      assert.throws(() => torch.arange(2 ** 60, 2 ** 60 + 4), /RangeError: start must be an integer in/);
+      assert.deepStrictEqual(torch.arange(0.5, 2).tolist(), [0.5, 1.5]);
       assert.deepStrictEqual(t.indexSelect(0, [2, 0]).tolist(), [2, 0]);
     });
 

@@ -12,7 +12,7 @@ import { Flags, parseArgs as parse, str, required, num, choice, checkWritable } 
 const USAGE = `usage:
   torchvgg finetune --data <ImageFolder dir | shapes> [--arch vgg16] [--weights <file | IMAGENET1K_V1 | DEFAULT>]
                     [--epochs 3] [--lr 1e-3] [--batch-size 32] [--freeze backbone|none] [--cache-features]
-                    [--image-size 224] [--val-split 0.2] [--classes a,b,c (shapes)] [--count N (shapes)]
+                    [--image-size 224 (32-1024)] [--val-split 0.2 (0: none)] [--classes a,b,c (shapes)] [--count N (shapes)]
                     [--optimizer adam|sgd] [--workers 0] [--seed 0] --out model.pth
   torchvgg evaluate --model model.pth --data <ImageFolder dir> [--batch-size 64] [--workers 0]
   torchvgg predict --model model.pth [--topk 3] <image> [<image> ...]
@@ -103,9 +103,9 @@ async function evaluateCommand(flags: Flags): Promise<void> {
   const root = required(flags, 'data', '<ImageFolder dir>');
   const batchSize = num(flags, 'batch-size', 64, BATCH);
   const numWorkers = num(flags, 'workers', 0, WORKERS);
-  new ImageFolder(root); // a bad folder is reported before the model is loaded
+  const scanned = new ImageFolder(root); // a bad folder is reported before the model is loaded
   const { model, classes, transform } = loadCheckpoint(file);
-  const data = new ImageFolder(root, { transform });
+  const data = new ImageFolder(root, { transform }, scanned);
   if (data.classes.join(',') !== classes.join(',')) {
     throw new Error(`the dataset's classes (${data.classes.join(', ')}) are not the checkpoint's (${classes.join(', ')})`);
   }

@@ -117,6 +117,8 @@ export function arange(a: number, b?: number, c?: number | TensorOptions, d?: Te
   if (typeof c === 'number') step = c;
   o = [b, c, d].find((x) => typeof x === 'object') as TensorOptions | undefined;
   for (const [v, n] of [[start, 'start'], [end, 'end'], [step, 'step']] as const) check.number(v, n);
+  // All-integer bounds make an int64 range: they must be exact as JS numbers, like every int64 argument.
+  if ([start, end, step].every(Number.isInteger)) for (const [v, n] of [[start, 'start'], [end, 'end'], [step, 'step']] as const) checkInt64(v, n);
   if (step === 0) throw new RangeError('step must be nonzero; got 0');
   const [dtype, device] = opts(o, ['dtype', 'device']);
   return new Tensor(native.arange(start, end, step, dtype, device));

@@ -53,7 +53,7 @@ function kind(s: import('fs').Stats): string {
   if (s.isBlockDevice()) return 'a block device';
   if (s.isFIFO()) return 'a FIFO';
   if (s.isSocket()) return 'a socket';
-  return 'not a regular file';
+  return 'something other than a regular file';
 }
 
 // Reads a regular file of at most maxBytes. O_NONBLOCK so that opening a FIFO does not wait for a

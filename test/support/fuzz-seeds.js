@@ -37,7 +37,7 @@ function writeSeeds(dir, { oracle }) {
   put('safetensors', 'one.safetensors', (file) => safetensors.saveFile({ x: torch.ones(2, 2) }, file));
   if (!oracle) return seeds;
   for (const [format, name] of [['zip', 'small.pt'], ['zip', 'views.pt'], ['pickle', 'checkpoint.pt'], ['pickle', 'dtypes.pt'],
-    ['legacy', 'small-legacy.pt'], ['legacy', 'views-legacy.pt']]) {
+    ['legacy', 'small-legacy.pt'], ['legacy', 'views-legacy.pt'], ['legacy', 'dtypes-legacy.pt'], ['legacy', 'checkpoint-legacy.pt']]) {
     const src = path.join(CHECKPOINTS, name);
     if (fs.existsSync(src)) put(format, name, (file) => fs.copyFileSync(src, file));
   }
