@@ -194,3 +194,93 @@ print(json.dumps({k: v.tolist() for k, v in m.state_dict().items()} | {'lr': o.p
     });
   });
 });
+
+describe('nn.utils: gradient clipping and cloneStateDict', () => {
+  const { needOracle: oracle } = require('./helpers');
+  const G = [[[0.5, -1.25, 2], [3, -0.125, 0.75]], null, [4, -8.5], [[0.001, -0.002]]];
+  const params = () => G.map((g, i) => {
+    const p = torch.zeros(...(g === null ? [3] : torch.tensor(g).shape), { requiresGrad: true });
+    if (g !== null) p.grad = torch.tensor(g);
+    void i;
+    return p;
+  });
+  const CASES = [[1.0, 2], [100, 2], [2.5, 1], [0.5, 'inf'], [3, 3], [1, 0.5], [0.1, 0]];
+
+  it('clipGradNorm_ returns PyTorch\'s total norm and scales the gradients as PyTorch does', function () {
+    oracle(this);
+    const py = python(`
+import json, sys, torch
+G, cases = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+out = []
+for max_norm, norm_type in cases:
+    ps = []
+    for g in G:
+        p = torch.zeros(torch.tensor(g).shape if g is not None else [3], requires_grad=True)
+        if g is not None: p.grad = torch.tensor(g, dtype=torch.float)
+        ps.append(p)
+    total = torch.nn.utils.clip_grad_norm_(ps, max_norm, float(norm_type))
+    out.append({'total': total.item(), 'grads': [p.grad.tolist() if p.grad is not None else None for p in ps]})
+clip = []
+for p in [torch.zeros(2, 3, requires_grad=True)]:
+    p.grad = torch.tensor(G[0]); torch.nn.utils.clip_grad_value_([p], 0.8); clip = p.grad.tolist()
+print(json.dumps({'norm': out, 'value': clip}))`, [JSON.stringify(G), JSON.stringify(CASES)]);
+    const flat = (x) => (Array.isArray(x) ? x.flatMap(flat) : [x]);
+    CASES.forEach(([maxNorm, normType], c) => {
+      const ps = params();
+      const total = nn.utils.clipGradNorm_(ps, maxNorm, normType);
+      assert.strictEqual(total.dtype, 'float32');
+      const want = py.norm[c];
+      assert.ok(Math.abs(total.item() - want.total) <= 1e-6 * want.total, `norm ${normType}: ${total.item()} vs ${want.total}`);
+      ps.forEach((p, i) => {
+        if (want.grads[i] === null) return assert.strictEqual(p.grad, null);
+        flat(p.grad.tolist()).forEach((x, j) => {
+          const w = flat(want.grads[i])[j];
+          assert.ok(Math.abs(x - w) <= 1e-6 * Math.abs(w) + 1e-12, `norm ${normType} grad ${i}[${j}]: ${x} vs ${w}`);
+        });
+      });
+    });
+    const p = torch.zeros(2, 3, { requiresGrad: true });
+    p.grad = torch.tensor(G[0]);
+    const held = p.grad;
+    nn.utils.clipGradValue_([p], 0.8);
+    assert.deepStrictEqual(p.grad.tolist(), py.value);
+    assert.deepStrictEqual(held.tolist(), py.value, 'in place, as PyTorch');
+  });
+
+  it('clipGradNorm_ takes one tensor, an options object, and refuses a non-finite norm when asked', () => {
+    const p = torch.zeros(2, { requiresGrad: true });
+    assert.strictEqual(nn.utils.clipGradNorm_(p, 1).item(), 0); // no gradients: torch.tensor(0.)
+    p.grad = torch.tensor([3, 4]);
+    assert.strictEqual(nn.utils.clipGradNorm_(p, 10, { normType: 2 }).item(), 5);
+    assert.deepStrictEqual(p.grad.tolist(), [3, 4]);
+    p.grad = torch.tensor([Infinity, 1]);
+    assert.throws(() => nn.utils.clipGradNorm_([p], 1, { errorIfNonfinite: true }), /The total norm of order 2 for gradients from `parameters` is non-finite/);
+    assert.throws(() => nn.utils.clipGradNorm_([p], 1, { norm_type: 2 }), { name: 'TypeError', message: /did you mean 'normType'/ });
+    assert.throws(() => nn.utils.clipGradNorm_('w', 1), { name: 'TypeError', message: /parameters must be a Tensor or an iterable of Tensors/ });
+    assert.throws(() => nn.utils.clipGradValue_([p], 'x'), { name: 'TypeError', message: /clipValue must be a number/ });
+  });
+
+  it('cloneStateDict deep-copies a model\'s or an optimizer\'s state dict (copy.deepcopy(model.state_dict()))', () => {
+    const model = new nn.Sequential(new nn.Linear(2, 2));
+    const best = nn.utils.cloneStateDict(model.stateDict());
+    const before = best['0.weight'].tolist();
+    torch.noGrad(() => model[0].weight.copy_(torch.ones(2, 2)));
+    assert.deepStrictEqual(best['0.weight'].tolist(), before, 'the copy does not follow the model');
+    assert.deepStrictEqual(Object.keys(best), Object.keys(model.stateDict()));
+    assert.strictEqual(best['0.weight'].requiresGrad, false);
+    model.loadStateDict(best);
+    assert.deepStrictEqual(model[0].weight.tolist(), before);
+    const opt = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
+    nn.functional.crossEntropy(model.forward(torch.ones(1, 2)), torch.tensor([1], { dtype: 'int64' })).backward();
+    opt.step();
+    const sd = nn.utils.cloneStateDict(opt.stateDict());
+    const file = path.join(os.tmpdir(), `torchvgg-clone-${process.pid}.pth`);
+    try {
+      torch.save(sd, file);
+      assert.deepStrictEqual(Object.keys(torch.load(file).state), ['0', '1']);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    assert.notStrictEqual(sd.state[0].momentum_buffer, opt.stateDict().state[0].momentum_buffer);
+  });
+});

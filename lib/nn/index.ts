@@ -17,3 +17,4 @@ export { Flatten } from './modules/flatten';
 export { Sequential } from './modules/container';
 export { CrossEntropyLoss, MSELoss, L1Loss, SmoothL1Loss, NLLLoss, BCEWithLogitsLoss, KLDivLoss } from './modules/loss';
 export * as functional from './functional';
+export * as utils from './utils';
