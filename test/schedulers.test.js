@@ -2,6 +2,9 @@
 // param groups, its state dict, and resuming from Python's state dict halfway; plus the call forms.
 'use strict';
 const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const { torch, optim } = require('..');
 const { needOracle, python } = require('./helpers');
 
@@ -208,5 +211,42 @@ describe('lr scheduler call forms and errors', () => {
     assert.deepStrictEqual(p.getLastLr(), [0.1, 0.01]);
     p.step(torch.tensor(3));
     assert.strictEqual(p.best, 3);
+  });
+});
+
+describe('lr scheduler state dicts through torch.save', () => {
+  it('a state dict saved here resumes in Python with the same next lrs', function () {
+    needOracle(this);
+    const file = path.join(os.tmpdir(), `torchvgg-sched-${process.pid}.pth`);
+    const o = optimizer('SGD');
+    const multi = new S.MultiStepLR(o, [2, 5, 5], 0.5);
+    const o2 = optimizer('SGD');
+    const plateau = new S.ReduceLROnPlateau(o2, { patience: 1 });
+    for (let i = 0; i < 3; i++) { multi.step(); plateau.step(METRICS[i]); }
+    let py;
+    try {
+      torch.save({ multi: multi.stateDict(), plateau: plateau.stateDict(), multiOpt: o.stateDict(), plateauOpt: o2.stateDict() }, file);
+      py = python(`
+import json, sys, warnings, torch
+import torch.optim.lr_scheduler as S
+warnings.simplefilter('ignore')
+ck = torch.load(sys.argv[1])
+def opt(sd):
+    a, b = torch.zeros(2, requires_grad=True), torch.zeros(3, requires_grad=True)
+    o = torch.optim.SGD([{'params': [a], 'lr': 1.0}, {'params': [b], 'lr': 1.0}], momentum=0.9); o.load_state_dict(sd); return o
+o = opt(ck['multiOpt']); m = S.MultiStepLR(o, [100], last_epoch=0); m.load_state_dict(ck['multi'])
+o2 = opt(ck['plateauOpt']); p = S.ReduceLROnPlateau(o2); p.load_state_dict(ck['plateau'])
+out = {'milestones': {str(k): v for k, v in m.milestones.items()}, 'multi': [], 'plateau': []}
+for i in range(3, 8):
+    m.step(); p.step(json.loads(sys.argv[2])[i]); out['multi'].append(m.get_last_lr()); out['plateau'].append(p._last_lr)
+print(json.dumps(out))`, [file, JSON.stringify(METRICS)]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    assert.deepStrictEqual(py.milestones, { 2: 1, 5: 2 });
+    const [a, b] = [[], []];
+    for (let i = 3; i < 8; i++) { multi.step(); plateau.step(METRICS[i]); a.push(multi.getLastLr()); b.push(plateau.getLastLr()); }
+    near(a, py.multi, 'MultiStepLR');
+    near(b, py.plateau, 'ReduceLROnPlateau');
   });
 });

@@ -2,7 +2,7 @@
 import { Tensor } from '../torch/tensor';
 import * as check from '../check';
 import { describe } from '../check';
-import { withIntKeys } from '../serialization/int_keys';
+import { intKeyed, withIntKeys } from '../serialization/int_keys';
 import { Optimizer } from './optimizer';
 
 const REQUIRED = Symbol('required');
@@ -41,8 +41,14 @@ function perGroup(v: unknown, name: string, n: number, b: check.IntBounds = {}):
   return check.numbers(v, name, b);
 }
 
-const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v, (_, x) => (x === Infinity ? 'inf' : x === -Infinity ? '-inf' : x)),
-  (_, x) => (x === 'inf' ? Infinity : x === '-inf' ? -Infinity : x)));
+/** A deep copy of state dict data; int-keyed objects (MultiStepLR's Counter) stay int-keyed, and 'inf' (JSON's stand-in) reads as Infinity. */
+function clone<T>(v: T): T {
+  if (v === 'inf' || v === '-inf') return (v === 'inf' ? Infinity : -Infinity) as T;
+  if (Array.isArray(v)) return v.map(clone) as T;
+  if (v === null || typeof v !== 'object') return v;
+  const out = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clone(x)]));
+  return (intKeyed.has(v) || Object.keys(out).every((k) => /^-?\d+$/.test(k)) && Object.keys(out).length ? withIntKeys(out) : out) as T;
+}
 
 function checkOptimizer(optimizer: unknown): Optimizer {
   if (!(optimizer instanceof Optimizer)) throw new TypeError(`optimizer must be an optim.Optimizer; got ${describe(optimizer)}`);
@@ -191,10 +197,6 @@ export class MultiStepLR extends LRScheduler {
     let passed = 0;
     for (const [m, n] of Object.entries(this.milestones)) if (Number(m) <= this.lastEpoch) passed += n;
     return this.baseLrs.map((b) => b * this.gamma ** passed);
-  }
-  loadStateDict(sd: Record<string, unknown>): void {
-    super.loadStateDict(sd);
-    this.milestones = withIntKeys(this.milestones);
   }
 }
 
@@ -588,7 +590,8 @@ export class ReduceLROnPlateau {
 
   /** Call once per epoch with the validation metric (a number or a one-element Tensor). */
   step(metrics: number | Tensor, epoch?: number): void {
-    const current = metrics instanceof Tensor ? Number(metrics.item()) : check.number(metrics, 'metrics');
+    // NaN and inf are taken, as Python's float(metrics): they are never an improvement.
+    const current = metrics instanceof Tensor ? Number(metrics.item()) : typeof metrics === 'number' ? metrics : check.number(metrics, 'metrics');
     this.lastEpoch = epoch === undefined ? this.lastEpoch + 1 : check.number(epoch, 'epoch');
     if (this.isBetter(current, this.best)) {
       this.best = current;
