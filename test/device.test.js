@@ -1,6 +1,13 @@
-// torch.device names a device the way PyTorch's constructor does, and refuses what is not one.
+// torch.device names a device the way PyTorch's constructor does, and refuses what is not one; torch.version.
 const assert = require('assert');
 const { torch } = require('..');
+
+describe('torch.version', () => {
+  it('names the libtorch in use and this package\'s version', () => {
+    assert.match(torch.version.libtorch, /^\d+\.\d+\.\d+/);
+    assert.strictEqual(torch.version.torchvgg, require('../package.json').version);
+  });
+});
 
 describe('torch.device', () => {
   it('builds device names from a string or a type and an index', () => {

@@ -170,7 +170,12 @@ export const cuda = {
   deviceCount: (): number => native.cudaDeviceCount(),
 };
 
-export const version = { libtorch: native.libtorchVersion };
+/** torch.version: the libtorch the addon runs on, and this package's own version. */
+export const version = Object.freeze({
+  libtorch: native.libtorchVersion,
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  torchvgg: (require('../../package.json') as { version: string }).version,
+});
 
 /** Memory formats, as PyTorch spells them: x.to({ memoryFormat: torch.channelsLast }). */
 export const channelsLast = 'channels_last' as const;
