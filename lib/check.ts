@@ -139,3 +139,14 @@ export function refusePythonNames(proto: object, className: string, members: rea
     Object.defineProperty(proto, snake, { get: fail, set: fail, configurable: true, enumerable: false });
   }
 }
+
+/**
+ * The same checks for an optional argument: undefined or null passes through as undefined, so the
+ * default that applies (PyTorch's, kept in the C++ layer) is not restated here.
+ */
+export const opt = {
+  bool: (v: unknown, name: string): boolean | undefined => (v === undefined || v === null ? undefined : bool(v, name)),
+  int: (v: unknown, name: string, b?: IntBounds): number | undefined => (v === undefined || v === null ? undefined : int(v, name, b)),
+  number: (v: unknown, name: string, b?: IntBounds): number | undefined => (v === undefined || v === null ? undefined : number(v, name, b)),
+  intOrPair: (v: unknown, name: string, b?: IntBounds): IntOrPair | undefined => (v === undefined || v === null ? undefined : intOrPair(v, name, b)),
+};

@@ -41,8 +41,8 @@ function dims(v: unknown, name = 'dim'): number[] | null {
   return [check.int(v, name)];
 }
 
-const optInt = (v: unknown, name: string): number | undefined => (v === undefined || v === null ? undefined : check.int(v, name));
-const optBool = (v: unknown, name: string): boolean | undefined => (v === undefined ? undefined : check.bool(v, name));
+const optInt = check.opt.int;
+const optBool = check.opt.bool;
 
 // A slice string: 'a:b:c' with any part empty.
 function slice(s: string): [number | null, number | null, number | null] {

@@ -8,6 +8,8 @@ namespace tvgg {
 namespace {
 // V8's limit on one ArrayBuffer on 64-bit platforms (2^53 - 1 bytes; allocation fails far earlier).
 constexpr uint64_t kMaxArrayBufferBytes = (uint64_t{1} << 53) - 1;
+// toTypedArray asks the allocator before V8 allocates from this size on.
+constexpr int64_t kProbeBytes = int64_t{64} << 20;
 const std::pair<const char*, c10::ScalarType> kDtypes[] = {
     {"float32", at::kFloat}, {"float64", at::kDouble}, {"float16", at::kHalf},
     {"bfloat16", at::kBFloat16}, {"int64", at::kLong}, {"int32", at::kInt},
@@ -236,11 +238,14 @@ Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
   if (static_cast<uint64_t>(bytes) > kMaxArrayBufferBytes)
     throw ArgError(ArgError::Range, "toTypedArray: " + std::to_string(bytes) + " bytes for shape " + c10::str(t.sizes()) +
                                         " exceed the largest ArrayBuffer (" + std::to_string(kMaxArrayBufferBytes) + " bytes)");
-  // V8 ends the process when an ArrayBuffer allocation fails; ask the allocator first (a large
-  // malloc only reserves address space, nothing is touched) and fail with a RangeError instead.
-  if (void* probe = std::malloc(static_cast<size_t>(bytes))) {
+  // V8 ends the process when an ArrayBuffer allocation fails; for a size that could fail, ask the
+  // allocator first (a large malloc only reserves address space, nothing is touched) and fail with a
+  // RangeError instead. Small copies, the common case, skip the probe.
+  if (bytes < kProbeBytes) {
+    // nothing to ask
+  } else if (void* probe = std::malloc(static_cast<size_t>(bytes))) {
     std::free(probe);
-  } else if (bytes > 0) {
+  } else {
     throw ArgError(ArgError::Range, "out of memory: toTypedArray needs " + std::to_string(bytes) + " bytes for shape " +
                                         c10::str(t.sizes()));
   }

@@ -2,8 +2,8 @@
 // returns a broken variant that knows the format (zip records and fields, pickle opcodes, the legacy
 // format's pickles and counts, the safetensors header, TorchScript archives).
 'use strict';
-const zlib = require('zlib');
 const { OP, OPCODES } = require('../..').torch.serialization;
+const { zipBytes } = require('./zip_bytes');
 
 /** mulberry32: a small PRNG; one per mutant, seeded from (run seed, mutant index), so any mutant replays alone. */
 function rng(seed, index) {
@@ -160,44 +160,6 @@ function zipLayout(buf) {
   return { eocd, zip64, central };
 }
 
-/** A stored zip of [name, data] pairs (duplicates allowed), with correct CRCs. */
-function zipOf(entries) {
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  for (const [name, data] of entries) {
-    const n = Buffer.from(name);
-    const crc = zlib.crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(n.length, 26);
-    const c = Buffer.alloc(46);
-    c.writeUInt32LE(0x02014b50, 0);
-    c.writeUInt16LE(20, 4);
-    c.writeUInt16LE(20, 6);
-    c.writeUInt32LE(crc, 16);
-    c.writeUInt32LE(data.length, 20);
-    c.writeUInt32LE(data.length, 24);
-    c.writeUInt16LE(n.length, 28);
-    c.writeUInt32LE(offset, 42);
-    locals.push(local, n, data);
-    centrals.push(c, n);
-    offset += 30 + n.length + data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
-
 const entriesOf = (buf, layout) => layout.central.map((e) => [e.name, buf.subarray(e.dataOffset, e.dataOffset + e.size)]);
 
 /** Zip-level edits: bytes inside a record, header and directory fields, truncation, duplicated and swapped records. */
@@ -217,12 +179,12 @@ function mutateZip(buf, r) {
       const i = r.int(entries.length);
       if (r.next() < 0.5) entries.splice(r.int(entries.length + 1), 0, [entries[i][0], r.pick(entries)[1]]);
       else entries[r.int(entries.length)] = [entries[i][0], entries[r.int(entries.length)][1]];
-      return zipOf(entries);
+      return zipBytes(entries);
     }
     default: { // one record's data replaced by another's
       const entries = entriesOf(buf, z);
       entries[r.int(entries.length)][1] = r.pick(entries)[1];
-      return zipOf(entries);
+      return zipBytes(entries);
     }
   }
 }
@@ -234,7 +196,7 @@ function mutateZipPickle(buf, r, donor) {
   const i = entries.findIndex(([n]) => n.endsWith('/data.pkl'));
   if (i < 0) return mutateZip(buf, r);
   entries[i] = [entries[i][0], mutatePickle(Buffer.from(entries[i][1]), r, donor)];
-  return zipOf(entries);
+  return zipBytes(entries);
 }
 
 // ---- the legacy format: five pickles, then int64 counts and raw storages
@@ -318,4 +280,4 @@ const MUTATORS = {
   zip: mutateZip, pickle: mutateZipPickle, legacy: mutateLegacy, safetensors: mutateSafetensors, torchscript: mutateTorchScript,
 };
 
-module.exports = { rng, opcodes, mutateOps, zipOf, zipLayout, MUTATORS };
+module.exports = { rng, opcodes, mutateOps, zipLayout, MUTATORS };

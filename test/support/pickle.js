@@ -1,8 +1,8 @@
 // Builds pickles and torch.save-style zip archives by hand for the serialization tests. Every opcode is
 // spelled by name through the reader's own table (lib/serialization/opcodes.ts), never as a raw byte.
 'use strict';
-const zlib = require('zlib');
 const { torch } = require('../..');
+const { zipBytes } = require('../../scripts/fuzz/zip_bytes');
 
 // The opcode table, through the package's public torch.serialization.
 const { OP, OPCODES, DEFAULT_PROTOCOL } = torch.serialization;
@@ -59,45 +59,6 @@ function tensorPickle(numel, size, stride, offset = 0) {
     global('collections', 'OrderedDict'), ['EMPTY_TUPLE', 'REDUCE', 'TUPLE', 'REDUCE']);
 }
 
-const crc32 = (b) => (zlib.crc32 ? zlib.crc32(b) : 0); // the reader does not check CRCs
-
-/** A stored (uncompressed) zip archive of `entries` ({ name: bytes }, or [name, bytes] pairs, duplicates allowed), in order. */
-function zipBytes(entries) {
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  for (const [name, data] of Array.isArray(entries) ? entries : Object.entries(entries)) {
-    const n = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(n.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(crc32(data), 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(n.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, n, data);
-    centrals.push(central, n);
-    offset += 30 + n.length + data.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  const count = Array.isArray(entries) ? entries.length : Object.keys(entries).length;
-  end.writeUInt16LE(count, 8);
-  end.writeUInt16LE(count, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
-}
 
 /** A torch.save-style checkpoint: `pickle` as archive/data.pkl and each record as archive/data/<key>. */
 function checkpointBytes(pickle, records = {}) {

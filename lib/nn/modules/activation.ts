@@ -3,10 +3,8 @@ import * as check from '../../check';
 import { registerModuleClass } from '../module';
 import { Layer } from './layer';
 
-const optBool = (v: unknown, name: string): boolean | undefined => (v === undefined ? undefined : check.bool(v, name));
-
 export class ReLU extends Layer {
-  constructor(inplace?: boolean) { super(Layer.create('ReLU', { inplace: optBool(inplace, 'inplace') })); }
+  constructor(inplace?: boolean) { super(Layer.create('ReLU', { inplace: check.opt.bool(inplace, 'inplace') })); }
   get inplace(): boolean { return this.config('inplace'); }
 }
 
@@ -14,8 +12,8 @@ export class LeakyReLU extends Layer {
   /** LeakyReLU(negativeSlope = 0.01, inplace = false) */
   constructor(negativeSlope?: number, inplace?: boolean) {
     super(Layer.create('LeakyReLU', {
-      negativeSlope: negativeSlope === undefined ? undefined : check.number(negativeSlope, 'negativeSlope'),
-      inplace: optBool(inplace, 'inplace'),
+      negativeSlope: check.opt.number(negativeSlope, 'negativeSlope'),
+      inplace: check.opt.bool(inplace, 'inplace'),
     }));
   }
   get negativeSlope(): number { return this.config('negativeSlope'); }

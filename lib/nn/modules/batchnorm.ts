@@ -10,10 +10,10 @@ function args(what: string, numFeatures: unknown, opts: BatchNormOptions | undef
   const o = check.options(opts, `${what} options`, ['eps', 'momentum', 'affine', 'trackRunningStats']);
   return {
     numFeatures: check.int(numFeatures, 'numFeatures', { min: 1 }),
-    eps: o.eps === undefined ? undefined : check.number(o.eps, 'eps', { min: 0 }),
-    momentum: o.momentum === undefined ? undefined : check.number(o.momentum, 'momentum'),
-    affine: o.affine === undefined ? undefined : check.bool(o.affine, 'affine'),
-    trackRunningStats: o.trackRunningStats === undefined ? undefined : check.bool(o.trackRunningStats, 'trackRunningStats'),
+    eps: check.opt.number(o.eps, 'eps', { min: 0 }),
+    momentum: check.opt.number(o.momentum, 'momentum'),
+    affine: check.opt.bool(o.affine, 'affine'),
+    trackRunningStats: check.opt.bool(o.trackRunningStats, 'trackRunningStats'),
   };
 }
 

@@ -14,18 +14,15 @@ export interface Conv2dOptions {
   bias?: boolean;
 }
 
-const pair = (v: unknown, name: string, min: number): IntOrPair | undefined =>
-  v === undefined ? undefined : check.intOrPair(v, name, { min });
-
 export class Conv2d extends Layer {
   constructor(inChannels: number, outChannels: number, kernelSize: IntOrPair, opts?: Conv2dOptions) {
     const o = check.options(opts, 'Conv2d options', ['stride', 'padding', 'dilation', 'groups', 'bias']);
-    const padding = typeof o.padding === 'string' ? check.oneOf(o.padding, 'padding', ['same', 'valid']) : pair(o.padding, 'padding', 0);
+    const padding = typeof o.padding === 'string' ? check.oneOf(o.padding, 'padding', ['same', 'valid']) : check.opt.intOrPair(o.padding, 'padding', { min: 0 });
     super(Layer.create('Conv2d', {
       inChannels: check.int(inChannels, 'inChannels', { min: 1 }), outChannels: check.int(outChannels, 'outChannels', { min: 1 }),
-      kernelSize: check.intOrPair(kernelSize, 'kernelSize', { min: 1 }), stride: pair(o.stride, 'stride', 1), padding,
-      dilation: pair(o.dilation, 'dilation', 1), groups: o.groups === undefined ? undefined : check.int(o.groups, 'groups', { min: 1 }),
-      bias: o.bias === undefined ? undefined : check.bool(o.bias, 'bias'),
+      kernelSize: check.intOrPair(kernelSize, 'kernelSize', { min: 1 }), stride: check.opt.intOrPair(o.stride, 'stride', { min: 1 }), padding,
+      dilation: check.opt.intOrPair(o.dilation, 'dilation', { min: 1 }), groups: check.opt.int(o.groups, 'groups', { min: 1 }),
+      bias: check.opt.bool(o.bias, 'bias'),
     }));
   }
   get inChannels(): number { return this.config('inChannels'); }

@@ -5,8 +5,8 @@ import { Layer } from './layer';
 
 function args(p: unknown, inplace: unknown): Record<string, unknown> {
   return {
-    p: p === undefined ? undefined : check.number(p, 'p', { min: 0, max: 1 }),
-    inplace: inplace === undefined ? undefined : check.bool(inplace, 'inplace'),
+    p: check.opt.number(p, 'p', { min: 0, max: 1 }),
+    inplace: check.opt.bool(inplace, 'inplace'),
   };
 }
 

@@ -7,8 +7,8 @@ export class Flatten extends Layer {
   /** Flatten(startDim = 1, endDim = -1) */
   constructor(startDim?: number, endDim?: number) {
     super(Layer.create('Flatten', {
-      startDim: startDim === undefined ? undefined : check.int(startDim, 'startDim'),
-      endDim: endDim === undefined ? undefined : check.int(endDim, 'endDim'),
+      startDim: check.opt.int(startDim, 'startDim'),
+      endDim: check.opt.int(endDim, 'endDim'),
     }));
   }
 }

@@ -10,7 +10,7 @@ export class Linear extends Layer {
     const o = check.options(opts, 'Linear options', ['bias']);
     super(Layer.create('Linear', {
       inFeatures: check.int(inFeatures, 'inFeatures', { min: 0 }), outFeatures: check.int(outFeatures, 'outFeatures', { min: 0 }),
-      bias: o.bias === undefined ? undefined : check.bool(o.bias, 'bias'),
+      bias: check.opt.bool(o.bias, 'bias'),
     }));
   }
   get inFeatures(): number { return this.config('inFeatures'); }

@@ -4,9 +4,6 @@ import { registerModuleClass } from '../module';
 import { Layer } from './layer';
 
 type IntOrPair = check.IntOrPair;
-const pair = (v: unknown, name: string, min: number): IntOrPair | undefined =>
-  v === undefined || v === null ? undefined : check.intOrPair(v, name, { min });
-const optBool = (v: unknown, name: string): boolean | undefined => (v === undefined ? undefined : check.bool(v, name));
 
 export interface MaxPool2dOptions { stride?: IntOrPair | null; padding?: IntOrPair; dilation?: IntOrPair; ceilMode?: boolean }
 
@@ -15,8 +12,8 @@ export class MaxPool2d extends Layer {
   constructor(kernelSize: IntOrPair, opts?: MaxPool2dOptions) {
     const o = check.options(opts, 'MaxPool2d options', ['stride', 'padding', 'dilation', 'ceilMode']);
     super(Layer.create('MaxPool2d', {
-      kernelSize: check.intOrPair(kernelSize, 'kernelSize', { min: 1 }), stride: pair(o.stride, 'stride', 1),
-      padding: pair(o.padding, 'padding', 0), dilation: pair(o.dilation, 'dilation', 1), ceilMode: optBool(o.ceilMode, 'ceilMode'),
+      kernelSize: check.intOrPair(kernelSize, 'kernelSize', { min: 1 }), stride: check.opt.intOrPair(o.stride, 'stride', { min: 1 }),
+      padding: check.opt.intOrPair(o.padding, 'padding', { min: 0 }), dilation: check.opt.intOrPair(o.dilation, 'dilation', { min: 1 }), ceilMode: check.opt.bool(o.ceilMode, 'ceilMode'),
     }));
   }
   get kernelSize(): IntOrPair { return this.config('kernelSize'); }
@@ -32,10 +29,10 @@ export class AvgPool2d extends Layer {
   constructor(kernelSize: IntOrPair, opts?: AvgPool2dOptions) {
     const o = check.options(opts, 'AvgPool2d options', ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
     super(Layer.create('AvgPool2d', {
-      kernelSize: check.intOrPair(kernelSize, 'kernelSize', { min: 1 }), stride: pair(o.stride, 'stride', 1),
-      padding: pair(o.padding, 'padding', 0), ceilMode: optBool(o.ceilMode, 'ceilMode'),
-      countIncludePad: optBool(o.countIncludePad, 'countIncludePad'),
-      divisorOverride: o.divisorOverride === undefined || o.divisorOverride === null ? null : check.int(o.divisorOverride, 'divisorOverride', { min: 1 }),
+      kernelSize: check.intOrPair(kernelSize, 'kernelSize', { min: 1 }), stride: check.opt.intOrPair(o.stride, 'stride', { min: 1 }),
+      padding: check.opt.intOrPair(o.padding, 'padding', { min: 0 }), ceilMode: check.opt.bool(o.ceilMode, 'ceilMode'),
+      countIncludePad: check.opt.bool(o.countIncludePad, 'countIncludePad'),
+      divisorOverride: check.opt.int(o.divisorOverride, 'divisorOverride', { min: 1 }) ?? null,
     }));
   }
   get kernelSize(): IntOrPair { return this.config('kernelSize'); }
