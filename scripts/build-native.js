@@ -50,7 +50,10 @@ function main() {
     process.exit(res.status || 1);
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  fs.copyFileSync(path.join(root, 'build', 'cmake', 'Release', 'torchvgg.node'), target);
+  // Copy then rename: a process that has the old addon loaded keeps its (unlinked) file intact.
+  const fresh = `${target}.${process.pid}.tmp`;
+  fs.copyFileSync(path.join(root, 'build', 'cmake', 'Release', 'torchvgg.node'), fresh);
+  fs.renameSync(fresh, target);
 }
 
 main();
