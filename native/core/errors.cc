@@ -30,9 +30,7 @@ JsErrorSpec DescribeException(std::exception_ptr e) noexcept {
       return {err.kind == ArgError::Type ? JsErrorSpec::TypeError : JsErrorSpec::RangeError, err.what(), ""};
     } catch (const BusyError& err) {
       return {JsErrorSpec::Error, err.what(), "ERR_TORCHVGG_MODULE_BUSY"};
-    } catch (const JsThrown& err) {
-      return err.spec;
-    } catch (const c10::IndexError& err) {
+    } catch (const JsThrown& err) { return err.spec; } catch (const c10::IndexError& err) {
       return {JsErrorSpec::RangeError, FirstLines(err.what_without_backtrace()), ""};
     } catch (const c10::TypeError& err) {
       return {JsErrorSpec::TypeError, FirstLines(err.what_without_backtrace()), ""};
@@ -42,9 +40,7 @@ JsErrorSpec DescribeException(std::exception_ptr e) noexcept {
       return {JsErrorSpec::Error, message, ""};
     } catch (const std::bad_alloc&) {
       return {JsErrorSpec::RangeError, "out of memory: the operation needs more memory than can be allocated", ""};
-    } catch (const std::exception& err) {
-      return {JsErrorSpec::Error, err.what(), ""};
-    } catch (...) {
+    } catch (const std::exception& err) { return {JsErrorSpec::Error, err.what(), ""}; } catch (...) {
       return {JsErrorSpec::Error, "torchvgg: unknown native error", ""};
     }
   } catch (...) {  // building the message itself failed (e.g. out of memory)

@@ -51,30 +51,29 @@ template <typename F>
 Napi::Value Guard(Napi::Env env, F&& body) {
   try {
     return body();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (...) {
+  } catch (const Napi::Error&) { throw; } catch (...) {
     throw MakeJsError(env, DescribeException(std::current_exception()));
   }
 }
 
 // The attributes of every binding method: replaceable, so lib/native.ts can wrap each one (it applies the
 // caller's async-context grad mode before the call).
-constexpr napi_property_attributes kReplaceable = static_cast<napi_property_attributes>(napi_writable | napi_configurable);
+constexpr napi_property_attributes kReplaceable =
+    static_cast<napi_property_attributes>(napi_writable | napi_configurable);
 
 // Inside a class: declares the binding `Name` as a guarded call of `NameImpl`, whose body follows.
-#define TVGG_METHOD(Name)                                                                    \
-  Napi::Value Name(const Napi::CallbackInfo& info) {                                         \
-    return ::tvgg::Guard(info.Env(), [&]() -> Napi::Value { return Name##Impl(info); });     \
-  }                                                                                          \
+#define TVGG_METHOD(Name)                                                                \
+  Napi::Value Name(const Napi::CallbackInfo& info) {                                     \
+    return ::tvgg::Guard(info.Env(), [&]() -> Napi::Value { return Name##Impl(info); }); \
+  }                                                                                      \
   Napi::Value Name##Impl(const Napi::CallbackInfo& info)
 
 // The same for a free function.
-#define TVGG_FUNCTION(Name)                                                                  \
-  Napi::Value Name##Impl(const Napi::CallbackInfo& info);                                    \
-  Napi::Value Name(const Napi::CallbackInfo& info) {                                         \
-    return ::tvgg::Guard(info.Env(), [&]() -> Napi::Value { return Name##Impl(info); });     \
-  }                                                                                          \
+#define TVGG_FUNCTION(Name)                                                              \
+  Napi::Value Name##Impl(const Napi::CallbackInfo& info);                                \
+  Napi::Value Name(const Napi::CallbackInfo& info) {                                     \
+    return ::tvgg::Guard(info.Env(), [&]() -> Napi::Value { return Name##Impl(info); }); \
+  }                                                                                      \
   Napi::Value Name##Impl(const Napi::CallbackInfo& info)
 
 }  // namespace tvgg

@@ -99,9 +99,7 @@ Napi::Promise Executor::Submit(Napi::Env env, std::function<Settle()> work, std:
         if (settled) settled();
         try {
           deferred.Resolve(Guard(env, [&] { return settle(env); }));
-        } catch (const Napi::Error& e) {
-          deferred.Reject(e.Value());
-        }
+        } catch (const Napi::Error& e) { deferred.Reject(e.Value()); }
         delete trace;
       };
     } catch (...) {  // never let an exception end the process from this thread
@@ -147,9 +145,7 @@ void Executor::RunOnMainThread(const std::function<void(Napi::Env)>& fn) {
     try {
       fn(env);
       wait->Finish(false);
-    } catch (const Napi::Error& e) {
-      wait->Finish(true, DescribeJsError(e));
-    } catch (...) {
+    } catch (const Napi::Error& e) { wait->Finish(true, DescribeJsError(e)); } catch (...) {
       wait->Finish(true, DescribeException(std::current_exception()));
     }
   };

@@ -49,15 +49,15 @@ TVGG_FUNCTION(JitLoad) {
 }  // namespace
 
 Napi::Function ScriptModuleWrap::Define(Napi::Env env) {
-  Napi::Function cls = DefineClass(
-      env, "NativeScriptModule",
-      {InstanceMethod<&ScriptModuleWrap::Forward>("forward", kReplaceable),
-       InstanceMethod<&ScriptModuleWrap::ForwardAsync>("forwardAsync", kReplaceable),
-       InstanceMethod<&ScriptModuleWrap::NamedParameters>("namedParameters", kReplaceable),
-       InstanceMethod<&ScriptModuleWrap::NamedBuffers>("namedBuffers", kReplaceable),
-       InstanceMethod<&ScriptModuleWrap::NamedChildren>("namedChildren", kReplaceable),
-       InstanceMethod<&ScriptModuleWrap::Training>("training", kReplaceable), InstanceMethod<&ScriptModuleWrap::Train>("train", kReplaceable),
-       InstanceMethod<&ScriptModuleWrap::To>("to", kReplaceable)});
+  Napi::Function cls = DefineClass(env, "NativeScriptModule",
+                                   {InstanceMethod<&ScriptModuleWrap::Forward>("forward", kReplaceable),
+                                    InstanceMethod<&ScriptModuleWrap::ForwardAsync>("forwardAsync", kReplaceable),
+                                    InstanceMethod<&ScriptModuleWrap::NamedParameters>("namedParameters", kReplaceable),
+                                    InstanceMethod<&ScriptModuleWrap::NamedBuffers>("namedBuffers", kReplaceable),
+                                    InstanceMethod<&ScriptModuleWrap::NamedChildren>("namedChildren", kReplaceable),
+                                    InstanceMethod<&ScriptModuleWrap::Training>("training", kReplaceable),
+                                    InstanceMethod<&ScriptModuleWrap::Train>("train", kReplaceable),
+                                    InstanceMethod<&ScriptModuleWrap::To>("to", kReplaceable)});
   Data(env).script_module_class = Napi::Persistent(cls);
   return cls;
 }

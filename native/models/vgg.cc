@@ -25,8 +25,11 @@ Module::Ptr MakeLayers(const std::vector<int>& cfg, bool batch_norm) {
       add(Layer("MaxPool2d", Options().Set("kernelSize", IntPair::Of(2)).Set("stride", IntPair::Of(2))));
       continue;
     }
-    add(Layer("Conv2d", Options().Set("inChannels", in).Set("outChannels", int64_t{v})
-                            .Set("kernelSize", IntPair::Of(3)).Set("padding", IntPair::Of(1))));
+    add(Layer("Conv2d", Options()
+                            .Set("inChannels", in)
+                            .Set("outChannels", int64_t{v})
+                            .Set("kernelSize", IntPair::Of(3))
+                            .Set("padding", IntPair::Of(1))));
     if (batch_norm) add(Layer("BatchNorm2d", Options().Set("numFeatures", int64_t{v})));
     add(Layer("ReLU", Options().Set("inplace", true)));
     in = v;
@@ -87,8 +90,12 @@ class VGG : public Module {
   }
 
   Options Config() const override {
-    return Options().Set("cfg", cfg_).Set("batchNorm", batch_norm_).Set("numClasses", num_classes_)
-        .Set("dropout", dropout_).Set("initWeights", false);
+    return Options()
+        .Set("cfg", cfg_)
+        .Set("batchNorm", batch_norm_)
+        .Set("numClasses", num_classes_)
+        .Set("dropout", dropout_)
+        .Set("initWeights", false);
   }
 
  private:
@@ -100,8 +107,8 @@ class VGG : public Module {
 }  // namespace
 
 Module::Ptr CreateVGG(const Options& o) {
-  auto m = std::make_shared<VGG>(o.Str("cfg"), o.Bool("batchNorm", false), o.Int("numClasses", 1000),
-                                 o.Num("dropout", 0.5));
+  auto m =
+      std::make_shared<VGG>(o.Str("cfg"), o.Bool("batchNorm", false), o.Int("numClasses", 1000), o.Num("dropout", 0.5));
   if (o.Bool("initWeights", true)) InitWeights(*m);
   return m;
 }

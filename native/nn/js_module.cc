@@ -60,8 +60,9 @@ class JsModule : public Module {
   at::Tensor Forward(const at::Tensor& x) override { return Bridge()->Call(*this, x); }
   bool DefinedInJs() const override { return true; }
   Ptr Clone() const override {
-    throw ArgError(ArgError::Type, TypeName() + " is defined in JS and cannot be copied natively; "
-                                   "construct a new one and loadStateDict() into it");
+    throw ArgError(ArgError::Type, TypeName() +
+                                       " is defined in JS and cannot be copied natively; "
+                                       "construct a new one and loadStateDict() into it");
   }
 
  protected:

@@ -64,26 +64,32 @@ TVGG_FUNCTION(ExecutorPending) {
 }  // namespace
 
 Napi::Function ModuleWrap::Define(Napi::Env env) {
-  Napi::Function cls = DefineClass(
-      env, "NativeModule",
-      {InstanceMethod<&ModuleWrap::TypeName>("typeName", kReplaceable), InstanceMethod<&ModuleWrap::Id>("id", kReplaceable),
-       InstanceMethod<&ModuleWrap::DefinedInJs>("definedInJs", kReplaceable),
-       InstanceMethod<&ModuleWrap::ExtraRepr>("extraRepr", kReplaceable), InstanceMethod<&ModuleWrap::Config>("config", kReplaceable),
-       InstanceMethod<&ModuleWrap::NamedChildren>("namedChildren", kReplaceable),
-       InstanceMethod<&ModuleWrap::OwnParameters>("ownParameters", kReplaceable),
-       InstanceMethod<&ModuleWrap::OwnBuffers>("ownBuffers", kReplaceable), InstanceMethod<&ModuleWrap::Training>("training", kReplaceable),
-       InstanceMethod<&ModuleWrap::Train>("train", kReplaceable), InstanceMethod<&ModuleWrap::Forward>("forward", kReplaceable),
-       InstanceMethod<&ModuleWrap::ForwardRaw>("forwardRaw", kReplaceable),
-       InstanceMethod<&ModuleWrap::ForwardAsync>("forwardAsync", kReplaceable),
-       InstanceMethod<&ModuleWrap::SetChild>("setChild", kReplaceable), InstanceMethod<&ModuleWrap::RemoveChild>("removeChild", kReplaceable),
-       InstanceMethod<&ModuleWrap::EraseChildAt>("eraseChildAt", kReplaceable),
-       InstanceMethod<&ModuleWrap::InsertChildAt>("insertChildAt", kReplaceable),
-       InstanceMethod<&ModuleWrap::ReplaceChildAt>("replaceChildAt", kReplaceable),
-       InstanceMethod<&ModuleWrap::SetParameter>("setParameter", kReplaceable),
-       InstanceMethod<&ModuleWrap::SetBuffer>("setBuffer", kReplaceable),
-       InstanceMethod<&ModuleWrap::RequiresGrad>("requiresGrad_", kReplaceable),
-       InstanceMethod<&ModuleWrap::EnsureIdle>("ensureIdle", kReplaceable), InstanceMethod<&ModuleWrap::To>("to", kReplaceable),
-       InstanceMethod<&ModuleWrap::SetHooked>("setHooked", kReplaceable), InstanceMethod<&ModuleWrap::Deepcopy>("deepcopy", kReplaceable)});
+  Napi::Function cls = DefineClass(env, "NativeModule",
+                                   {InstanceMethod<&ModuleWrap::TypeName>("typeName", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::Id>("id", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::DefinedInJs>("definedInJs", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::ExtraRepr>("extraRepr", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::Config>("config", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::NamedChildren>("namedChildren", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::OwnParameters>("ownParameters", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::OwnBuffers>("ownBuffers", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::Training>("training", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::Train>("train", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::Forward>("forward", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::ForwardRaw>("forwardRaw", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::ForwardAsync>("forwardAsync", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::SetChild>("setChild", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::RemoveChild>("removeChild", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::EraseChildAt>("eraseChildAt", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::InsertChildAt>("insertChildAt", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::ReplaceChildAt>("replaceChildAt", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::SetParameter>("setParameter", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::SetBuffer>("setBuffer", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::RequiresGrad>("requiresGrad_", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::EnsureIdle>("ensureIdle", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::To>("to", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::SetHooked>("setHooked", kReplaceable),
+                                    InstanceMethod<&ModuleWrap::Deepcopy>("deepcopy", kReplaceable)});
   Data(env).module_class = Napi::Persistent(cls);
   return cls;
 }
@@ -157,22 +163,26 @@ Napi::Value ModuleWrap::ForwardAsyncImpl(const Napi::CallbackInfo& info) {
   bool writes = m->Training();
   auto marked = std::make_shared<std::vector<Module::Ptr>>(MarkBusy(m, writes));
   auto release = [marked, writes] { Unmark(*marked, writes); };
-  return Data(info.Env()).executor.Submit(info.Env(), [m, x]() -> Settle {
-    at::Tensor input = x;
-    // A CPU batch for a CUDA model goes through pinned memory, so the copy is asynchronous and
-    // overlaps with the kernels queued after it on the same stream.
-    at::Tensor first = FirstParameter(*m);
-    if (first.defined() && first.is_cuda() && input.is_cpu())
-      input = input.pin_memory().to(first.device(), /*non_blocking=*/true);
-    at::Tensor y;
-    if (m->Training()) {
-      y = m->Call(input);
-    } else {
-      c10::InferenceMode guard;
-      y = m->Call(input);
-    }
-    return [y](Napi::Env env) -> Napi::Value { return TensorWrap::Wrap(env, y); };
-  }, release);
+  return Data(info.Env())
+      .executor.Submit(
+          info.Env(),
+          [m, x]() -> Settle {
+            at::Tensor input = x;
+            // A CPU batch for a CUDA model goes through pinned memory, so the copy is asynchronous and
+            // overlaps with the kernels queued after it on the same stream.
+            at::Tensor first = FirstParameter(*m);
+            if (first.defined() && first.is_cuda() && input.is_cpu())
+              input = input.pin_memory().to(first.device(), /*non_blocking=*/true);
+            at::Tensor y;
+            if (m->Training()) {
+              y = m->Call(input);
+            } else {
+              c10::InferenceMode guard;
+              y = m->Call(input);
+            }
+            return [y](Napi::Env env) -> Napi::Value { return TensorWrap::Wrap(env, y); };
+          },
+          release);
 }
 
 Napi::Value ModuleWrap::SetChildImpl(const Napi::CallbackInfo& info) {
@@ -254,9 +264,7 @@ Napi::Value ModuleWrap::SetHookedImpl(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-Napi::Value ModuleWrap::DeepcopyImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), m_->Clone());
-}
+Napi::Value ModuleWrap::DeepcopyImpl(const Napi::CallbackInfo& info) { return Wrap(info.Env(), m_->Clone()); }
 
 void RegisterModules(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeModule", ModuleWrap::Define(env));

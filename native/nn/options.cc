@@ -97,7 +97,8 @@ Options Options::FromJs(const Napi::Value& value) {
     else if (v.IsString()) o.Set(key, v.As<Napi::String>().Utf8Value());
     else if (v.IsNumber()) {
       double d = v.As<Napi::Number>().DoubleValue();
-      if (std::isfinite(d) && d == std::floor(d) && std::abs(d) < 9.0e15) o.Set(key, IntPair::Of(static_cast<int64_t>(d)));
+      if (std::isfinite(d) && d == std::floor(d) && std::abs(d) < 9.0e15)
+        o.Set(key, IntPair::Of(static_cast<int64_t>(d)));
       else o.Set(key, d);
     } else if (v.IsArray() && v.As<Napi::Array>().Length() == 2) {
       auto arr = v.As<Napi::Array>();

@@ -5,10 +5,13 @@ namespace tvgg {
 
 // One line per layer type: X(Name) names the type PyTorch prints and the factory `CreateName`, defined
 // in the layer's own file under nn/layers/ (or models/ for model families).
+// The X-macro list reads best packed several to a line, so clang-format leaves it alone.
+// clang-format off
 #define TVGG_LAYER_TYPES(X)                                                                           \
   X(Linear) X(Identity) X(Conv2d) X(ReLU) X(LeakyReLU) X(GELU) X(Sigmoid) X(Tanh) X(Softmax) X(Dropout) \
   X(Dropout2d) X(MaxPool2d) X(AvgPool2d) X(AdaptiveAvgPool2d) X(BatchNorm1d) X(BatchNorm2d) X(Flatten)  \
   X(Sequential) X(VGG)
+// clang-format on
 
 #define TVGG_DECLARE(Name) Module::Ptr Create##Name(const Options&);
 TVGG_LAYER_TYPES(TVGG_DECLARE)

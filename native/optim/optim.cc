@@ -125,33 +125,39 @@ TVGG_FUNCTION(TrainStep) {
   // The step changes every parameter it trains: the tree is marked as written until it settles.
   auto marked = std::make_shared<std::vector<Module::Ptr>>(MarkBusy(module, true));
   auto release = [marked] { Unmark(*marked, true); };
-  return Data(info.Env()).executor.Submit(info.Env(), [=]() -> Settle {
-    at::AutoGradMode grad(true);
-    // Zero the gradients in place rather than dropping them: re-allocating ~0.5 GB of VGG gradients every
-    // step costs page faults (more system time than compute in a fine-tuning run).
-    opt->ZeroGrad(false);
-    at::Tensor logits = module->Call(input);
-    at::Tensor loss = at::cross_entropy_loss(logits, target, weight, at::Reduction::Mean, -100, smoothing);
-    loss.backward();
-    opt->Step();
-    double loss_value = loss.item<double>();
-    double correct = logits.argmax(1).eq(target).sum().item<double>();
-    return [loss_value, correct](Napi::Env env) -> Napi::Value {
-      auto out = Napi::Array::New(env, 2);
-      out.Set(0u, loss_value);
-      out.Set(1u, correct);
-      return out;
-    };
-  }, release);
+  return Data(info.Env())
+      .executor.Submit(
+          info.Env(),
+          [=]() -> Settle {
+            at::AutoGradMode grad(true);
+            // Zero the gradients in place rather than dropping them: re-allocating ~0.5 GB of VGG gradients every
+            // step costs page faults (more system time than compute in a fine-tuning run).
+            opt->ZeroGrad(false);
+            at::Tensor logits = module->Call(input);
+            at::Tensor loss = at::cross_entropy_loss(logits, target, weight, at::Reduction::Mean, -100, smoothing);
+            loss.backward();
+            opt->Step();
+            double loss_value = loss.item<double>();
+            double correct = logits.argmax(1).eq(target).sum().item<double>();
+            return [loss_value, correct](Napi::Env env) -> Napi::Value {
+              auto out = Napi::Array::New(env, 2);
+              out.Set(0u, loss_value);
+              out.Set(1u, correct);
+              return out;
+            };
+          },
+          release);
 }
 }  // namespace
 
 Napi::Function OptimizerWrap::Define(Napi::Env env) {
-  Napi::Function cls = DefineClass(
-      env, "NativeOptimizer",
-      {InstanceMethod<&OptimizerWrap::Step>("step", kReplaceable), InstanceMethod<&OptimizerWrap::ZeroGrad>("zeroGrad", kReplaceable),
-       InstanceMethod<&OptimizerWrap::GetOption>("getOption", kReplaceable), InstanceMethod<&OptimizerWrap::SetOption>("setOption", kReplaceable),
-       InstanceMethod<&OptimizerWrap::State>("state", kReplaceable), InstanceMethod<&OptimizerWrap::SetState>("setState", kReplaceable)});
+  Napi::Function cls = DefineClass(env, "NativeOptimizer",
+                                   {InstanceMethod<&OptimizerWrap::Step>("step", kReplaceable),
+                                    InstanceMethod<&OptimizerWrap::ZeroGrad>("zeroGrad", kReplaceable),
+                                    InstanceMethod<&OptimizerWrap::GetOption>("getOption", kReplaceable),
+                                    InstanceMethod<&OptimizerWrap::SetOption>("setOption", kReplaceable),
+                                    InstanceMethod<&OptimizerWrap::State>("state", kReplaceable),
+                                    InstanceMethod<&OptimizerWrap::SetState>("setState", kReplaceable)});
   Data(env).optimizer_class = Napi::Persistent(cls);
   return cls;
 }
@@ -174,7 +180,8 @@ Napi::Value OptimizerWrap::ZeroGradImpl(const Napi::CallbackInfo& info) {
 }
 static ParamGroup& GroupAt(Optimizer& o, const Napi::Value& v) {
   int64_t i = v.As<Napi::Number>().Int64Value();
-  if (i < 0 || i >= static_cast<int64_t>(o.groups.size())) throw ArgError(ArgError::Range, "no parameter group " + std::to_string(i));
+  if (i < 0 || i >= static_cast<int64_t>(o.groups.size()))
+    throw ArgError(ArgError::Range, "no parameter group " + std::to_string(i));
   return o.groups[i];
 }
 // getOption(group, key), setOption(group, key, value): what schedulers and loadStateDict change.
@@ -210,11 +217,15 @@ Napi::Value OptimizerWrap::StateImpl(const Napi::CallbackInfo& info) {
 // setState(index, { name: Tensor }): copies (clones) loaded state onto the parameter's device and dtype.
 Napi::Value OptimizerWrap::SetStateImpl(const Napi::CallbackInfo& info) {
   int64_t i = info[0].As<Napi::Number>().Int64Value();
-  if (i < 0 || i >= static_cast<int64_t>(opt_->state.size())) throw ArgError(ArgError::Range, "no parameter " + std::to_string(i));
+  if (i < 0 || i >= static_cast<int64_t>(opt_->state.size()))
+    throw ArgError(ArgError::Range, "no parameter " + std::to_string(i));
   const at::Tensor* param = nullptr;
   int64_t k = i;
   for (auto& g : opt_->groups) {
-    if (k < static_cast<int64_t>(g.params.size())) { param = &g.params[k]; break; }
+    if (k < static_cast<int64_t>(g.params.size())) {
+      param = &g.params[k];
+      break;
+    }
     k -= g.params.size();
   }
   auto obj = info[1].As<Napi::Object>();
@@ -227,8 +238,9 @@ Napi::Value OptimizerWrap::SetStateImpl(const Napi::CallbackInfo& info) {
       StateField(s, f) = t.to(at::kFloat).clone();  // step stays a float CPU scalar, as in PyTorch
     } else {
       if (t.sizes() != param->sizes())
-        throw ArgError(ArgError::Range, std::string("state '") + kStateNames[f] + "' of parameter " + std::to_string(i) +
-                                            " has shape " + c10::str(t.sizes()) + ", the parameter " + c10::str(param->sizes()));
+        throw ArgError(ArgError::Range, std::string("state '") + kStateNames[f] + "' of parameter " +
+                                            std::to_string(i) + " has shape " + c10::str(t.sizes()) +
+                                            ", the parameter " + c10::str(param->sizes()));
       StateField(s, f) = t.to(param->device(), param->scalar_type()).clone();
     }
   }

@@ -64,7 +64,9 @@ class Args {
   // A Tensor, or a number made into a 0-d tensor like the other operand (where, masked_fill values).
   at::Tensor TorS(size_t i, const at::Tensor& like) const {
     if (IsTensor(i)) return T(i);
-    return at::scalar_tensor(S(i), like.options().dtype(S(i).isFloatingPoint() && !like.is_floating_point() ? at::kFloat : like.scalar_type()));
+    return at::scalar_tensor(S(i), like.options().dtype(S(i).isFloatingPoint() && !like.is_floating_point()
+                                                            ? at::kFloat
+                                                            : like.scalar_type()));
   }
   std::string Str(size_t i) const {
     auto* s = i < v_.size() ? std::get_if<std::string>(&v_[i]) : nullptr;
@@ -334,7 +336,8 @@ at::indexing::TensorIndex ToIndex(const Napi::Value& v, size_t i) {
   using namespace at::indexing;
   if (v.IsNull() || v.IsUndefined()) return TensorIndex(None);
   if (v.IsString()) {
-    if (v.As<Napi::String>().Utf8Value() != "...") throw ArgError(ArgError::Type, "index " + std::to_string(i) + ": unknown index string");
+    if (v.As<Napi::String>().Utf8Value() != "...")
+      throw ArgError(ArgError::Type, "index " + std::to_string(i) + ": unknown index string");
     return TensorIndex(Ellipsis);
   }
   if (v.IsNumber()) {
@@ -352,7 +355,8 @@ at::indexing::TensorIndex ToIndex(const Napi::Value& v, size_t i) {
       if (p.IsNull() || p.IsUndefined()) return c10::nullopt;
       if (!p.IsNumber()) throw ArgError(ArgError::Type, "slice bounds must be integers");
       double d = p.As<Napi::Number>().DoubleValue();
-      if (d != std::floor(d) || std::abs(d) > 9007199254740991.0) throw ArgError(ArgError::Type, "slice bounds must be integers");
+      if (d != std::floor(d) || std::abs(d) > 9007199254740991.0)
+        throw ArgError(ArgError::Type, "slice bounds must be integers");
       return static_cast<int64_t>(d);
     };
     return TensorIndex(Slice(part(0), part(1), part(2)));

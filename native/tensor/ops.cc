@@ -15,16 +15,25 @@ at::TensorOptions Options(const Napi::Value& dtype, const Napi::Value& device, a
 
 at::ScalarType TypedArrayDtype(napi_typedarray_type t) {
   switch (t) {
-    case napi_float32_array: return at::kFloat;
-    case napi_float64_array: return at::kDouble;
-    case napi_int32_array: return at::kInt;
-    case napi_int16_array: return at::kShort;
-    case napi_int8_array: return at::kChar;
+    case napi_float32_array:
+      return at::kFloat;
+    case napi_float64_array:
+      return at::kDouble;
+    case napi_int32_array:
+      return at::kInt;
+    case napi_int16_array:
+      return at::kShort;
+    case napi_int8_array:
+      return at::kChar;
     case napi_uint8_array:
-    case napi_uint8_clamped_array: return at::kByte;
-    case napi_bigint64_array: return at::kLong;
-    default: throw ArgError(ArgError::Type, "unsupported typed array type (use Float32Array, Float64Array, "
-                                            "Int32Array, Int16Array, Int8Array, Uint8Array or BigInt64Array)");
+    case napi_uint8_clamped_array:
+      return at::kByte;
+    case napi_bigint64_array:
+      return at::kLong;
+    default:
+      throw ArgError(ArgError::Type,
+                     "unsupported typed array type (use Float32Array, Float64Array, "
+                     "Int32Array, Int16Array, Int8Array, Uint8Array or BigInt64Array)");
   }
 }
 
@@ -65,8 +74,8 @@ TVGG_FUNCTION(FromBuffer) {
     if (auto e = executor.lock()) e->OnMainThread([ref] { delete ref; });
     // else: the environment is torn down and its references with it; nothing is left to release.
   };
-  at::Tensor t = at::from_blob(static_cast<uint8_t*>(buf.Data()) + offset, {count}, release,
-                               at::TensorOptions().dtype(dtype));
+  at::Tensor t =
+      at::from_blob(static_cast<uint8_t*>(buf.Data()) + offset, {count}, release, at::TensorOptions().dtype(dtype));
   return TensorWrap::Wrap(env, t);
 }
 
@@ -77,7 +86,8 @@ TVGG_FUNCTION(Factory) {
   for (auto d : shape)
     if (d < 0) throw ArgError(ArgError::Range, "negative dimension " + std::to_string(d));
   auto opts = Options(info[2], info[3], at::kFloat);
-  int64_t bytes = CheckedBytes(shape, static_cast<int64_t>(c10::elementSize(c10::typeMetaToScalarType(opts.dtype()))), kind.c_str());
+  int64_t bytes = CheckedBytes(shape, static_cast<int64_t>(c10::elementSize(c10::typeMetaToScalarType(opts.dtype()))),
+                               kind.c_str());
   at::Tensor t;
   try {
     if (kind == "zeros") t = at::zeros(shape, opts);
@@ -90,7 +100,8 @@ TVGG_FUNCTION(Factory) {
     // Say what did not fit: the shape and dtype, not only libtorch's byte count.
     if (!OutOfMemory(e.what_without_backtrace())) throw;
     throw ArgError(ArgError::Range, "out of memory: torch." + kind + "(" + c10::str(c10::IntArrayRef(shape)) + ", " +
-                                        DtypeName(c10::typeMetaToScalarType(opts.dtype())) + ") needs " + std::to_string(bytes) + " bytes");
+                                        DtypeName(c10::typeMetaToScalarType(opts.dtype())) + ") needs " +
+                                        std::to_string(bytes) + " bytes");
   }
   return TensorWrap::Wrap(info.Env(), Finish(t, info[4]));
 }
@@ -155,8 +166,9 @@ TVGG_FUNCTION(CrossEntropy) {
   if (TensorWrap::Is(info[2])) weight = TensorWrap::TensorOf(info[2], "weight");
   std::string reduction = info[3].As<Napi::String>();
   int64_t r = reduction == "none" ? at::Reduction::None : reduction == "sum" ? at::Reduction::Sum : at::Reduction::Mean;
-  return TensorWrap::Wrap(info.Env(), at::cross_entropy_loss(input, target, weight, r, info[4].As<Napi::Number>().Int64Value(),
-                                                             info[5].As<Napi::Number>().DoubleValue()));
+  return TensorWrap::Wrap(info.Env(),
+                          at::cross_entropy_loss(input, target, weight, r, info[4].As<Napi::Number>().Int64Value(),
+                                                 info[5].As<Napi::Number>().DoubleValue()));
 }
 
 // dropout(input, p, training)

@@ -10,10 +10,11 @@ namespace {
 constexpr uint64_t kMaxArrayBufferBytes = (uint64_t{1} << 53) - 1;
 // toTypedArray asks the allocator before V8 allocates from this size on.
 constexpr int64_t kProbeBytes = int64_t{64} << 20;
-const std::pair<const char*, c10::ScalarType> kDtypes[] = {
-    {"float32", at::kFloat}, {"float64", at::kDouble}, {"float16", at::kHalf},
-    {"bfloat16", at::kBFloat16}, {"int64", at::kLong}, {"int32", at::kInt},
-    {"int16", at::kShort}, {"int8", at::kChar}, {"uint8", at::kByte}, {"bool", at::kBool}};
+const std::pair<const char*, c10::ScalarType> kDtypes[] = {{"float32", at::kFloat}, {"float64", at::kDouble},
+                                                           {"float16", at::kHalf},  {"bfloat16", at::kBFloat16},
+                                                           {"int64", at::kLong},    {"int32", at::kInt},
+                                                           {"int16", at::kShort},   {"int8", at::kChar},
+                                                           {"uint8", at::kByte},    {"bool", at::kBool}};
 }  // namespace
 
 c10::ScalarType ParseDtype(const std::string& name) {
@@ -32,18 +33,18 @@ c10::Device ParseDevice(const std::string& name) {
   c10::optional<c10::Device> device;
   try {
     device = c10::Device(name);
-  } catch (const c10::Error&) {
-    throw ArgError(ArgError::Type, "unknown device '" + name + "'");
-  }
+  } catch (const c10::Error&) { throw ArgError(ArgError::Type, "unknown device '" + name + "'"); }
   // Said here, in one line, instead of libtorch's 5 KB dispatcher dump from the first CUDA op.
   if (device->is_cuda()) {
     int64_t count = static_cast<int64_t>(torch::cuda::device_count());
     if (count == 0)
-      throw std::runtime_error("device '" + name + "': this libtorch has no CUDA (it is a CPU-only build, or no CUDA device "
+      throw std::runtime_error("device '" + name +
+                               "': this libtorch has no CUDA (it is a CPU-only build, or no CUDA device "
                                "is visible). Build against a CUDA libtorch: LIBTORCH=<unpacked CUDA libtorch> or "
                                "LIBTORCH_USE_PYTORCH=1 with a CUDA PyTorch, and check that nvidia-smi lists a GPU.");
     if (device->has_index() && device->index() >= count)
-      throw ArgError(ArgError::Range, "device '" + name + "': there are only " + std::to_string(count) + " CUDA device(s)");
+      throw ArgError(ArgError::Range,
+                     "device '" + name + "': there are only " + std::to_string(count) + " CUDA device(s)");
   }
   return *device;
 }
@@ -52,7 +53,8 @@ c10::MemoryFormat ParseMemoryFormat(const std::string& name) {
   if (name == "channels_last") return c10::MemoryFormat::ChannelsLast;
   if (name == "contiguous_format") return c10::MemoryFormat::Contiguous;
   if (name == "preserve_format") return c10::MemoryFormat::Preserve;
-  throw ArgError(ArgError::Type, "unknown memory format '" + name + "' (channels_last, contiguous_format, preserve_format)");
+  throw ArgError(ArgError::Type,
+                 "unknown memory format '" + name + "' (channels_last, contiguous_format, preserve_format)");
 }
 
 std::vector<int64_t> ToInt64s(Napi::Value v, const char* what) {
@@ -64,10 +66,13 @@ std::vector<int64_t> ToInt64s(Napi::Value v, const char* what) {
     if (!e.IsNumber()) throw ArgError(ArgError::Type, std::string(what) + " must be an array of integers");
     double d = e.As<Napi::Number>().DoubleValue();
     if (std::isnan(d) || d != std::floor(d)) {
-      throw ArgError(ArgError::Type, std::string(what) + "[" + std::to_string(i) + "] must be an integer; got " + c10::str(d));
+      throw ArgError(ArgError::Type,
+                     std::string(what) + "[" + std::to_string(i) + "] must be an integer; got " + c10::str(d));
     }
     if (std::abs(d) > 9007199254740991.0) {
-      throw ArgError(ArgError::Range, std::string(what) + "[" + std::to_string(i) + "] is beyond the exact integer range of a JS number (2^53); got " + c10::str(d));
+      throw ArgError(ArgError::Range, std::string(what) + "[" + std::to_string(i) +
+                                          "] is beyond the exact integer range of a JS number (2^53); got " +
+                                          c10::str(d));
     }
     out[i] = static_cast<int64_t>(d);
   }
@@ -79,7 +84,8 @@ int64_t CheckedNumel(c10::IntArrayRef sizes, const char* what) {
   for (int64_t s : sizes) {
     if (s < 0) throw ArgError(ArgError::Range, std::string(what) + ": negative size in " + c10::str(sizes));
     if (__builtin_mul_overflow(n, s, &n))
-      throw ArgError(ArgError::Range, std::string(what) + ": shape " + c10::str(sizes) + " has more elements than int64 can count");
+      throw ArgError(ArgError::Range,
+                     std::string(what) + ": shape " + c10::str(sizes) + " has more elements than int64 can count");
   }
   return n;
 }
@@ -87,7 +93,8 @@ int64_t CheckedNumel(c10::IntArrayRef sizes, const char* what) {
 int64_t CheckedBytes(c10::IntArrayRef sizes, int64_t item_size, const char* what) {
   int64_t bytes = 0;
   if (__builtin_mul_overflow(CheckedNumel(sizes, what), item_size, &bytes))
-    throw ArgError(ArgError::Range, std::string(what) + ": shape " + c10::str(sizes) + " needs more bytes than int64 can count");
+    throw ArgError(ArgError::Range,
+                   std::string(what) + ": shape " + c10::str(sizes) + " needs more bytes than int64 can count");
   return bytes;
 }
 
@@ -96,33 +103,47 @@ Napi::Array NamedTensorsToJs(Napi::Env env, const std::vector<std::pair<std::str
 }
 
 Napi::Function TensorWrap::Define(Napi::Env env) {
-  Napi::Function cls = DefineClass(
-      env, "NativeTensor",
-      {InstanceMethod<&TensorWrap::Shape>("shape", kReplaceable), InstanceMethod<&TensorWrap::Strides>("strides", kReplaceable),
-       InstanceMethod<&TensorWrap::Dtype>("dtype", kReplaceable), InstanceMethod<&TensorWrap::Device>("device", kReplaceable),
-       InstanceMethod<&TensorWrap::GetRequiresGrad>("requiresGrad", kReplaceable),
-       InstanceMethod<&TensorWrap::SetRequiresGrad>("setRequiresGrad", kReplaceable),
-       InstanceMethod<&TensorWrap::IsContiguous>("isContiguous", kReplaceable),
-       InstanceMethod<&TensorWrap::Item>("item", kReplaceable),
-       InstanceMethod<&TensorWrap::ToTypedArray>("toTypedArray", kReplaceable),
-       InstanceMethod<&TensorWrap::Reshape>("reshape", kReplaceable), InstanceMethod<&TensorWrap::View>("view", kReplaceable),
-       InstanceMethod<&TensorWrap::To>("to", kReplaceable), InstanceMethod<&TensorWrap::Contiguous>("contiguous", kReplaceable),
-       InstanceMethod<&TensorWrap::Clone>("clone", kReplaceable), InstanceMethod<&TensorWrap::Detach>("detach", kReplaceable),
-       InstanceMethod<&TensorWrap::Binary>("binary", kReplaceable), InstanceMethod<&TensorWrap::Sum>("sum", kReplaceable),
-       InstanceMethod<&TensorWrap::Mean>("mean", kReplaceable), InstanceMethod<&TensorWrap::Argmax>("argmax", kReplaceable),
-       InstanceMethod<&TensorWrap::Softmax>("softmax", kReplaceable),
-       InstanceMethod<&TensorWrap::Allclose>("allclose", kReplaceable),
-       InstanceMethod<&TensorWrap::CopyFrom>("copyFrom", kReplaceable), InstanceMethod<&TensorWrap::AsStrided>("asStrided", kReplaceable), InstanceMethod<&TensorWrap::Select>("select", kReplaceable),
-       InstanceMethod<&TensorWrap::Narrow>("narrow", kReplaceable), InstanceMethod<&TensorWrap::IndexSelect>("indexSelect", kReplaceable),
-       InstanceMethod<&TensorWrap::GradFnName>("gradFnName", kReplaceable),
-       InstanceMethod<&TensorWrap::Permute>("permute", kReplaceable), InstanceMethod<&TensorWrap::Transpose>("transpose", kReplaceable),
-       InstanceMethod<&TensorWrap::Unsqueeze>("unsqueeze", kReplaceable), InstanceMethod<&TensorWrap::Squeeze>("squeeze", kReplaceable),
-       InstanceMethod<&TensorWrap::Unary>("unary", kReplaceable), InstanceMethod<&TensorWrap::LogSoftmax>("logSoftmax", kReplaceable),
-       InstanceMethod<&TensorWrap::Topk>("topk", kReplaceable), InstanceMethod<&TensorWrap::Backward>("backward", kReplaceable),
-       InstanceMethod<&TensorWrap::Grad>("grad", kReplaceable), InstanceMethod<&TensorWrap::SetGrad>("setGrad", kReplaceable),
-       InstanceMethod<&TensorWrap::IsLeaf>("isLeaf", kReplaceable),
-       InstanceMethod<&TensorWrap::Dispose>("dispose", kReplaceable),
-       InstanceMethod<&TensorWrap::IsDisposed>("isDisposed", kReplaceable)});
+  Napi::Function cls = DefineClass(env, "NativeTensor",
+                                   {InstanceMethod<&TensorWrap::Shape>("shape", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Strides>("strides", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Dtype>("dtype", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Device>("device", kReplaceable),
+                                    InstanceMethod<&TensorWrap::GetRequiresGrad>("requiresGrad", kReplaceable),
+                                    InstanceMethod<&TensorWrap::SetRequiresGrad>("setRequiresGrad", kReplaceable),
+                                    InstanceMethod<&TensorWrap::IsContiguous>("isContiguous", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Item>("item", kReplaceable),
+                                    InstanceMethod<&TensorWrap::ToTypedArray>("toTypedArray", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Reshape>("reshape", kReplaceable),
+                                    InstanceMethod<&TensorWrap::View>("view", kReplaceable),
+                                    InstanceMethod<&TensorWrap::To>("to", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Contiguous>("contiguous", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Clone>("clone", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Detach>("detach", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Binary>("binary", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Sum>("sum", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Mean>("mean", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Argmax>("argmax", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Softmax>("softmax", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Allclose>("allclose", kReplaceable),
+                                    InstanceMethod<&TensorWrap::CopyFrom>("copyFrom", kReplaceable),
+                                    InstanceMethod<&TensorWrap::AsStrided>("asStrided", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Select>("select", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Narrow>("narrow", kReplaceable),
+                                    InstanceMethod<&TensorWrap::IndexSelect>("indexSelect", kReplaceable),
+                                    InstanceMethod<&TensorWrap::GradFnName>("gradFnName", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Permute>("permute", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Transpose>("transpose", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Unsqueeze>("unsqueeze", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Squeeze>("squeeze", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Unary>("unary", kReplaceable),
+                                    InstanceMethod<&TensorWrap::LogSoftmax>("logSoftmax", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Topk>("topk", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Backward>("backward", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Grad>("grad", kReplaceable),
+                                    InstanceMethod<&TensorWrap::SetGrad>("setGrad", kReplaceable),
+                                    InstanceMethod<&TensorWrap::IsLeaf>("isLeaf", kReplaceable),
+                                    InstanceMethod<&TensorWrap::Dispose>("dispose", kReplaceable),
+                                    InstanceMethod<&TensorWrap::IsDisposed>("isDisposed", kReplaceable)});
   Data(env).tensor_class = Napi::Persistent(cls);
   return cls;
 }
@@ -190,12 +211,8 @@ static Napi::Array ToArray(Napi::Env env, c10::IntArrayRef values) {
   return arr;
 }
 
-Napi::Value TensorWrap::ShapeImpl(const Napi::CallbackInfo& info) {
-  return ToArray(info.Env(), Get().sizes());
-}
-Napi::Value TensorWrap::StridesImpl(const Napi::CallbackInfo& info) {
-  return ToArray(info.Env(), Get().strides());
-}
+Napi::Value TensorWrap::ShapeImpl(const Napi::CallbackInfo& info) { return ToArray(info.Env(), Get().sizes()); }
+Napi::Value TensorWrap::StridesImpl(const Napi::CallbackInfo& info) { return ToArray(info.Env(), Get().strides()); }
 Napi::Value TensorWrap::DtypeImpl(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), DtypeName(Get().scalar_type()));
 }
@@ -219,8 +236,8 @@ Napi::Value TensorWrap::IsContiguousImpl(const Napi::CallbackInfo& info) {
 Napi::Value TensorWrap::ItemImpl(const Napi::CallbackInfo& info) {
   const at::Tensor& t = Get();
   if (t.numel() != 1)
-    throw ArgError(ArgError::Range, "a Tensor with " + std::to_string(t.numel()) +
-                                        " elements cannot be converted to Scalar");
+    throw ArgError(ArgError::Range,
+                   "a Tensor with " + std::to_string(t.numel()) + " elements cannot be converted to Scalar");
   at::Scalar s = t.item();
   if (s.isBoolean()) return Napi::Boolean::New(info.Env(), s.toBool());
   if (s.isIntegral(false)) return Napi::Number::New(info.Env(), static_cast<double>(s.toLong()));
@@ -236,8 +253,9 @@ Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
   // Checked before anything is allocated: a view can claim far more elements than its storage holds.
   int64_t bytes = CheckedBytes(t.sizes(), half ? 4 : static_cast<int64_t>(t.element_size()), "toTypedArray");
   if (static_cast<uint64_t>(bytes) > kMaxArrayBufferBytes)
-    throw ArgError(ArgError::Range, "toTypedArray: " + std::to_string(bytes) + " bytes for shape " + c10::str(t.sizes()) +
-                                        " exceed the largest ArrayBuffer (" + std::to_string(kMaxArrayBufferBytes) + " bytes)");
+    throw ArgError(ArgError::Range, "toTypedArray: " + std::to_string(bytes) + " bytes for shape " +
+                                        c10::str(t.sizes()) + " exceed the largest ArrayBuffer (" +
+                                        std::to_string(kMaxArrayBufferBytes) + " bytes)");
   // V8 ends the process when an ArrayBuffer allocation fails; for a size that could fail, ask the
   // allocator first (a large malloc only reserves address space, nothing is touched) and fail with a
   // RangeError instead. Small copies, the common case, skip the probe.
@@ -255,15 +273,23 @@ Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
   dst.copy_(t);
   size_t n = t.numel();
   switch (t.scalar_type()) {
-    case at::kFloat: return Napi::Float32Array::New(env, n, buf, 0);
-    case at::kDouble: return Napi::Float64Array::New(env, n, buf, 0);
-    case at::kLong: return Napi::TypedArrayOf<int64_t>::New(env, n, buf, 0, napi_bigint64_array);
-    case at::kInt: return Napi::Int32Array::New(env, n, buf, 0);
-    case at::kShort: return Napi::Int16Array::New(env, n, buf, 0);
-    case at::kChar: return Napi::Int8Array::New(env, n, buf, 0);
+    case at::kFloat:
+      return Napi::Float32Array::New(env, n, buf, 0);
+    case at::kDouble:
+      return Napi::Float64Array::New(env, n, buf, 0);
+    case at::kLong:
+      return Napi::TypedArrayOf<int64_t>::New(env, n, buf, 0, napi_bigint64_array);
+    case at::kInt:
+      return Napi::Int32Array::New(env, n, buf, 0);
+    case at::kShort:
+      return Napi::Int16Array::New(env, n, buf, 0);
+    case at::kChar:
+      return Napi::Int8Array::New(env, n, buf, 0);
     case at::kByte:
-    case at::kBool: return Napi::Uint8Array::New(env, n, buf, 0);
-    default: throw ArgError(ArgError::Type, "no typed array for dtype " + DtypeName(t.scalar_type()));
+    case at::kBool:
+      return Napi::Uint8Array::New(env, n, buf, 0);
+    default:
+      throw ArgError(ArgError::Type, "no typed array for dtype " + DtypeName(t.scalar_type()));
   }
 }
 
@@ -293,12 +319,8 @@ Napi::Value TensorWrap::ContiguousImpl(const Napi::CallbackInfo& info) {
   if (t.is_contiguous()) return info.This();
   return Wrap(info.Env(), t.contiguous());
 }
-Napi::Value TensorWrap::CloneImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().clone());
-}
-Napi::Value TensorWrap::DetachImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().detach());
-}
+Napi::Value TensorWrap::CloneImpl(const Napi::CallbackInfo& info) { return Wrap(info.Env(), Get().clone()); }
+Napi::Value TensorWrap::DetachImpl(const Napi::CallbackInfo& info) { return Wrap(info.Env(), Get().detach()); }
 
 // binary(name, other): other a Tensor or a number; `name` is looked up in op_table.cc.
 Napi::Value TensorWrap::BinaryImpl(const Napi::CallbackInfo& info) {
@@ -309,7 +331,7 @@ Napi::Value TensorWrap::BinaryImpl(const Napi::CallbackInfo& info) {
     if (!op.with_scalar) throw ArgError(ArgError::Type, "other must be a Tensor");
     // An integral JS number acts as a Python int (int64 tensors stay int64), any other as a float.
     double v = info[1].IsBoolean() ? 0 : info[1].As<Napi::Number>().DoubleValue();
-    at::Scalar b = info[1].IsBoolean()        ? at::Scalar(info[1].ToBoolean().Value())
+    at::Scalar b = info[1].IsBoolean()                          ? at::Scalar(info[1].ToBoolean().Value())
                    : v == std::floor(v) && std::abs(v) < 9.0e15 ? at::Scalar(static_cast<int64_t>(v))
                                                                 : at::Scalar(v);
     return Wrap(info.Env(), op.with_scalar(a, b));
@@ -337,9 +359,9 @@ Napi::Value TensorWrap::SoftmaxImpl(const Napi::CallbackInfo& info) {
 }
 // allclose(other, rtol, atol, equalNan)
 Napi::Value TensorWrap::AllcloseImpl(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(
-      info.Env(), Get().allclose(TensorOf(info[0], "other"), info[1].As<Napi::Number>().DoubleValue(),
-                                 info[2].As<Napi::Number>().DoubleValue(), info[3].ToBoolean()));
+  return Napi::Boolean::New(info.Env(),
+                            Get().allclose(TensorOf(info[0], "other"), info[1].As<Napi::Number>().DoubleValue(),
+                                           info[2].As<Napi::Number>().DoubleValue(), info[3].ToBoolean()));
 }
 // copyFrom(src): in-place copy (with dtype/device conversion) outside autograd, as load_state_dict does.
 Napi::Value TensorWrap::CopyFromImpl(const Napi::CallbackInfo& info) {
@@ -359,7 +381,10 @@ Napi::Value TensorWrap::AsStridedImpl(const Napi::CallbackInfo& info) {
   int64_t last = offset;  // index of the furthest element the view can reach
   for (size_t i = 0; i < size.size(); i++) {
     if (size[i] < 0 || stride[i] < 0) throw ArgError(ArgError::Range, "negative size or stride");
-    if (size[i] == 0) { last = -1; break; }
+    if (size[i] == 0) {
+      last = -1;
+      break;
+    }
     if (size[i] - 1 > (INT64_MAX - last) / std::max<int64_t>(stride[i], 1))
       throw ArgError(ArgError::Range, "view is larger than its storage");
     last += (size[i] - 1) * stride[i];
@@ -371,7 +396,8 @@ Napi::Value TensorWrap::AsStridedImpl(const Napi::CallbackInfo& info) {
   return Wrap(info.Env(), t.as_strided(size, stride, offset));
 }
 Napi::Value TensorWrap::SelectImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().select(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
+  return Wrap(info.Env(),
+              Get().select(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
 }
 Napi::Value TensorWrap::NarrowImpl(const Napi::CallbackInfo& info) {
   return Wrap(info.Env(), Get().narrow(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value(),
@@ -391,7 +417,8 @@ Napi::Value TensorWrap::PermuteImpl(const Napi::CallbackInfo& info) {
   return Wrap(info.Env(), Get().permute(ToInt64s(info[0], "dims")));
 }
 Napi::Value TensorWrap::TransposeImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().transpose(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
+  return Wrap(info.Env(),
+              Get().transpose(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
 }
 Napi::Value TensorWrap::UnsqueezeImpl(const Napi::CallbackInfo& info) {
   return Wrap(info.Env(), Get().unsqueeze(info[0].As<Napi::Number>().Int64Value()));

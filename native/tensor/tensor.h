@@ -63,7 +63,8 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   TVGG_METHOD(Contiguous);  // [sync]
   TVGG_METHOD(Clone);  // [sync]
   TVGG_METHOD(Detach);  // [sync]
-  TVGG_METHOD(Binary);  // [sync] op by name (op_table.cc); TypeError for an unknown op, Error for shapes that do not broadcast
+  TVGG_METHOD(
+      Binary);  // [sync] op by name (op_table.cc); TypeError for an unknown op, Error for shapes that do not broadcast
   TVGG_METHOD(Sum);  // [sync]
   TVGG_METHOD(Mean);  // [sync]
   TVGG_METHOD(Argmax);  // [sync]

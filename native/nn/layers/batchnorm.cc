@@ -6,8 +6,8 @@ namespace tvgg {
 namespace {
 class BatchNorm : public Module {
  public:
-  BatchNorm(std::string name, std::vector<int64_t> ranks, int64_t n, double eps, double momentum,
-            bool affine, bool track)
+  BatchNorm(std::string name, std::vector<int64_t> ranks, int64_t n, double eps, double momentum, bool affine,
+            bool track)
       : Module(std::move(name)), ranks_(std::move(ranks)), n_(n), eps_(eps), momentum_(momentum), affine_(affine),
         track_(track) {
     if (n < 0) throw ArgError(ArgError::Range, "numFeatures must be non-negative");
@@ -37,7 +37,11 @@ class BatchNorm : public Module {
            ", affine=" + PyBool(affine_) + ", track_running_stats=" + PyBool(track_);
   }
   Options Config() const override {
-    return Options().Set("numFeatures", n_).Set("eps", eps_).Set("momentum", momentum_).Set("affine", affine_)
+    return Options()
+        .Set("numFeatures", n_)
+        .Set("eps", eps_)
+        .Set("momentum", momentum_)
+        .Set("affine", affine_)
         .Set("trackRunningStats", track_);
   }
 

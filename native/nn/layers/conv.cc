@@ -17,7 +17,8 @@ class Conv2d : public Module {
     if (groups <= 0 || in % groups || out % groups)
       throw ArgError(ArgError::Range, "in_channels and out_channels must be divisible by groups");
     if (!padding_str_.empty() && padding_str_ != "same" && padding_str_ != "valid")
-      throw ArgError(ArgError::Range, "Invalid padding string '" + padding_str_ + "', should be one of {'valid', 'same'}");
+      throw ArgError(ArgError::Range,
+                     "Invalid padding string '" + padding_str_ + "', should be one of {'valid', 'same'}");
     if (padding_str_ == "same" && (stride_.a != 1 || stride_.b != 1))
       throw ArgError(ArgError::Range, "padding='same' is not supported for strided convolutions");
     AddParameter("weight", at::empty({out, in / groups, kernel_.a, kernel_.b}));

@@ -29,7 +29,8 @@ inline void CheckRank(const at::Tensor& x, const std::vector<int64_t>& ranks, co
 
 inline void CheckProbability(double p, const char* what) {
   if (!(p >= 0 && p <= 1))
-    throw ArgError(ArgError::Range, std::string(what) + " probability has to be between 0 and 1, but got " + PyFloat(p));
+    throw ArgError(ArgError::Range,
+                   std::string(what) + " probability has to be between 0 and 1, but got " + PyFloat(p));
 }
 
 }  // namespace tvgg

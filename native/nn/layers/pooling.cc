@@ -17,8 +17,12 @@ class MaxPool2d : public Module {
            ", dilation=" + dilation_.Repr() + ", ceil_mode=" + PyBool(ceil_mode_);
   }
   Options Config() const override {
-    return Options().Set("kernelSize", kernel_).Set("stride", stride_).Set("padding", padding_)
-        .Set("dilation", dilation_).Set("ceilMode", ceil_mode_);
+    return Options()
+        .Set("kernelSize", kernel_)
+        .Set("stride", stride_)
+        .Set("padding", padding_)
+        .Set("dilation", dilation_)
+        .Set("ceilMode", ceil_mode_);
   }
 
  private:
@@ -43,7 +47,10 @@ class AvgPool2d : public Module {
   }
   Options Config() const override {
     Options o;
-    o.Set("kernelSize", kernel_).Set("stride", stride_).Set("padding", padding_).Set("ceilMode", ceil_mode_)
+    o.Set("kernelSize", kernel_)
+        .Set("stride", stride_)
+        .Set("padding", padding_)
+        .Set("ceilMode", ceil_mode_)
         .Set("countIncludePad", count_include_pad_);
     if (divisor_) o.Set("divisorOverride", *divisor_);
     else o.Set("divisorOverride", std::monostate{});
