@@ -1,5 +1,6 @@
 // The one place that loads the addon. Every other file talks to C++ through the types below.
 // Methods marked [async] run on the addon's executor thread and return Promises.
+import * as fs from 'fs';
 import * as path from 'path';
 import { applyGradMode, bindGradSetter } from './torch/grad_state';
 
@@ -167,13 +168,26 @@ export interface Binding {
   libtorchVersion: string;
 }
 
-// node-gyp-build finds build/Release/torchvgg.node or a matching prebuild. TORCHVGG_ADDON names another
-// build of the addon (npm run test:asan loads the sanitizer build this way).
-/* eslint-disable @typescript-eslint/no-var-requires */
-export const native: Binding = process.env.TORCHVGG_ADDON
-  ? require(path.resolve(process.env.TORCHVGG_ADDON))
-  : require('node-gyp-build')(path.join(__dirname, '..'));
-/* eslint-enable @typescript-eslint/no-var-requires */
+// The addon: TORCHVGG_ADDON names a build of it (npm run test:asan loads the sanitizer build this way);
+// otherwise build/Release/torchvgg.node (a source build), else the prebuild tagged with the libtorch found
+// on this machine (scripts/prebuild-select.js, shared with the install step). Nothing usable: one Error
+// (code ERR_TORCHVGG_NO_ADDON) saying what was looked for and how to fix it.
+function loadAddon(): Binding {
+  const override = process.env.TORCHVGG_ADDON;
+  if (override) {
+    const file = path.resolve(override);
+    if (!fs.existsSync(file)) {
+      throw Object.assign(new Error(`torchvgg: TORCHVGG_ADDON=${override} names no file (${file}). Unset it to use `
+        + 'the addon the package built or ships, or point it at a built torchvgg.node.'), { code: 'ERR_TORCHVGG_NO_ADDON' });
+    }
+    return require(file) as Binding;
+  }
+  const select = require(path.join(__dirname, '..', 'scripts', 'prebuild-select.js')) as {
+    loadAddon(root: string): { binding: Binding; file: string };
+  };
+  return select.loadAddon(path.join(__dirname, '..')).binding;
+}
+export const native: Binding = loadAddon();
 
 // Every native call first applies the caller's grad mode (lib/torch/grad_state.ts), so torch.noGrad
 // holds across awaits. The raw setter and getter stay unwrapped.

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Builds the addon with CMake through cmake-js (Node-API mode: nothing is downloaded) into
 // build/cmake, then places it where node-gyp-build looks: build/Release/torchvgg.node.
-// --if-needed: do nothing when that file is newer than every native source.
+// --if-needed (the package's install script): do nothing when that file is newer than every native
+// source, or when a prebuild fits the libtorch on this machine and loads (scripts/prebuild-select.js);
+// otherwise build, after checking that CMake can find libtorch (else the one message saying how to fix it).
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const select = require('./prebuild-select');
 
 const root = path.resolve(__dirname, '..');
 const target = path.join(root, 'build', 'Release', 'torchvgg.node');
@@ -30,10 +33,54 @@ function upToDate() {
   return fs.statSync(target).mtimeMs >= newestSource();
 }
 
+// A prebuild that fits the libtorch here and loads, asked in a child process so this one stays clean.
+// Returns its file name or null. In a git checkout a prebuild older than the native sources is stale and
+// ignored; an installed package's files all have the unpacking's times, in no useful order.
+function fittingPrebuild() {
+  const dir = select.prebuildDir(root);
+  const checkout = fs.existsSync(path.join(root, '.git'));
+  const sources = checkout ? newestSource() : 0;
+  const files = select.prebuildFiles(dir).filter((f) => fs.statSync(path.join(dir, f)).mtimeMs >= sources);
+  if (!files.length) return null;
+  const code = 'const r = require(process.argv[1]).loadAddon(process.argv[2], { prebuildsOnly: true }); '
+    + 'process.stdout.write(require("path").basename(r.file))';
+  const res = spawnSync(process.execPath, ['-e', code, path.join(__dirname, 'prebuild-select.js'), root],
+    { encoding: 'utf8', timeout: 120000 });
+  return res.status === 0 && res.stdout ? res.stdout : null;
+}
+
+// LIBTORCH is the one place CMake will look when it is set: check it first, so that a wrong LIBTORCH fails
+// at once with the one message instead of after CMake's own. (Other places are CMake's to search.)
+function libtorchRootProblem() {
+  const dir = process.env.LIBTORCH;
+  if (!dir) return null;
+  return ['share/cmake/Torch', 'lib/cmake/Torch'].some((d) => fs.existsSync(path.join(dir, d, 'TorchConfig.cmake')))
+    ? null : `LIBTORCH=${dir} holds no libtorch (no share/cmake/Torch/TorchConfig.cmake)`;
+}
+
+function noAddon(why) {
+  let found = { found: [], looked: [] };
+  try { found = select.findLibtorch(); } catch { /* the message still says how to fix it */ }
+  console.error(select.noAddonMessage({
+    headline: why,
+    tried: [`${target} (a source build): not built`, `a prebuild in ${select.prebuildDir(root)} that fits: none`],
+    found: found.found, looked: found.looked,
+  }));
+  process.exit(1);
+}
+
 function main() {
-  if (process.argv.includes('--if-needed') && upToDate()) return;
-  const prebuilt = path.join(root, 'prebuilds');
-  if (process.argv.includes('--if-needed') && fs.existsSync(prebuilt) && !fs.existsSync(path.join(root, 'native'))) return;
+  const ifNeeded = process.argv.includes('--if-needed');
+  if (ifNeeded && upToDate()) return;
+  if (ifNeeded) {
+    const prebuild = fittingPrebuild();
+    if (prebuild) {
+      console.error(`torchvgg: using the prebuild ${prebuild} (it fits the libtorch on this machine); nothing to build`);
+      return;
+    }
+  }
+  const problem = libtorchRootProblem();
+  if (problem) noAddon(`cannot build it: ${problem}`);
   const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
   const jobs = String(Math.max(1, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
   console.error('torchvgg: building the native addon (cmake-js, libtorch) ...');
@@ -45,15 +92,16 @@ function main() {
   if (res.status !== 0) {
     if (res.stdout) process.stderr.write(res.stdout);
     if (res.stderr) process.stderr.write(res.stderr);
-    console.error('torchvgg: the native build failed. libtorch must be findable: set LIBTORCH to a libtorch root, '
-      + 'or LIBTORCH_USE_PYTORCH=1 to use Python\'s torch, or install Debian\'s libtorch-dev.');
-    process.exit(res.status || 1);
+    noAddon('the CMake build failed, its output is above');
   }
   fs.mkdirSync(path.dirname(target), { recursive: true });
   // Copy then rename: a process that has the old addon loaded keeps its (unlinked) file intact.
   const fresh = `${target}.${process.pid}.tmp`;
   fs.copyFileSync(path.join(root, 'build', 'cmake', 'Release', 'torchvgg.node'), fresh);
   fs.renameSync(fresh, target);
+  // Installed as a dependency: the CMake tree (objects, the precompiled header: hundreds of MB) is not
+  // needed again; a clone keeps it for incremental builds.
+  if (ifNeeded && root.split(path.sep).includes('node_modules')) fs.rmSync(path.join(root, 'build', 'cmake'), { recursive: true, force: true });
 }
 
 main();

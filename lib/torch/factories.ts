@@ -81,7 +81,7 @@ export function tensor(data: NestedArray | ArrayBufferView, options?: TensorOpti
     const length = (data as unknown as { length: number }).length;
     return new Tensor(native.fromTypedArray(data, [length], dtype, device, requiresGrad));
   }
-  const shape = nestedShape(data as NestedArray);
+  const shape = nestedShape(data);
   const flat = shape.length ? (data as NestedArray[]).flat(Infinity as 1) as (number | boolean)[] : [data as number | boolean];
   const allBool = flat.length > 0 && flat.every((v) => typeof v === 'boolean');
   const source = allBool ? Uint8Array.from(flat, Number) : Float64Array.from(flat, Number);
@@ -94,7 +94,7 @@ function splitArgs(args: ShapeAndOptions): [Shape, TensorOptions | undefined] {
   const last = args[args.length - 1];
   const hasOptions = last !== undefined && typeof last === 'object' && !Array.isArray(last);
   const dims = (hasOptions ? args.slice(0, -1) : args) as (number | number[])[];
-  return [shapeArg(dims, 'size', { min: 0 }), hasOptions ? (last as TensorOptions) : undefined];
+  return [shapeArg(dims, 'size', { min: 0 }), hasOptions ? last : undefined];
 }
 
 function factory(kind: 'zeros' | 'ones' | 'empty' | 'rand' | 'randn', args: ShapeAndOptions): Tensor {
@@ -115,7 +115,7 @@ export function arange(a: number, b?: number, c?: number | TensorOptions, d?: Te
   let [start, end, step, o] = [0, a, 1, undefined as TensorOptions | undefined];
   if (typeof b === 'number') [start, end] = [a, b];
   if (typeof c === 'number') step = c;
-  o = [b, c, d].find((x) => typeof x === 'object') as TensorOptions | undefined;
+  o = [b, c, d].find<TensorOptions>((x): x is TensorOptions => typeof x === 'object');
   for (const [v, n] of [[start, 'start'], [end, 'end'], [step, 'step']] as const) check.number(v, n);
   // All-integer bounds make an int64 range: they must be exact as JS numbers, like every int64 argument.
   if ([start, end, step].every(Number.isInteger)) for (const [v, n] of [[start, 'start'], [end, 'end'], [step, 'step']] as const) checkInt64(v, n);
@@ -135,8 +135,8 @@ export function frombuffer(buffer: ArrayBuffer | ArrayBufferView,
   if (options === undefined) throw new TypeError('frombuffer options must be given: { dtype, count, offset }');
   const o = check.options(options, 'frombuffer options', ['dtype', 'count', 'offset']);
   const dtype = checkDType(o.dtype);
-  const base = buffer instanceof ArrayBuffer ? 0 : (buffer as ArrayBufferView).byteOffset;
-  const length = buffer instanceof ArrayBuffer ? buffer.byteLength : (buffer as ArrayBufferView).byteLength;
+  const base = buffer instanceof ArrayBuffer ? 0 : buffer.byteOffset;
+  const length = buffer instanceof ArrayBuffer ? buffer.byteLength : buffer.byteLength;
   const offset = check.int(o.offset ?? 0, 'offset', { min: 0, max: length });
   const itemSize = ITEM_SIZE[dtype];
   let count = check.int(o.count ?? -1, 'count', { min: -1 });
@@ -173,7 +173,6 @@ export const cuda = {
 /** torch.version: the libtorch the addon runs on, and this package's own version. */
 export const version = Object.freeze({
   libtorch: native.libtorchVersion,
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   torchvgg: (require('../../package.json') as { version: string }).version,
 });
 
