@@ -9,7 +9,7 @@ export function describe(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
   if (typeof v === 'function') return 'a function';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  return (v as object).constructor?.name ?? 'an object';
+  return v.constructor?.name ?? 'an object';
 }
 
 export interface IntBounds { min?: number; max?: number }

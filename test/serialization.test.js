@@ -6,7 +6,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { torch, models, safetensors, Tensor } = require('..');
-const { checkpoint: fixture, needOracle, python, relativeError: relErr, skip } = require('./helpers');
+const { checkpoint: fixture, needOracle, python, relativeError: relErr } = require('./helpers');
 const { zipRecords } = require('./support/pickle');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'torchvgg-ser-'));

@@ -5,7 +5,7 @@ const { spawnSync } = require('child_process');
 const path = require('path');
 const sharp = require('sharp');
 const grpc = require('@grpc/grpc-js');
-const { torch, nn, server, tasks, transforms } = require('..');
+const { torch, nn, server, tasks } = require('..');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

@@ -123,8 +123,9 @@ async function predictCommand(flags: Flags, images: string[]): Promise<void> {
     if (!st.isFile()) throw new Error(`${image}: not a regular file`);
   }
   const { model, classes, transform } = loadCheckpoint(file);
+  // Inputs here are the image paths given on the command line.
   for (const r of await predict(model, images, { transform, categories: classes, topk })) {
-    console.log(`${String(r.input)}: ${r.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', ')}`);
+    console.log(`${r.input as string}: ${r.top.map((t) => `${t.label} ${(100 * t.probability).toFixed(1)}%`).join(', ')}`);
   }
 }
 

@@ -19,6 +19,8 @@ export interface Dataset<T = unknown> {
 
 export interface DatasetSpec { type: string; [key: string]: unknown }
 
+// A dataset's transform takes whatever its items are: the item type is not known here.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyTransform = Transform<any, any> | ((x: any) => unknown);
 
 /** A sample index of a dataset of `length` samples. */
@@ -224,6 +226,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], seed?: nu
 
 /** Rebuilds a dataset from toJSON()'s description (DataLoader worker threads use this). */
 export function fromJSON(spec: DatasetSpec): Dataset {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const transform = (s: unknown): Transform<any, any> | undefined => (s ? transformFromJSON(s as TransformSpec) : undefined);
   switch (spec?.type) {
     case 'ImageFolder':

@@ -18,6 +18,7 @@ export interface ShapesOptions {
   /** Number of images (default 1000). */
   count?: number;
   seed?: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any transform of images, whatever it returns
   transform?: Transform<any, any> | ((img: Image) => unknown);
 }
 

@@ -8,7 +8,7 @@ export interface BatchRequest { id: number; indices: number[]; epochSeed: number
 
 const dataset = fromJSON((workerData as { dataset: DatasetSpec }).dataset);
 
-parentPort!.on('message', async ({ id, indices, epochSeed }: BatchRequest) => {
+async function answer({ id, indices, epochSeed }: BatchRequest): Promise<void> {
   try {
     const b = await loadBatch(dataset, indices, epochSeed);
     parentPort!.postMessage({ id, batch: b }, [b.data.buffer as ArrayBuffer, b.labels.buffer as ArrayBuffer]);
@@ -16,4 +16,8 @@ parentPort!.on('message', async ({ id, indices, epochSeed }: BatchRequest) => {
     const err = e as Error;
     parentPort!.postMessage({ id, error: { name: err?.name, message: err?.message ?? String(e) } });
   }
-});
+}
+
+// answer() catches every error and posts it back to the loader, so its promise never rejects: nothing
+// waits on it here, and requests are answered as their batches finish.
+parentPort!.on('message', (request: BatchRequest) => { void answer(request); });

@@ -15,7 +15,7 @@ export type ScriptOutput = Tensor | number | null | ScriptOutput[];
 
 function output(v: unknown): ScriptOutput {
   if (Array.isArray(v)) return v.map(output);
-  if (v instanceof (native.NativeTensor as unknown as new () => NativeTensor)) return new Tensor(v as NativeTensor);
+  if (v instanceof (native.NativeTensor as unknown as new () => NativeTensor)) return new Tensor(v);
   return v as number | null;
 }
 

@@ -60,7 +60,7 @@ export function getModelWeights(name: string | ((options?: never) => Module)): W
     const family = ALL.find((f) => Object.values(f.builders).includes(name));
     const arch = family && Object.keys(family.builders).find((k) => family.builders[k] === name);
     if (!arch) throw new TypeError('getModelWeights: the function is not one of torchvgg\'s model builders');
-    return family!.weights[arch];
+    return family.weights[arch];
   }
   return familyOfArch(name).weights[name];
 }

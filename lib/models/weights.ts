@@ -62,7 +62,7 @@ export function weightsEntry(enumName: string, key: string, fileName: string, o:
 
 /** An enum of weights whose DEFAULT is IMAGENET1K_V1 (as for every VGG). */
 export function weightsEnum(v1: Weights, extra: Record<string, Weights> = {}): WeightsEnum {
-  return Object.freeze({ IMAGENET1K_V1: v1, ...extra, DEFAULT: v1 }) as WeightsEnum;
+  return Object.freeze({ IMAGENET1K_V1: v1, ...extra, DEFAULT: v1 });
 }
 
 /** torch.hub.get_dir() + '/checkpoints': $TORCH_HOME/hub/checkpoints, TORCH_HOME defaulting to $XDG_CACHE_HOME/torch or ~/.cache/torch. */
@@ -140,7 +140,8 @@ export function loadWeights(model: Module, e: WeightsEnum, weights: string | Wei
     file = weights;
   } else {
     const names = [...Object.keys(e), ...Object.keys(opts.aliases ?? {})];
-    throw new Error(`weights '${String(weights)}' is neither a file nor one of ${names.join(', ')} for ${opts.owner}`);
+    // namedWeights returns a Weights object it was given or throws, so here `weights` is a name.
+    throw new Error(`weights '${weights as string}' is neither a file nor one of ${names.join(', ')} for ${opts.owner}`);
   }
   model.loadStateDict(readStateDict(file));
 }

@@ -166,12 +166,12 @@ export class Module {
 
   /** register_forward_hook: hook(module, input, output) runs after forward; its Tensor result replaces the output. */
   registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
-    return addHook('post', this._native.id(), check.func(hook, 'hook') as ForwardHook, (any) => this._hooksChanged(any));
+    return addHook('post', this._native.id(), check.func<ForwardHook>(hook, 'hook'), (any) => this._hooksChanged(any));
   }
 
   /** register_forward_pre_hook: hook(module, input) runs before forward; its Tensor result replaces the input. */
   registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
-    return addHook('pre', this._native.id(), check.func(hook, 'hook') as ForwardPreHook, (any) => this._hooksChanged(any));
+    return addHook('pre', this._native.id(), check.func<ForwardPreHook>(hook, 'hook'), (any) => this._hooksChanged(any));
   }
 
   private _hooksChanged(any: boolean): void {
@@ -208,6 +208,8 @@ export class Module {
 
   /** Module.get_submodule('classifier.6') */
   getSubmodule(target: string): Module {
+    // `m` is a cursor that walks down the tree from here, not an alias kept for a closure.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     let m: Module = this;
     for (const part of check.string(target, 'target') === '' ? [] : target.split('.')) {
       const next = m.namedChildren().find(([k]) => k === part);
@@ -399,7 +401,7 @@ function assign(self: Module, js: Registered, key: string, value: unknown): bool
     if (value !== null && !(value instanceof Tensor)) {
       throw new TypeError(`cannot assign ${check.describe(value)} as buffer '${key}' (Tensor or null expected)`);
     }
-    self.registerBuffer(key, value as Tensor | null);
+    self.registerBuffer(key, value);
     return true;
   }
   if (js.children.has(key)) {

@@ -38,7 +38,9 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
 export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, options: ClipGradNormOptions): Tensor;
 export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, ...rest: unknown[]): Tensor {
   const last = rest[0];
+  // The cast picks check.options' type argument (without it `o` is a plain object), so it is not redundant.
   const o = last !== null && typeof last === 'object'
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     ? check.options(last as ClipGradNormOptions, 'clipGradNorm_ options', ['normType', 'errorIfNonfinite'])
     : { normType: rest[0] as ClipGradNormOptions['normType'], errorIfNonfinite: rest[1] as boolean | undefined };
   const max = check.number(maxNorm, 'maxNorm');

@@ -165,9 +165,9 @@ function normalise(params: Params): { params: Tensor[]; rest: Record<string, unk
   }
   const list = [...(params as Iterable<Tensor | ParamGroup>)];
   if (list.length === 0) throw new RangeError('optimizer got an empty parameter list');
-  const groups = list.every((p) => p instanceof Tensor) ? [{ params: list as Tensor[] }] : list as ParamGroup[];
+  const groups = list.every((p) => p instanceof Tensor) ? [{ params: list }] : list as ParamGroup[];
   return groups.map((g, i) => {
-    const iterable = (v: unknown): boolean => v instanceof Tensor || (v !== null && typeof v === 'object' && Symbol.iterator in (v as object));
+    const iterable = (v: unknown): boolean => v instanceof Tensor || (v !== null && typeof v === 'object' && Symbol.iterator in v);
     if (g instanceof Tensor || !g || typeof g !== 'object' || !iterable(g.params)) {
       throw new TypeError(`params[${i}] must be a Tensor, or a group { params: Tensor[], ...options }; got ${describe(g)}`);
     }

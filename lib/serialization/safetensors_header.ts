@@ -102,8 +102,8 @@ export function parseHeader(text: string, maxEntries: number, fail: (what: strin
       else fail(`tensor '${name}' has an unexpected or repeated field '${k}'`);
     });
     if (dtype === undefined || shape === undefined || offsets === undefined) fail(`tensor '${name}' needs dtype, shape and data_offsets`);
-    if (offsets!.length !== 2 || offsets![0] > offsets![1]) fail(`tensor '${name}' has bad data_offsets`);
-    entries.push({ name, dtype: dtype!, shape: shape!, begin: offsets![0], end: offsets![1] });
+    if (offsets.length !== 2 || offsets[0] > offsets[1]) fail(`tensor '${name}' has bad data_offsets`);
+    entries.push({ name, dtype, shape, begin: offsets[0], end: offsets[1] });
   });
   ws();
   if (i !== text.length) bad('the end of the header');

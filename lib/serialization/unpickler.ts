@@ -139,7 +139,8 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
   let at = pos;
   let op = 0;
   let opAt = pos;
-  const fail = (what: string): never => {
+  // Typed on the name (not only the arrow) so that TypeScript narrows after a `fail(...)` call.
+  const fail: (what: string) => never = (what) => {
     throw new Error(`${file}: malformed pickle at byte ${opAt} (opcode 0x${op.toString(16).padStart(2, '0')}${opName(op) ? ` ${opName(op)}` : ''}): ${what}`);
   };
   const need = (n: number): number => {
@@ -210,7 +211,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
   };
   const setItem = (d: unknown, k: unknown, v: unknown): void => {
     if (!isPickledDict(d)) fail(`SETITEM on a ${pyType(d)}, not a dict`);
-    if (typeof k === 'number' || typeof k === 'bigint') intKeyed.add(d as object);
+    if (typeof k === 'number' || typeof k === 'bigint') intKeyed.add(d);
     // defineProperty, so a key such as '__proto__' is stored as data and never changes the prototype.
     Object.defineProperty(d, keyOf(k), { value: v, enumerable: true, writable: true, configurable: true });
   };
@@ -258,7 +259,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         // (func, new_type, args, state): a Tensor or Parameter rebuilt by an allowed function.
         const [inner, type, innerArgs] = args(a, 4, fn.name);
         if (!(inner instanceof PyGlobal) || !CALLABLES.has(inner.name) || !(type instanceof PyGlobal)) fail(`bad arguments to ${fn.name}`);
-        return call(inner as PyGlobal, innerArgs);
+        return call(inner, innerArgs);
       }
       case 'torch.Size': {
         const [dims] = args(a, 1, fn.name);
@@ -268,7 +269,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         // Protocol 2 writes bytes as _codecs.encode(text, 'latin1').
         const [text, enc] = args(a, 2, fn.name);
         if (typeof text !== 'string' || enc !== 'latin1') fail('_codecs.encode is allowed only for latin1 text');
-        return new Uint8Array(Buffer.from(text as string, 'latin1'));
+        return new Uint8Array(Buffer.from(text, 'latin1'));
       }
       default:
         return fail(`calling '${fn.name}' is not allowed`);
@@ -333,14 +334,14 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         const v = pop();
         const l = top();
         if (!isList(l)) fail(`APPEND to a ${pyType(l)}, not a list`);
-        (l as unknown[]).push(v);
+        l.push(v);
         break;
       }
       case OP.APPENDS: case OP.ADDITEMS: {
         const items = popMark();
         const l = top();
         if (!isList(l)) fail(`APPENDS to a ${pyType(l)}, not a list`);
-        for (const v of items) (l as unknown[]).push(v);
+        for (const v of items) l.push(v);
         break;
       }
       case OP.EMPTY_DICT: push(newDict()); break;
@@ -382,7 +383,7 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
         const a = pop();
         const fn = pop();
         if (!(fn instanceof PyGlobal)) fail(`REDUCE of a ${pyType(fn)}, which is not callable`);
-        push(call(fn as PyGlobal, a));
+        push(call(fn, a));
         break;
       }
       case OP.NEWOBJ: case OP.NEWOBJ_EX: { // instances of classes, never allowed

@@ -67,6 +67,9 @@ export function createServer(options: ServerOptions): InferenceServer {
   const ctx: ServerContext = { options: o, models, batchers, metrics, log, preprocessor, ready: () => ready };
   const version = packageVersion();
 
+  // The cast makes Fastify's logger type FastifyBaseLogger instead of pino's Logger, which the route
+  // modules' FastifyInstance parameters expect.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   const app = Fastify({ loggerInstance: log.child({}, { level: log.levelVal >= 40 ? log.level : 'warn' }) as FastifyBaseLogger, bodyLimit: o.bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

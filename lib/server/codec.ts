@@ -114,11 +114,11 @@ export function decodeRequest(body: Buffer, headerLength?: number): InferRequest
     const size = t.parameters?.binary_data_size;
     if (size === undefined) return { name: t.name, datatype: 'FP32', shape, parameters: t.parameters, data: jsonData(t.data, count, where) };
     if (headerLength === undefined) throw badRequest(`${where}: binary_data_size given but the request has no Inference-Header-Content-Length header`);
-    if (!Number.isSafeInteger(size) || (size as number) < 0) throw badRequest(`${where}: binary_data_size must be a non-negative integer`);
+    if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) throw badRequest(`${where}: binary_data_size must be a non-negative integer`);
     if (size !== count * 4) throw badRequest(`${where}: binary_data_size is ${size} bytes but FP32 shape [${shape.join(', ')}] takes ${count * 4}`);
-    if (offset + (size as number) > body.length) throw badRequest(`${where}: the body ends ${offset + (size as number) - body.length} bytes before its binary data does`);
-    const data = floatsOf(body, offset, size as number);
-    offset += size as number;
+    if (offset + size > body.length) throw badRequest(`${where}: the body ends ${offset + size - body.length} bytes before its binary data does`);
+    const data = floatsOf(body, offset, size);
+    offset += size;
     return { name: t.name, datatype: 'FP32', shape, parameters: t.parameters, data };
   });
   if (headerLength !== undefined && offset !== body.length) {
@@ -130,10 +130,10 @@ export function decodeRequest(body: Buffer, headerLength?: number): InferRequest
     outputs = req.outputs.map((o: unknown, i: number) => {
       if (!isObject(o) || typeof o.name !== 'string') throw badRequest(`outputs[${i}] must be an object with a name`);
       if (o.parameters !== undefined && !isObject(o.parameters)) throw badRequest(`output '${o.name}': parameters must be an object`);
-      return { name: o.name, parameters: o.parameters as Parameters | undefined };
+      return { name: o.name, parameters: o.parameters };
     });
   }
-  return { id: req.id as string | undefined, parameters: req.parameters as Parameters | undefined, inputs, outputs };
+  return { id: req.id, parameters: req.parameters, inputs, outputs };
 }
 
 /** BYTES elements in Triton's binary layout: each a 4-byte little-endian length, then its bytes. */

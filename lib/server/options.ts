@@ -78,7 +78,7 @@ export function resolveOptions(opts: ServerOptions): ResolvedOptions {
     if (spec.name !== undefined && !/^[A-Za-z0-9_.-]+$/.test(string(spec.name, `models[${i}].name`))) {
       throw new TypeError(`models[${i}].name may hold only letters, digits, '_', '.' and '-'; got '${spec.name}'`);
     }
-    return spec as ModelSpec;
+    return spec;
   });
   const grpcPort = o.grpcPort === undefined || o.grpcPort === null ? null : int(o.grpcPort, 'grpcPort', { min: 0, max: 65535 });
   return {

@@ -5,7 +5,9 @@ import { Tensor } from '../torch/tensor';
 
 const transforms = new Map<string, Transform<unknown, unknown>>();
 
-parentPort!.on('message', async ({ id, bytes, spec }: { id: number; bytes: Uint8Array; spec: TransformSpec }) => {
+interface PreprocessRequest { id: number; bytes: Uint8Array; spec: TransformSpec }
+
+async function preprocess({ id, bytes, spec }: PreprocessRequest): Promise<void> {
   try {
     let image;
     try {
@@ -23,4 +25,8 @@ parentPort!.on('message', async ({ id, bytes, spec }: { id: number; bytes: Uint8
   } catch (e) {
     parentPort!.postMessage({ id, error: (e as Error)?.message ?? String(e) });
   }
-});
+}
+
+// preprocess() catches every error and posts it back with the request's id, so its promise never
+// rejects: nothing waits on it here, and requests run concurrently as before.
+parentPort!.on('message', (request: PreprocessRequest) => { void preprocess(request); });

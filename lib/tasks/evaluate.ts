@@ -36,7 +36,7 @@ export async function evaluate(model: Module, data: Dataset | [Tensor, Tensor], 
   if (inMemory && !(data.length === 2 && data[0] instanceof Tensor && data[1] instanceof Tensor)) {
     throw new TypeError(`evaluate: data must be a dataset or [inputs, labels] tensors; got ${describe(data)}`);
   }
-  const batches = inMemory ? tensorBatches(data as [Tensor, Tensor], batchSize)
+  const batches = inMemory ? tensorBatches(data, batchSize)
     : new DataLoader(checkDataset(data, 'data'), { batchSize, numWorkers, seed: 0 });
   const wasTraining = model.training;
   model.eval();

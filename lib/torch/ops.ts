@@ -1,6 +1,6 @@
 // PyTorch's reductions, elementwise and in-place ops, x[...] indexing and shape/selection ops, as Tensor
 // methods (added to Tensor.prototype here) and torch.* functions, in camelCase with PyTorch's arguments.
-import { native, OpArg, OpResult, NativeIndex, NativeTensor, UnaryOpName, BinaryOpName } from '../native';
+import { native, OpArg, OpResult, NativeIndex, UnaryOpName, BinaryOpName } from '../native';
 import { Tensor, unwrap } from './tensor';
 import * as check from '../check';
 
@@ -65,7 +65,7 @@ function toIndex(v: Index, i: number): NativeIndex {
   if (v instanceof Tensor) return v._t;
   if (Array.isArray(v)) {
     const t = new Tensor(native.fromTypedArray(Float64Array.from(v, (x, j) => check.int(x, `index ${i}[${j}]`)), [v.length], 'int64', null, false));
-    return t._t as NativeTensor;
+    return t._t;
   }
   throw new TypeError(`index ${i} must be an integer, a slice string, '...', null, a number array or a Tensor; got ${check.describe(v)}`);
 }
