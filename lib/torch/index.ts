@@ -2,6 +2,7 @@
 export * from './factories';
 export * from './ops';
 export { executor } from './executor';
+export * as backends from './backends';
 export { device } from './device';
 export { noGrad, enableGrad, inferenceMode, isGradEnabled, setGradEnabled, autocast } from './autograd';
 

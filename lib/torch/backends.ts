@@ -1,0 +1,204 @@
+// torch.backends: what the CPU offers (model, instruction sets, cores) and what libtorch's kernels can use.
+import * as fs from 'fs';
+import * as os from 'os';
+import { native } from '../native';
+
+/** ATen's kernel level, as PyTorch 2.x's `torch.backends.cpu.get_cpu_capability()` names it. */
+export type AtenCapability = 'DEFAULT' | 'AVX2' | 'AVX512' | (string & {});
+
+/** What the addon's `cpuCapability()` reports about the libtorch it was built against. */
+export interface LibtorchCapability {
+  /** the kernel level ATen dispatches to on this CPU (ATEN_CPU_CAPABILITY can lower it) */
+  aten: AtenCapability;
+  /** built with oneDNN (MKL-DNN): `torch.backends.mkldnn.is_available()` */
+  mkldnn: boolean;
+  /** built with Intel MKL: `torch.backends.mkl.is_available()` */
+  mkl: boolean;
+  /** built with OpenMP: `torch.backends.openmp.is_available()` */
+  openmp: boolean;
+  /** oneDNN accepts bfloat16 on this CPU (natively or by its own emulation); null when the addon does not say */
+  mkldnnBf16: boolean | null;
+}
+
+/** The instruction sets that decide which kernels are fast: /proc/cpuinfo's names. */
+export interface CpuFlags {
+  avx2: boolean;
+  avx512f: boolean;
+  avx512bw: boolean;
+  avx512vl: boolean;
+  avx512_vnni: boolean;
+  avx512_bf16: boolean;
+  amx_bf16: boolean;
+  amx_int8: boolean;
+  amx_tile: boolean;
+  /** AVX-VNNI (the VEX-coded int8 dot product of CPUs without AVX-512) */
+  avx_vnni: boolean;
+  fma: boolean;
+  f16c: boolean;
+}
+
+/** `torch.backends.cpu.capability()`: the machine as found, for choosing a fast path and for labelling figures. */
+export interface CpuCapability {
+  /** 'x64', 'arm64', ... (Node's os.arch()) */
+  arch: string;
+  /** the CPU's model name ('unknown' where it cannot be read) */
+  model: string;
+  /** 'GenuineIntel', 'AuthenticAMD', an ARM implementer code, or 'unknown' */
+  vendor: string;
+  /** where `flags` came from: '/proc/cpuinfo', or 'unknown' (then every flag is false) */
+  source: '/proc/cpuinfo' | 'unknown';
+  flags: CpuFlags;
+  /** every flag /proc/cpuinfo lists (x86 `flags`, ARM `Features`), sorted; empty where unknown */
+  allFlags: string[];
+  cores: { physical: number; logical: number };
+  /** what libtorch's kernels can use, from the addon; null when the addon predates `cpuCapability()` */
+  libtorch: LibtorchCapability | null;
+  /** the CPU has bfloat16 arithmetic (x86: AVX-512 BF16 or AMX-BF16; ARM: BF16); elsewhere bf16 is emulated */
+  nativeBf16: boolean;
+  /** the CPU has an int8 dot product (x86: AVX-512 VNNI, AVX-VNNI or AMX-INT8; ARM: dotprod or i8mm) */
+  nativeInt8: boolean;
+}
+
+const FLAG_NAMES: (keyof CpuFlags)[] = ['avx2', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16',
+  'amx_bf16', 'amx_int8', 'amx_tile', 'avx_vnni', 'fma', 'f16c'];
+
+/** @internal /proc/cpuinfo's text -> the fields capability() reports (exported for the tests). */
+export function parseCpuinfo(text: string): Pick<CpuCapability, 'model' | 'vendor' | 'flags' | 'allFlags'> & { physical: number; logical: number } {
+  const blocks = text.split(/\n\s*\n/).filter((b) => /^processor\s*:/m.test(b));
+  const field = (block: string, name: string): string | undefined => {
+    const m = block.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm'));
+    return m ? m[1].trim() : undefined;
+  };
+  const first = blocks[0] ?? text;
+  const flagText = field(first, 'flags') ?? field(first, 'Features') ?? '';
+  const all = new Set(flagText.split(/\s+/).filter(Boolean));
+  const flags = Object.fromEntries(FLAG_NAMES.map((f) => [f, all.has(f)])) as unknown as CpuFlags;
+  // Physical cores: distinct (physical id, core id) pairs where the kernel lists them (x86); else one per processor.
+  const listed = blocks.every((b) => field(b, 'core id') !== undefined);
+  const physical = listed ? new Set(blocks.map((b) => `${field(b, 'physical id') ?? 0}/${field(b, 'core id')}`)).size : blocks.length;
+  return {
+    model: field(first, 'model name') ?? field(first, 'Model') ?? field(first, 'Hardware') ?? 'unknown',
+    vendor: field(first, 'vendor_id') ?? (field(first, 'CPU implementer') ? `ARM implementer ${field(first, 'CPU implementer')}` : 'unknown'),
+    flags,
+    allFlags: [...all].sort(),
+    logical: blocks.length,
+    physical,
+  };
+}
+
+type AddonWithCapability = { cpuCapability?: () => Partial<Record<keyof LibtorchCapability, unknown>> };
+
+function libtorchCapability(): LibtorchCapability | null {
+  const addon = native as unknown as AddonWithCapability;
+  if (typeof addon.cpuCapability !== 'function') return null;
+  const r = addon.cpuCapability();
+  let aten = String(r.aten);
+  // libtorch 1.13's show_config() prints the DEFAULT level as "NO AVX" (the addon reads it from there).
+  if (aten === 'NO AVX' || aten === 'NO') aten = 'DEFAULT';
+  return Object.freeze({
+    aten, mkldnn: r.mkldnn === true, mkl: r.mkl === true, openmp: r.openmp === true,
+    mkldnnBf16: typeof r.mkldnnBf16 === 'boolean' ? r.mkldnnBf16 : null,
+  });
+}
+
+let cached: CpuCapability | undefined;
+
+function compute(): CpuCapability {
+  const logicalFallback = os.cpus().length || 1;
+  let text: string | null = null;
+  if (process.platform === 'linux') {
+    try {
+      text = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    } catch {
+      text = null; // a sandbox without /proc: report unknown rather than throw
+    }
+  }
+  const parsed = text === null ? null : parseCpuinfo(text);
+  const flags = parsed?.flags ?? (Object.fromEntries(FLAG_NAMES.map((f) => [f, false])) as unknown as CpuFlags);
+  const all = new Set(parsed?.allFlags ?? []);
+  const arm = process.arch === 'arm64';
+  const nativeBf16 = arm ? all.has('bf16') : flags.avx512_bf16 || flags.amx_bf16;
+  const nativeInt8 = arm ? all.has('asimddp') || all.has('i8mm') : flags.avx512_vnni || flags.avx_vnni || flags.amx_int8;
+  const model = parsed && parsed.model !== 'unknown' ? parsed.model : (os.cpus()[0]?.model.trim() || 'unknown');
+  return Object.freeze({
+    arch: process.arch,
+    model: model.replace(/\s+/g, ' '),
+    vendor: parsed?.vendor ?? 'unknown',
+    source: parsed ? '/proc/cpuinfo' as const : 'unknown' as const,
+    flags: Object.freeze(flags),
+    allFlags: Object.freeze(parsed?.allFlags ?? []) as string[],
+    cores: Object.freeze({
+      physical: parsed && parsed.physical > 0 ? parsed.physical : logicalFallback,
+      logical: parsed && parsed.logical > 0 ? parsed.logical : logicalFallback,
+    }),
+    libtorch: libtorchCapability(),
+    nativeBf16,
+    nativeInt8,
+  });
+}
+
+function needLibtorch(what: string): LibtorchCapability {
+  const lib = cpu.capability().libtorch;
+  if (lib === null) {
+    throw new Error(`${what} needs the addon's cpuCapability(), which this build of build/Release/torchvgg.node `
+      + 'lacks: rebuild it with `npm run build`');
+  }
+  return lib;
+}
+
+/** torch.backends.cpu */
+export const cpu = {
+  /**
+   * The CPU as found: model, vendor, instruction sets, cores, and what libtorch's kernels can use.
+   * Read once (from /proc/cpuinfo on Linux; elsewhere model from os.cpus(), vendor 'unknown' and every flag
+   * false) and frozen. No PyTorch equivalent in one call: it gathers `torch.backends.cpu.get_cpu_capability()`,
+   * `torch.backends.mkldnn.is_available()`, `torch.backends.mkl.is_available()` and the CPU's flags.
+   * Never throws; `libtorch` is null when the addon predates `cpuCapability()`.
+   */
+  capability(): CpuCapability {
+    cached ??= compute();
+    return cached;
+  },
+  /**
+   * The kernel level ATen uses on this CPU: 'DEFAULT', 'AVX2' or 'AVX512' (x86). PyTorch 2.x:
+   * `torch.backends.cpu.get_cpu_capability()`. libtorch 1.13 picks AVX2 on AVX-512 CPUs unless
+   * `ATEN_CPU_CAPABILITY=avx512` is set; the environment variable can also lower it.
+   * @throws Error when the addon lacks `cpuCapability()` (an older build: `npm run build`).
+   */
+  getCpuCapability(): AtenCapability {
+    return needLibtorch('torch.backends.cpu.getCpuCapability()').aten;
+  },
+};
+
+/** torch.backends.mkldnn */
+export const mkldnn = {
+  /**
+   * Whether libtorch was built with oneDNN (MKL-DNN). PyTorch: `torch.backends.mkldnn.is_available()`.
+   * @throws Error when the addon lacks `cpuCapability()` (an older build: `npm run build`).
+   */
+  isAvailable(): boolean {
+    return needLibtorch('torch.backends.mkldnn.isAvailable()').mkldnn;
+  },
+};
+
+/** torch.backends.mkl */
+export const mkl = {
+  /**
+   * Whether libtorch was built with Intel MKL. PyTorch: `torch.backends.mkl.is_available()`.
+   * @throws Error when the addon lacks `cpuCapability()` (an older build: `npm run build`).
+   */
+  isAvailable(): boolean {
+    return needLibtorch('torch.backends.mkl.isAvailable()').mkl;
+  },
+};
+
+/** torch.backends.openmp */
+export const openmp = {
+  /**
+   * Whether libtorch was built with OpenMP. PyTorch: `torch.backends.openmp.is_available()`.
+   * @throws Error when the addon lacks `cpuCapability()` (an older build: `npm run build`).
+   */
+  isAvailable(): boolean {
+    return needLibtorch('torch.backends.openmp.isAvailable()').openmp;
+  },
+};

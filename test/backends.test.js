@@ -1,0 +1,182 @@
+// torch.backends.cpu: the CPU's model, instruction sets and cores as /proc/cpuinfo gives them, and what
+// libtorch's kernels use, checked against Python's PyTorch (the same libtorch) where the addon reports it.
+const assert = require('assert');
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { torch } = require('..');
+const { parseCpuinfo } = require('../dist/torch/backends');
+const { PYTHON, skip } = require('./helpers');
+
+const FLAGS = ['avx2', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'amx_bf16', 'amx_int8', 'amx_tile',
+  'avx_vnni', 'fma', 'f16c'];
+const hasCpuinfo = process.platform === 'linux' && fs.existsSync('/proc/cpuinfo');
+const addonHasCapability = typeof require('../dist/native').native.cpuCapability === 'function';
+
+// Two sockets, two hyperthreads per core: 8 logical, 4 physical; AVX2 but no AVX-512.
+function intelText() {
+  const blocks = [];
+  let n = 0;
+  for (const socket of [0, 1]) {
+    for (const core of [0, 1]) {
+      for (let ht = 0; ht < 2; ht++) {
+        blocks.push([`processor\t: ${n++}`, 'vendor_id\t: GenuineIntel', 'model name\t: Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz',
+          `physical id\t: ${socket}`, `core id\t\t: ${core}`, 'flags\t\t: fpu sse sse2 avx avx2 fma f16c bmi2'].join('\n'));
+      }
+    }
+  }
+  return `${blocks.join('\n\n')}\n`;
+}
+
+/** Python's answer, on the libtorch the addon links: capability, mkldnn, mkl, openmp. */
+function pythonCapability(env = {}) {
+  const r = spawnSync(PYTHON, ['-c', `
+import json, re, torch
+m = re.search(r"CPU capability usage: ([A-Z0-9 ]+)", torch.__config__.show())
+cap = m.group(1).strip() if m else None
+print(json.dumps({"version": torch.__version__, "aten": "DEFAULT" if cap == "NO AVX" else cap,
+  "mkldnn": torch.backends.mkldnn.is_available(), "mkl": torch.backends.mkl.is_available(),
+  "openmp": torch.backends.openmp.is_available()}))
+`], { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) return { error: (r.stderr || r.error?.message || '').trim().split('\n').pop() };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+function nodeCapability(env) {
+  const r = spawnSync(process.execPath, ['-e', `const { torch } = require(${JSON.stringify(path.join(__dirname, '..'))});
+    console.log(JSON.stringify(torch.backends.cpu.capability().libtorch))`], { encoding: 'utf8', env: { ...process.env, ...env } });
+  assert.strictEqual(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+describe('torch.backends.cpu', () => {
+  it('reports the model, vendor, every named flag as a boolean, and the cores', () => {
+    const c = torch.backends.cpu.capability();
+    assert.strictEqual(typeof c.model, 'string');
+    assert.ok(c.model.length > 0);
+    assert.strictEqual(typeof c.vendor, 'string');
+    assert.deepStrictEqual(Object.keys(c.flags).sort(), [...FLAGS].sort());
+    for (const f of FLAGS) assert.strictEqual(typeof c.flags[f], 'boolean', f);
+    assert.ok(Number.isInteger(c.cores.physical) && c.cores.physical >= 1);
+    assert.ok(c.cores.physical <= c.cores.logical, `${c.cores.physical} physical > ${c.cores.logical} logical`);
+    assert.strictEqual(c.cores.logical, os.cpus().length);
+    assert.strictEqual(typeof c.nativeBf16, 'boolean');
+    assert.strictEqual(typeof c.nativeInt8, 'boolean');
+    assert.ok(Object.isFrozen(c) && Object.isFrozen(c.flags), 'the answer is frozen: it is shared by every caller');
+    assert.strictEqual(torch.backends.cpu.capability(), c, 'read once');
+  });
+
+  it('agrees with /proc/cpuinfo on the model and every flag', function () {
+    if (!hasCpuinfo) skip(this, 'no /proc/cpuinfo on this platform');
+    const text = fs.readFileSync('/proc/cpuinfo', 'utf8');
+    const line = (name) => text.split('\n').find((l) => l.startsWith(name))?.split(':').slice(1).join(':').trim();
+    const flags = new Set((line('flags') ?? line('Features') ?? '').split(/\s+/).filter(Boolean));
+    const c = torch.backends.cpu.capability();
+    assert.strictEqual(c.source, '/proc/cpuinfo');
+    for (const f of FLAGS) assert.strictEqual(c.flags[f], flags.has(f), `flag ${f}`);
+    assert.deepStrictEqual(c.allFlags, [...flags].sort());
+    if (line('model name')) assert.strictEqual(c.model, line('model name').replace(/\s+/g, ' '));
+    assert.strictEqual(c.cores.logical, text.split('\n').filter((l) => /^processor\s*:/.test(l)).length);
+    if (process.arch === 'x64') {
+      assert.strictEqual(c.vendor, line('vendor_id'));
+      assert.strictEqual(c.nativeBf16, flags.has('avx512_bf16') || flags.has('amx_bf16'));
+      assert.strictEqual(c.nativeInt8, flags.has('avx512_vnni') || flags.has('avx_vnni') || flags.has('amx_int8'));
+    }
+  });
+
+  it('counts physical cores from (physical id, core id) and leaves out flags the CPU lacks', () => {
+    const p = parseCpuinfo(intelText());
+    assert.strictEqual(p.logical, 8);
+    assert.strictEqual(p.physical, 4);
+    assert.strictEqual(p.vendor, 'GenuineIntel');
+    assert.strictEqual(p.model, 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz');
+    assert.deepStrictEqual(FLAGS.filter((f) => p.flags[f]), ['avx2', 'fma', 'f16c']);
+  });
+
+  it('reads an ARM /proc/cpuinfo (Features, no core ids) and an empty one without throwing', () => {
+    const arm = [0, 1, 2].map((n) => `processor\t: ${n}\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd asimddp bf16 i8mm\n`
+      + 'CPU implementer\t: 0x41\nCPU part\t: 0xd40').join('\n\n');
+    const p = parseCpuinfo(arm);
+    assert.strictEqual(p.logical, 3);
+    assert.strictEqual(p.physical, 3);
+    assert.strictEqual(p.vendor, 'ARM implementer 0x41');
+    assert.ok(p.allFlags.includes('bf16') && p.allFlags.includes('i8mm'));
+    assert.ok(FLAGS.every((f) => p.flags[f] === false));
+    const empty = parseCpuinfo('');
+    assert.strictEqual(empty.model, 'unknown');
+    assert.strictEqual(empty.vendor, 'unknown');
+    assert.strictEqual(empty.logical, 0);
+  });
+});
+
+describe('torch.backends: what libtorch can use', () => {
+  if (!addonHasCapability) {
+    it('says libtorch is unknown, and getCpuCapability() says to rebuild, while the addon lacks cpuCapability()', () => {
+      assert.strictEqual(torch.backends.cpu.capability().libtorch, null);
+      assert.throws(() => torch.backends.cpu.getCpuCapability(), /cpuCapability\(\).*npm run build/);
+      assert.throws(() => torch.backends.mkldnn.isAvailable(), /npm run build/);
+    });
+    it('agrees with Python on the capability, oneDNN, MKL and OpenMP', function () {
+      skip(this, 'build/Release/torchvgg.node predates the native cpuCapability() (rebuild: npm run build)');
+    });
+    return;
+  }
+
+  it('reports aten, mkldnn, mkl and openmp, each also through its own PyTorch-named call', () => {
+    const lib = torch.backends.cpu.capability().libtorch;
+    assert.ok(['DEFAULT', 'AVX2', 'AVX512', 'VSX', 'ZVECTOR', 'Z VECTOR', 'NO AVX'].includes(lib.aten), lib.aten);
+    for (const k of ['mkldnn', 'mkl', 'openmp']) assert.strictEqual(typeof lib[k], 'boolean', k);
+    assert.strictEqual(torch.backends.cpu.getCpuCapability(), lib.aten);
+    assert.strictEqual(torch.backends.mkldnn.isAvailable(), lib.mkldnn);
+    assert.strictEqual(torch.backends.mkl.isAvailable(), lib.mkl);
+    assert.strictEqual(torch.backends.openmp.isAvailable(), lib.openmp);
+    const c = torch.backends.cpu.capability();
+    if (lib.aten === 'AVX512') assert.ok(c.flags.avx512f, 'AVX512 kernels on a CPU without AVX-512F');
+    if (lib.aten === 'AVX2') assert.ok(c.flags.avx2 && c.flags.fma, 'AVX2 kernels on a CPU without AVX2/FMA');
+  });
+
+  it('says whether oneDNN takes bf16 here (mkldnnBf16), and it does where the CPU has native bf16', () => {
+    const c = torch.backends.cpu.capability();
+    assert.strictEqual(typeof c.libtorch.mkldnnBf16, 'boolean', 'the addon\'s cpuCapability() gives no mkldnnBf16');
+    if (c.nativeBf16 && c.libtorch.mkldnn) assert.ok(c.libtorch.mkldnnBf16, 'oneDNN refuses bf16 on a CPU with native bf16');
+  });
+
+  describe('against Python PyTorch on the same libtorch', () => {
+    let py;
+    before(function () {
+      this.timeout(60000);
+      py = pythonCapability();
+      if (py.error) skip(this, `the Python oracle ${PYTHON} cannot report: ${py.error}`);
+      if (!py.version.startsWith(torch.version.libtorch)) {
+        skip(this, `Python's torch ${py.version} is not the addon's libtorch ${torch.version.libtorch}: their kernels may differ`);
+      }
+    });
+
+    it('agrees on the capability, oneDNN, MKL and OpenMP', function () {
+      const lib = torch.backends.cpu.capability().libtorch;
+      if (!py.aten) skip(this, `torch ${py.version} prints no "CPU capability usage" line`);
+      assert.deepStrictEqual({ aten: lib.aten, mkldnn: lib.mkldnn, mkl: lib.mkl, openmp: lib.openmp },
+        { aten: py.aten, mkldnn: py.mkldnn, mkl: py.mkl, openmp: py.openmp });
+    });
+
+    it('follows ATEN_CPU_CAPABILITY=default as Python does', function () {
+      this.timeout(60000);
+      const env = { ATEN_CPU_CAPABILITY: 'default' };
+      const pyDefault = pythonCapability(env);
+      if (!pyDefault.aten) skip(this, `torch ${py.version} prints no "CPU capability usage" line`);
+      assert.strictEqual(pyDefault.aten, 'DEFAULT');
+      assert.strictEqual(nodeCapability(env).aten, pyDefault.aten);
+    });
+
+    it('follows ATEN_CPU_CAPABILITY=avx512 as Python does, on a CPU with AVX-512', function () {
+      this.timeout(60000);
+      const f = torch.backends.cpu.capability().flags;
+      if (!(f.avx512f && f.avx512bw && f.avx512vl)) skip(this, 'this CPU has no AVX-512 (F, BW, VL)');
+      const env = { ATEN_CPU_CAPABILITY: 'avx512' };
+      const pyAvx512 = pythonCapability(env);
+      if (!pyAvx512.aten) skip(this, `torch ${py.version} prints no "CPU capability usage" line`);
+      assert.strictEqual(nodeCapability(env).aten, pyAvx512.aten);
+    });
+  });
+});
