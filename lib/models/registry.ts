@@ -17,12 +17,18 @@ type Builders = Intersection<typeof FAMILIES[number]['builders']>;
 export type ModelName = keyof Builders & string;
 const ALL: readonly ModelFamily<any, any>[] = FAMILIES; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** torchvision.models.list_models(): every architecture name, sorted. */
+/**
+ * Every architecture name, sorted. Mirrors `torchvision.models.list_models`.
+ */
 export function listModels(): string[] {
   return ALL.flatMap((f) => Object.keys(f.builders)).sort();
 }
 
-/** The family an architecture name belongs to; a TypeError naming the closest known name otherwise. */
+/**
+ * The family an architecture name belongs to; a TypeError naming the closest known name otherwise.
+ * torchvgg's own (the registry over model families).
+ * @throws TypeError when `name` is not a string or not a known architecture.
+ */
 export function familyOfArch(name: string): ModelFamily {
   string(name, 'name');
   const family = ALL.find((f) => Object.prototype.hasOwnProperty.call(f.builders, name));
@@ -31,7 +37,11 @@ export function familyOfArch(name: string): ModelFamily {
   throw new TypeError(`unknown model '${name}'${hint ? `; did you mean '${hint}'?` : ''} (models: ${listModels().join(', ')})`);
 }
 
-/** The family a built model belongs to, or a TypeError. */
+/**
+ * The family a built model belongs to, or a TypeError.
+ * torchvgg's own (the registry over model families).
+ * @throws TypeError when `model` is not one of torchvgg's models.
+ */
 export function familyOf(model: unknown): ModelFamily {
   const family = model instanceof Module ? ALL.find((f) => model instanceof f.modelClass) : undefined;
   if (!family) {
@@ -40,21 +50,35 @@ export function familyOf(model: unknown): ModelFamily {
   return family;
 }
 
-/** torchvision.models.get_model_builder(name). */
+/**
+ * The builder function of an architecture. Mirrors `torchvision.models.get_model_builder`.
+ * @throws TypeError for an unknown name (naming the closest known one).
+ */
 export function getModelBuilder<N extends ModelName>(name: N): Builders[N];
 export function getModelBuilder(name: string): (options?: BuildOptions) => Classifier;
 export function getModelBuilder(name: string): (options?: any) => Classifier { // eslint-disable-line @typescript-eslint/no-explicit-any
   return familyOfArch(name).builders[name];
 }
 
-/** torchvision.models.get_model(name, **config): getModel('vgg16', { weights: 'DEFAULT' }). */
+/**
+ * Builds a model by architecture name: getModel('vgg16', { weights: 'DEFAULT' }). Mirrors `torchvision.models.get_model`.
+ * @throws TypeError for an unknown name; otherwise what the builder throws (see {@link vgg11}).
+ * @example
+ * ```ts
+ * const model = models.getModel('vgg16', { weights: 'DEFAULT' });
+ * ```
+ */
 export function getModel<N extends ModelName>(name: N, options?: Parameters<Builders[N]>[0]): ReturnType<Builders[N]>;
 export function getModel(name: string, options?: BuildOptions): Classifier;
 export function getModel(name: string, options?: any): Classifier { // eslint-disable-line @typescript-eslint/no-explicit-any
   return getModelBuilder(name)(options);
 }
 
-/** torchvision.models.get_model_weights(name): the weights enum of an architecture (or of its builder). */
+/**
+ * torchvision.models.get_model_weights(name): the weights enum of an architecture (or of its builder).
+ * Mirrors `torchvision.models.get_model_weights`.
+ * @throws TypeError for an unknown name or a function that is not a model builder.
+ */
 export function getModelWeights(name: string | ((options?: never) => Module)): WeightsEnum {
   if (typeof name === 'function') {
     const family = ALL.find((f) => Object.values(f.builders).includes(name));
@@ -65,7 +89,11 @@ export function getModelWeights(name: string | ((options?: never) => Module)): W
   return familyOfArch(name).weights[name];
 }
 
-/** torchvision.models.get_weight('VGG16_Weights.IMAGENET1K_V1'). */
+/**
+ * torchvision.models.get_weight('VGG16_Weights.IMAGENET1K_V1').
+ * Looks weights up by their full name. Mirrors `torchvision.models.get_weight`.
+ * @throws TypeError when `name` is not a string or names no known weights.
+ */
 export function getWeight(name: string): Weights {
   string(name, 'name');
   const all = ALL.flatMap((f) => Object.values(f.weights)).flatMap((e) => Object.entries(e).map(([k, w]) => [`${enumName(e)}.${k}`, w] as const));
@@ -79,6 +107,8 @@ export function getWeight(name: string): Weights {
  * The number of classes a state dict was trained for, read from the family's head parameter. The head
  * must be a dense (contiguous) tensor, so that its bytes are really in the file: a stride-0 view claiming
  * 150,000 classes must not size a 2 GB model. Its bias, when present, must agree.
+ * torchvgg's own (what `torchvgg finetune` and the server use to size a head).
+ * @throws TypeError for an unknown architecture; Error when the head tensor is missing, not dense, or its bias disagrees.
  */
 export function numClassesOf(name: string, stateDict: Record<string, unknown>): number {
   const { head } = familyOfArch(name);
@@ -94,7 +124,11 @@ export function numClassesOf(name: string, stateDict: Record<string, unknown>): 
   return w.shape[0];
 }
 
-/** A model of architecture `name` holding `stateDict` (strictly loaded), its class count read from the head. */
+/**
+ * A model of architecture `name` holding `stateDict` (strictly loaded), its class count read from the head.
+ * torchvgg's own: `getModel(name, { numClasses })` followed by `loadStateDict(stateDict)`.
+ * @throws What {@link numClassesOf} and `Module.loadStateDict` throw (Error for missing, unexpected or mis-shaped keys).
+ */
 export function modelFromStateDict(name: string, stateDict: Record<string, unknown>): Classifier {
   const model = getModel(name, { numClasses: numClassesOf(name, stateDict), initWeights: false });
   model.loadStateDict(stateDict);

@@ -33,15 +33,43 @@ const HEAD = 'classifier.6';
 const BACKBONE = 'features';
 const TAIL = 'classifier';
 
+/**
+ * The VGG network: `features` (convolutions and max-pools), `avgpool` (adaptive 7×7) and `classifier`
+ * (three Linear layers with ReLU and Dropout). Build one with {@link vgg16} and friends rather than `new`.
+ * Mirrors `torchvision.models.VGG`.
+ *
+ * Names, printing and the state dict layout are torchvision's (`features.0.weight`, `classifier.6.bias`), so
+ * checkpoints move between the two unchanged.
+ * @example
+ * ```ts
+ * import { models, nn } from 'torchvgg';
+ * const model = models.vgg16({ weights: 'DEFAULT' });
+ * console.log(String(model));                  // prints what Python's print(model) prints
+ * for (const p of model.features.parameters()) p.requiresGrad = false;
+ * model.classifier.set(6, new nn.Linear(4096, 10));
+ * ```
+ */
 export class VGG extends Module {
+  /**
+   * The convolutional backbone (13 convolutions for VGG16). Mirrors `VGG.features`.
+   * @throws Error with code `ERR_TORCHVGG_MODULE_BUSY` when set while an async job uses the model.
+   */
   get features(): Sequential { return this.child('features') as Sequential; }
   set features(m: Sequential) { this._native.setChild('features', unwrapModule(m, 'features')); }
+  /** The adaptive average pool to 7×7 between features and classifier. Mirrors `VGG.avgpool`. */
   get avgpool(): AdaptiveAvgPool2d { return this.child('avgpool') as AdaptiveAvgPool2d; }
   set avgpool(m: AdaptiveAvgPool2d) { this._native.setChild('avgpool', unwrapModule(m, 'avgpool')); }
+  /**
+   * The head: Linear(25088, 4096), ReLU, Dropout, Linear(4096, 4096), ReLU, Dropout, Linear(4096, numClasses).
+   * Mirrors `VGG.classifier`.
+   */
   get classifier(): Sequential { return this.child('classifier') as Sequential; }
   set classifier(m: Sequential) { this._native.setChild('classifier', unwrapModule(m, 'classifier')); }
 
-  /** The same as model.classifier[index] = module. */
+  /**
+   * The same as model.classifier[index] = module.
+   * @throws TypeError when `module` is not an nn.Module; RangeError for an index outside the classifier.
+   */
   setClassifierLayer(index: number, module: Module): this {
     this.classifier.set(index, module);
     return this;
@@ -50,6 +78,12 @@ export class VGG extends Module {
   /**
    * Swaps the last layer (classifier[6]) for a new Linear with `numClasses` outputs and the old layer's
    * in_features, and returns it: Python's `model.classifier[6] = nn.Linear(4096, numClasses)`.
+   * @throws TypeError when numClasses is not an integer or classifier[6] is not a Linear; RangeError when it is below 1.
+   * @example
+   * ```ts
+   * const model = models.vgg16({ weights: 'DEFAULT' });
+   * const head = model.replaceHead(2);   // classifier.6 is now Linear(4096, 2), trainable
+   * ```
    */
   replaceHead(numClasses: number): Linear {
     const n = check.int(numClasses, 'numClasses', { min: 1 });
@@ -93,13 +127,52 @@ function build(cfg: 'A' | 'B' | 'D' | 'E', batchNorm: boolean, opts?: VGGOptions
   return model;
 }
 
+/**
+ * VGG 11-layer model (configuration "A"). Mirrors `torchvision.models.vgg11`.
+ * @throws TypeError for an unknown option or a wrong option type; RangeError for numClasses < 1 or dropout outside [0, 1];
+ * Error when the weights cannot be found, downloaded or loaded, or numClasses disagrees with the weights' categories.
+ */
 export const vgg11 = (opts?: VGGOptions): VGG => build('A', false, opts);
+/**
+ * VGG 11-layer model with batch normalization. Mirrors `torchvision.models.vgg11_bn`.
+ * @throws The same as {@link vgg11}.
+ */
 export const vgg11_bn = (opts?: VGGOptions): VGG => build('A', true, opts);
+/**
+ * VGG 13-layer model (configuration "B"). Mirrors `torchvision.models.vgg13`.
+ * @throws The same as {@link vgg11}.
+ */
 export const vgg13 = (opts?: VGGOptions): VGG => build('B', false, opts);
+/**
+ * VGG 13-layer model with batch normalization. Mirrors `torchvision.models.vgg13_bn`.
+ * @throws The same as {@link vgg11}.
+ */
 export const vgg13_bn = (opts?: VGGOptions): VGG => build('B', true, opts);
+/**
+ * VGG 16-layer model (configuration "D"), the seed article's model. Mirrors `torchvision.models.vgg16`.
+ * @throws The same as {@link vgg11}.
+ * @example
+ * ```ts
+ * import { models, torch } from 'torchvgg';
+ * const model = models.vgg16({ weights: 'IMAGENET1K_V1' }).eval();   // downloads to the torch hub cache once
+ * const logits = await model.forwardAsync(torch.randn(1, 3, 224, 224));
+ * ```
+ */
 export const vgg16 = (opts?: VGGOptions): VGG => build('D', false, opts);
+/**
+ * VGG 16-layer model with batch normalization. Mirrors `torchvision.models.vgg16_bn`.
+ * @throws The same as {@link vgg11}.
+ */
 export const vgg16_bn = (opts?: VGGOptions): VGG => build('D', true, opts);
+/**
+ * VGG 19-layer model (configuration "E"). Mirrors `torchvision.models.vgg19`.
+ * @throws The same as {@link vgg11}.
+ */
 export const vgg19 = (opts?: VGGOptions): VGG => build('E', false, opts);
+/**
+ * VGG 19-layer model with batch normalization. Mirrors `torchvision.models.vgg19_bn`.
+ * @throws The same as {@link vgg11}.
+ */
 export const vgg19_bn = (opts?: VGGOptions): VGG => build('E', true, opts);
 
 /** The VGG family, as the model registry (registry.ts) sees it. */

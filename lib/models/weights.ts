@@ -65,7 +65,10 @@ export function weightsEnum(v1: Weights, extra: Record<string, Weights> = {}): W
   return Object.freeze({ IMAGENET1K_V1: v1, ...extra, DEFAULT: v1 });
 }
 
-/** torch.hub.get_dir() + '/checkpoints': $TORCH_HOME/hub/checkpoints, TORCH_HOME defaulting to $XDG_CACHE_HOME/torch or ~/.cache/torch. */
+/**
+ * torch.hub.get_dir() + '/checkpoints': $TORCH_HOME/hub/checkpoints, TORCH_HOME defaulting to $XDG_CACHE_HOME/torch or ~/.cache/torch.
+ * Mirrors `torch.hub.get_dir()`'s checkpoints folder.
+ */
 export function hubCheckpointsDir(): string {
   const torchHome = process.env.TORCH_HOME ??
     path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'torch');
@@ -94,7 +97,11 @@ export function namedWeights(e: WeightsEnum, weights: string | Weights, owner: s
   return Object.prototype.hasOwnProperty.call(e, key) ? e[key] : undefined;
 }
 
-/** The local file for named weights: the hub cache, downloading it there first if it is absent. */
+/**
+ * The local file for named weights: the hub cache, downloading it there first if it is absent.
+ * Mirrors the download half of `torch.hub.load_state_dict_from_url` (the hash prefix in the file name is checked).
+ * @throws Error naming the URL when the download fails or the file's hash does not match.
+ */
 export function weightsFile(w: Weights, { progress = true } = {}): string {
   const dir = hubCheckpointsDir();
   const file = path.join(dir, w.fileName);
@@ -115,7 +122,11 @@ export function weightsFile(w: Weights, { progress = true } = {}): string {
   return file;
 }
 
-/** The state dict in a checkpoint file: the object itself, or its 'state_dict' / 'model_state_dict'. */
+/**
+ * The state dict in a checkpoint file: the object itself, or its 'state_dict' / 'model_state_dict'.
+ * torchvgg's own; reads `.pth`/`.pt` (zip or legacy) with `torch.load` and `.safetensors` files.
+ * @throws Error naming the file when it cannot be read, is malformed, or holds no state dict.
+ */
 export function readStateDict(file: string): Record<string, Tensor> {
   const isSafetensors = file.endsWith('.safetensors');
   const obj = isSafetensors ? loadSafetensors(file) : load(file, { mapLocation: 'cpu' });

@@ -9,8 +9,12 @@ import * as check from '../check';
 import { Parameter } from './parameter';
 import { ForwardHook, ForwardPreHook, RemovableHandle, addHook, hasHooks, postHooks, preHooks } from './hooks';
 
+/**
+ * Parameter and buffer tensors by dotted name (`features.0.weight`): what `stateDict()` returns and `torch.save` writes.
+ */
 export type StateDict = Record<string, Tensor>;
 
+/** What `loadStateDict` did not match. Mirrors the `_IncompatibleKeys` PyTorch's `load_state_dict` returns. */
 export interface LoadResult {
   missingKeys: string[];
   unexpectedKeys: string[];
@@ -75,6 +79,27 @@ native.setModuleDispatcher((handle, input) => {
   return out._t;
 });
 
+/**
+ * Base class of every layer and model. Mirrors `torch.nn.Module`.
+ *
+ * A native layer (Linear, Conv2d, VGG, …) is a view of a C++ module: the same C++ module always gives the
+ * same JS object, and forward passes never cross back into JS between layers. Subclass it in TypeScript
+ * to write your own module: fields assigned a Module, a Parameter or a buffer register as in PyTorch.
+ *
+ * Methods that change a module (setting children or parameters, `to`, `loadStateDict`, `zeroGrad`) throw
+ * Error with code `ERR_TORCHVGG_MODULE_BUSY` while a `forwardAsync`/`trainStep` job is using it.
+ * @example
+ * ```ts
+ * import { nn, torch } from 'torchvgg';
+ * class TwoLayer extends nn.Module {
+ *   fc1 = new nn.Linear(4, 8);
+ *   fc2 = new nn.Linear(8, 2);
+ *   forward(x: torch.Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ * }
+ * const net = new TwoLayer();
+ * console.log(net.namedParameters().map(([n]) => n));   // ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+ * ```
+ */
 export class Module {
   /** @internal */
   declare _native: NativeModule;
@@ -116,6 +141,9 @@ export class Module {
   /**
    * [sync] Runs the module on the calling thread, with its hooks (PyTorch's module(x)). A TS subclass
    * overrides it; an `async forward` works too when the module is called through forwardAsync().
+   * Mirrors `torch.nn.Module.__call__` / `forward`.
+   * @throws TypeError when `x` is not a Tensor; Error (or RangeError/TypeError) with PyTorch's message when a
+   * layer rejects the input (wrong channel count, too small an image, …).
    */
   forward(x: Tensor): Tensor {
     return new Tensor(this._native.forward(unwrap(x, 'input')));
@@ -126,6 +154,12 @@ export class Module {
    * mode under inference mode (no autograd graph). A TS-defined module runs its `forward` on the calling
    * thread; an `async forward` can await its native children's forwardAsync there. Rejects with the
    * same error class and message as forward() throws.
+   * torchvgg's own (Python has no async forward): use it in servers and anywhere the event loop must stay free.
+   * @throws Rejects with what {@link Module.forward} throws.
+   * @example
+   * ```ts
+   * const logits = await model.eval().forwardAsync(torch.randn(8, 3, 224, 224));
+   * ```
    */
   async forwardAsync(x: Tensor): Promise<Tensor> {
     if (this._js) return this.forward(x);
@@ -164,12 +198,20 @@ export class Module {
     return fn.call(this, x);
   }
 
-  /** register_forward_hook: hook(module, input, output) runs after forward; its Tensor result replaces the output. */
+  /**
+   * register_forward_hook: hook(module, input, output) runs after forward; its Tensor result replaces the output.
+   * Mirrors `torch.nn.Module.register_forward_hook`.
+   * @throws TypeError when `hook` is not a function.
+   */
   registerForwardHook(hook: ForwardHook<this>): RemovableHandle {
     return addHook('post', this._native.id(), check.func<ForwardHook>(hook, 'hook'), (any) => this._hooksChanged(any));
   }
 
-  /** register_forward_pre_hook: hook(module, input) runs before forward; its Tensor result replaces the input. */
+  /**
+   * register_forward_pre_hook: hook(module, input) runs before forward; its Tensor result replaces the input.
+   * Mirrors `torch.nn.Module.register_forward_pre_hook`.
+   * @throws TypeError when `hook` is not a function.
+   */
   registerForwardPreHook(hook: ForwardPreHook<this>): RemovableHandle {
     return addHook('pre', this._native.id(), check.func<ForwardPreHook>(hook, 'hook'), (any) => this._hooksChanged(any));
   }
@@ -179,12 +221,17 @@ export class Module {
     if (!this._js) this._native.setHooked(any);
   }
 
+  /** [name, module] of the direct children, in registration order. Mirrors `torch.nn.Module.named_children`. */
   namedChildren(): [string, Module][] {
     return this._native.namedChildren().map(([k, h]) => [k, moduleView(h)]);
   }
+  /** The direct children. Mirrors `torch.nn.Module.children`. */
   children(): Module[] { return this.namedChildren().map(([, m]) => m); }
 
-  /** Pre-order, each module once, with dotted names ('' for this one), like named_modules(). */
+  /**
+   * Pre-order, each module once, with dotted names ('' for this one), like named_modules().
+   * Mirrors `torch.nn.Module.named_modules`.
+   */
   namedModules(prefix = ''): [string, Module][] {
     const out: [string, Module][] = [];
     const seen = new Set<number>();
@@ -198,15 +245,26 @@ export class Module {
     walk(this, check.string(prefix, 'prefix'));
     return out;
   }
+  /** This module and every descendant, pre-order. Mirrors `torch.nn.Module.modules`. */
   modules(): Module[] { return this.namedModules().map(([, m]) => m); }
 
-  /** [name, parameter] in PyTorch's order: 'features.0.weight', 'features.0.bias', ... */
+  /**
+   * [name, parameter] in PyTorch's order: 'features.0.weight', 'features.0.bias', ...
+   * Mirrors `torch.nn.Module.named_parameters`.
+   */
   namedParameters(): [string, Tensor][] { return this.namedTensors('ownParameters'); }
+  /** Every parameter, in `namedParameters()` order (what an optimizer takes). Mirrors `torch.nn.Module.parameters`. */
   parameters(): Tensor[] { return this.namedParameters().map(([, t]) => t); }
+  /** [name, buffer] (e.g. BatchNorm's running statistics), recursively. Mirrors `torch.nn.Module.named_buffers`. */
   namedBuffers(): [string, Tensor][] { return this.namedTensors('ownBuffers'); }
+  /** Every buffer, recursively. Mirrors `torch.nn.Module.buffers`. */
   buffers(): Tensor[] { return this.namedBuffers().map(([, t]) => t); }
 
-  /** Module.get_submodule('classifier.6') */
+  /**
+   * Module.get_submodule('classifier.6')
+   * Mirrors `torch.nn.Module.get_submodule`.
+   * @throws TypeError when `target` is not a string; Error when a part of the path names no child.
+   */
   getSubmodule(target: string): Module {
     // `m` is a cursor that walks down the tree from here, not an alias kept for a closure.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -219,14 +277,28 @@ export class Module {
     return m;
   }
 
-  /** add_module(name, module): registers (or replaces) a child under `name`. */
+  /**
+   * add_module(name, module): registers (or replaces) a child under `name`.
+   * Mirrors `torch.nn.Module.add_module`.
+   * @throws TypeError when `name` is not a string or `module` not a Module; Error with code `ERR_TORCHVGG_MODULE_BUSY`
+   * while an async job uses this module.
+   */
   addModule(name: string, module: Module): void {
     this._native.setChild(check.string(name, 'name'), unwrapModule(module, 'module'));
     this._js?.children.set(name, module);
   }
+  /**
+   * The same as {@link Module.addModule}. Mirrors `torch.nn.Module.register_module`.
+   * @throws As {@link Module.addModule}.
+   */
   registerModule(name: string, module: Module): void { this.addModule(name, module); }
 
-  /** register_parameter(name, param): a Parameter, or null to remove it. */
+  /**
+   * register_parameter(name, param): a Parameter, or null to remove it.
+   * Mirrors `torch.nn.Module.register_parameter`.
+   * @throws TypeError when `name` is not a string or `param` neither a Tensor nor null; Error with code
+   * `ERR_TORCHVGG_MODULE_BUSY` while an async job uses this module.
+   */
   registerParameter(name: string, param: Tensor | null): void {
     check.string(name, 'name');
     if (param !== null && !(param instanceof Tensor)) throw new TypeError(`param must be an nn.Parameter or null; got ${check.describe(param)}`);
@@ -237,7 +309,12 @@ export class Module {
     }
   }
 
-  /** register_buffer(name, tensor): a tensor saved in the state dict and moved by to(), but not trained. */
+  /**
+   * register_buffer(name, tensor): a tensor saved in the state dict and moved by to(), but not trained.
+   * Mirrors `torch.nn.Module.register_buffer`.
+   * @throws TypeError when `name` is not a string or `tensor` neither a Tensor nor null; Error with code
+   * `ERR_TORCHVGG_MODULE_BUSY` while an async job uses this module.
+   */
   registerBuffer(name: string, tensor: Tensor | null): void {
     check.string(name, 'name');
     if (tensor !== null && !(tensor instanceof Tensor)) throw new TypeError(`tensor must be a Tensor or null; got ${check.describe(tensor)}`);
@@ -248,7 +325,14 @@ export class Module {
     }
   }
 
-  /** Parameters then buffers of each module, recursively: PyTorch's state_dict() order. Detached views. */
+  /**
+   * Parameters then buffers of each module, recursively: PyTorch's state_dict() order. Detached views.
+   * Mirrors `torch.nn.Module.state_dict`.
+   * @example
+   * ```ts
+   * torch.save(model.stateDict(), 'model.pth');   // Python's torch.load reads it
+   * ```
+   */
   stateDict(): StateDict {
     const out: StateDict = {};
     for (const [name, t] of this.stateEntries()) out[name] = t.detach();
@@ -258,6 +342,14 @@ export class Module {
   /**
    * Copies each tensor of `stateDict` into the parameter or buffer of the same name, under no_grad.
    * Throws PyTorch's error text on a shape mismatch, and (with strict) on missing or unexpected keys.
+   * Nothing is copied unless every tensor fits. Mirrors `torch.nn.Module.load_state_dict`.
+   * @throws TypeError when `stateDict` is not an object of Tensors or an option is unknown; Error with PyTorch's
+   * "Error(s) in loading state_dict" text for mis-shaped, missing or unexpected keys; Error with code
+   * `ERR_TORCHVGG_MODULE_BUSY` while an async job uses this module.
+   * @example
+   * ```ts
+   * model.loadStateDict(torch.load('vgg16-397923af.pth'));
+   * ```
    */
   loadStateDict(stateDict: Record<string, unknown>, opts?: { strict?: boolean }): LoadResult {
     const { strict = true } = check.options(opts, 'loadStateDict options', ['strict']);
@@ -295,16 +387,26 @@ export class Module {
     return { missingKeys, unexpectedKeys };
   }
 
+  /** Whether the module is in training mode. Mirrors `torch.nn.Module.training`. */
   get training(): boolean { return this._native.training(); }
-  /** Sets training mode on this module and every descendant (Dropout, BatchNorm follow it). */
+  /**
+   * Sets training mode on this module and every descendant (Dropout, BatchNorm follow it).
+   * Mirrors `torch.nn.Module.train`.
+   * @throws TypeError when `mode` is not a boolean.
+   */
   train(mode = true): this { this._native.train(check.bool(mode, 'mode')); return this; }
   /**
    * Evaluation mode. On the CPU it also prepares convolution weights in the layout inference runs
    * fastest in (channels_last), for any module tree; to({ memoryFormat }) pins a layout instead.
+   * Mirrors `torch.nn.Module.eval`.
    */
   eval(): this { return this.train(false); }
 
-  /** Sets requiresGrad on every parameter: model.features.requiresGrad_(false) freezes the features. */
+  /**
+   * Sets requiresGrad on every parameter: model.features.requiresGrad_(false) freezes the features.
+   * Mirrors `torch.nn.Module.requires_grad_`.
+   * @throws TypeError when `flag` is not a boolean.
+   */
   requiresGrad_(flag = true): this {
     this._native.requiresGrad_(check.bool(flag, 'requiresGrad'));
     return this;
@@ -314,6 +416,9 @@ export class Module {
    * to('cuda'), to('float64'), to({ dtype, device, memoryFormat }): converts parameters and buffers in
    * place (dtype: floating-point ones only; memoryFormat: 4-D ones only). An explicit memoryFormat
    * (torch.channelsLast or torch.contiguousFormat) also fixes the layout eval() uses.
+   * Mirrors `torch.nn.Module.to`.
+   * @throws TypeError for an unknown dtype, device string or option; RangeError for a CUDA device that does not
+   * exist; Error when CUDA is not available, or with code `ERR_TORCHVGG_MODULE_BUSY` while an async job uses it.
    */
   to(target: DType | Device | { dtype?: DType; device?: Device; memoryFormat?: MemoryFormat }): this {
     const o = typeof target === 'string'
@@ -323,23 +428,43 @@ export class Module {
     this._native.to(o.dtype === undefined ? null : checkDType(o.dtype), o.device === undefined ? null : checkDevice(o.device), format);
     return this;
   }
-  /** Drops every parameter's gradient (PyTorch's zero_grad(set_to_none=True)). */
+  /**
+   * Drops every parameter's gradient (PyTorch's zero_grad(set_to_none=True)).
+   * Mirrors `torch.nn.Module.zero_grad`.
+   * @throws Error with code `ERR_TORCHVGG_MODULE_BUSY` while an async job uses this module.
+   */
   zeroGrad(): void {
     this._native.ensureIdle('calling zeroGrad()');
     for (const p of this.parameters()) p.grad = null;
   }
+  /** Casts floating-point parameters and buffers to float32. Mirrors `torch.nn.Module.float`. */
   float(): this { return this.to('float32'); }
+  /** Casts floating-point parameters and buffers to float64. Mirrors `torch.nn.Module.double`. */
   double(): this { return this.to('float64'); }
+  /**
+   * Moves parameters and buffers to a CUDA device. Mirrors `torch.nn.Module.cuda`.
+   * @throws Error when CUDA is not available; RangeError for a device index that does not exist.
+   */
   cuda(index = 0): this { return this.to(`cuda:${index}`); }
+  /** Moves parameters and buffers to the CPU. Mirrors `torch.nn.Module.cpu`. */
   cpu(): this { return this.to('cpu'); }
 
-  /** copy.deepcopy(module): a new module with copies of every parameter, buffer and child. */
+  /**
+   * copy.deepcopy(module): a new module with copies of every parameter, buffer and child.
+   * Mirrors Python's `copy.deepcopy` of a module.
+   */
   deepcopy(): this { return moduleView(this._native.deepcopy()) as this; }
 
-  /** PyTorch's extra_repr(): what a module prints between its parentheses. Override it in a TS subclass. */
+  /**
+   * PyTorch's extra_repr(): what a module prints between its parentheses. Override it in a TS subclass.
+   * Mirrors `torch.nn.Module.extra_repr`.
+   */
   extraRepr(): string { return this._js ? '' : this._native.extraRepr(); }
 
-  /** PyTorch's repr, byte for byte. */
+  /**
+   * PyTorch's repr, byte for byte.
+   * Mirrors `torch.nn.Module.__repr__`: `String(model)` prints what Python's `print(model)` prints.
+   */
   toString(): string {
     const extra = this.extraRepr();
     const lines = [...(extra ? extra.split('\n') : []),
@@ -350,6 +475,7 @@ export class Module {
     else if (lines.length) body = `\n  ${lines.join('\n  ')}\n`;
     return `${this.typeName}(${body})`;
   }
+  /** What `console.log(module)` prints: the same as {@link Module.toString}. */
   [inspect.custom](): string { return this.toString(); }
 
   private namedTensors(kind: 'ownParameters' | 'ownBuffers'): [string, Tensor][] {
