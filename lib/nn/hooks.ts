@@ -11,9 +11,13 @@ type AnyHook = ForwardHook | ForwardPreHook;
 const tables = { pre: new Map<number, Map<number, AnyHook>>(), post: new Map<number, Map<number, AnyHook>>() };
 let nextHandle = 1;
 
-/** What register*Hook returns: remove() takes the hook out (again: a no-op). */
+/**
+ * What register*Hook returns: remove() takes the hook out (again: a no-op).
+ * Mirrors `torch.utils.hooks.RemovableHandle`.
+ */
 export class RemovableHandle {
   constructor(readonly id: number, private readonly onRemove: () => void) {}
+  /** Removes the hook; calling it again does nothing. Mirrors `RemovableHandle.remove`. */
   remove(): void { this.onRemove(); }
 }
 

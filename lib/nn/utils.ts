@@ -28,11 +28,21 @@ function pNorm(xs: number[], p: number): number {
   return xs.reduce((s, x) => s + Math.abs(x) ** p, 0) ** (1 / p);
 }
 
+/** Options of {@link clipGradNorm_}, PyTorch's keyword arguments in camelCase. */
 export interface ClipGradNormOptions { normType?: number | 'inf' | '-inf'; errorIfNonfinite?: boolean }
 
 /**
  * PyTorch's clip_grad_norm_: the norm of all gradients together (as one vector); when it exceeds maxNorm,
  * every gradient is scaled in place by maxNorm / (norm + 1e-6). Returns the total norm, a 0-d tensor.
+ * Mirrors `torch.nn.utils.clip_grad_norm_`.
+ * @throws TypeError when parameters are not Tensors or an argument has the wrong type; RangeError for a non-finite
+ * maxNorm; Error when errorIfNonfinite is set and the total norm is NaN or infinite.
+ * @example
+ * ```ts
+ * loss.backward();
+ * nn.utils.clipGradNorm_(model.parameters(), 1.0);
+ * optimizer.step();
+ * ```
  */
 export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, normType?: number | 'inf' | '-inf', errorIfNonfinite?: boolean): Tensor;
 export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: number, options: ClipGradNormOptions): Tensor;
@@ -65,7 +75,11 @@ export function clipGradNorm_(parameters: Tensor | Iterable<Tensor>, maxNorm: nu
   });
 }
 
-/** PyTorch's clip_grad_value_: clamps every gradient into [-clipValue, clipValue], in place. */
+/**
+ * PyTorch's clip_grad_value_: clamps every gradient into [-clipValue, clipValue], in place.
+ * Mirrors `torch.nn.utils.clip_grad_value_`.
+ * @throws TypeError when parameters are not Tensors or clipValue is not a number; RangeError when it is not finite.
+ */
 export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue: number): void {
   const c = check.number(clipValue, 'clipValue');
   noGrad(() => {
@@ -80,6 +94,7 @@ export function clipGradValue_(parameters: Tensor | Iterable<Tensor>, clipValue:
 /**
  * Python's copy.deepcopy(model.state_dict()) in one call: every tensor cloned (its own storage, detached),
  * plain objects and arrays copied, other values kept. Works on optimizer state dicts too (int keys kept).
+ * torchvgg's own (Python writes `copy.deepcopy(model.state_dict())`).
  */
 export function cloneStateDict<T>(sd: T): T {
   if (sd instanceof Tensor) return sd.detach().clone() as T;

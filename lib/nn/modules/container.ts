@@ -15,6 +15,20 @@ function refuseIndex(prop: string): never {
   throw new TypeError(`Sequential index must be an integer; got ${JSON.stringify(prop)}`);
 }
 
+/**
+ * A container running its modules in order. Mirrors `torch.nn.Sequential`.
+ *
+ * Index it like Python: `seq[i]` reads, `seq[i] = m` replaces, `delete seq[i]` removes (keys renumber as in
+ * PyTorch), negative indices count from the end.
+ * @throws TypeError when an argument is not a Module or an index is not an integer; RangeError for an index out
+ * of range; Error with code `ERR_TORCHVGG_MODULE_BUSY` when changed while an async job uses it.
+ * @example
+ * ```ts
+ * const head = new nn.Sequential(new nn.Linear(4096, 256), new nn.ReLU(), new nn.Linear(256, 10));
+ * head[2] = new nn.Linear(256, 5);     // Python's head[2] = nn.Linear(256, 5)
+ * console.log(head.length, String(head.at(-1)));
+ * ```
+ */
 export class Sequential extends Module {
   [index: number]: Module;
 
@@ -58,37 +72,62 @@ export class Sequential extends Module {
     });
   }
 
+  /** The number of modules. Mirrors `len(seq)`. */
   get length(): number { return this._native.namedChildren().length; }
 
-  /** seq.at(-1): the module at a position (negative counts from the end). */
+  /**
+   * seq.at(-1): the module at a position (negative counts from the end).
+   * Mirrors Python's `seq[index]`.
+   * @throws TypeError when `index` is not an integer; RangeError when it is out of range.
+   */
   at(index: number): Module {
     const children = this._native.namedChildren();
     return moduleView(children[this.position(index, children.length)][1]);
   }
 
-  /** seq[i] = module: replaces the module at position i, keeping its key. */
+  /**
+   * seq[i] = module: replaces the module at position i, keeping its key.
+   * Mirrors Python's `seq[index] = module`.
+   * @throws TypeError for a non-integer index or a non-Module; RangeError for an index out of range.
+   */
   set(index: number, module: Module): this {
     const handle = unwrapModule(module, `Sequential[${index}]`);
     this._native.replaceChildAt(this.position(index, this.length), handle);
     return this;
   }
 
-  /** delete seq[i]: removes position i; keys become 0..n-1 again, as in PyTorch. */
+  /**
+   * delete seq[i]: removes position i; keys become 0..n-1 again, as in PyTorch.
+   * Mirrors Python's `del seq[index]`.
+   * @throws TypeError for a non-integer index; RangeError for an index out of range.
+   */
   remove(index: number): this {
     this._native.eraseChildAt(this.position(index, this.length));
     return this;
   }
 
+  /**
+   * Adds a module at the end. Mirrors `torch.nn.Sequential.append`.
+   * @throws TypeError when `module` is not a Module.
+   */
   append(module: Module): this {
     this._native.setChild(String(this.length), unwrapModule(module, 'append() argument'));
     return this;
   }
 
+  /**
+   * Appends each module in turn. Mirrors `torch.nn.Sequential.extend`.
+   * @throws TypeError when an element is not a Module.
+   */
   extend(modules: Iterable<Module>): this {
     for (const m of modules) this.append(m);
     return this;
   }
 
+  /**
+   * Inserts a module before position `index`. Mirrors `torch.nn.Sequential.insert`.
+   * @throws TypeError for a non-integer index or a non-Module; RangeError for an index outside [-length, length].
+   */
   insert(index: number, module: Module): this {
     const n = this.length;
     check.int(index, 'insert() index', { min: -n, max: n });
@@ -96,19 +135,27 @@ export class Sequential extends Module {
     return this;
   }
 
+  /**
+   * Removes and returns the module at `index` (the last by default). Mirrors `torch.nn.Sequential.pop`.
+   * @throws TypeError for a non-integer index; RangeError for an index out of range.
+   */
   pop(index = -1): Module {
     const m = this.at(index);
     this.remove(index);
     return m;
   }
 
-  /** seq.slice(a, b) is Python's seq[a:b]: a new Sequential sharing the modules, keys kept. */
+  /**
+   * seq.slice(a, b) is Python's seq[a:b]: a new Sequential sharing the modules, keys kept.
+   * Mirrors `torch.nn.Sequential.__getitem__` with a slice.
+   */
   slice(start?: number, end?: number): Sequential {
     const out = new Sequential();
     for (const [key, child] of this._native.namedChildren().slice(start, end)) out._native.setChild(key, child);
     return out;
   }
 
+  /** Iterates over the modules in order: `for (const m of seq)`. Mirrors `iter(seq)`. */
   *[Symbol.iterator](): IterableIterator<Module> {
     for (const [, h] of this._native.namedChildren()) yield moduleView(h);
   }

@@ -5,6 +5,17 @@ import { CrossEntropyOptions, crossEntropy } from '../functional';
 import * as F from '../functional';
 import * as check from '../../check';
 
+/**
+ * Cross-entropy between logits and class indices (or probabilities). Mirrors `torch.nn.CrossEntropyLoss`.
+ * A plain object holding options (losses have no parameters), called through `forward`.
+ * @throws TypeError when options is not an object or `weight` not a Tensor; RangeError for labelSmoothing outside [0, 1].
+ * @example
+ * ```ts
+ * const criterion = new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
+ * const loss = criterion.forward(model.forward(x), labels);
+ * loss.backward();
+ * ```
+ */
 export class CrossEntropyLoss {
   readonly options: CrossEntropyOptions;
   constructor(options: CrossEntropyOptions = {}) {
@@ -12,8 +23,14 @@ export class CrossEntropyLoss {
     this.options = { ...options };
     crossEntropyCheck(this.options);
   }
+  /**
+   * Mirrors `CrossEntropyLoss.forward`.
+   * @throws What {@link nn.functional.crossEntropy} throws.
+   */
   forward(input: Tensor, target: Tensor): Tensor { return crossEntropy(input, target, this.options); }
+  /** Prints as PyTorch does: `CrossEntropyLoss()`. */
   toString(): string { return 'CrossEntropyLoss()'; }
+  /** What `console.log` prints: the same as toString(). */
   [inspect.custom](): string { return this.toString(); }
 }
 
@@ -37,15 +54,39 @@ function lossModule<O extends object>(name: string, keys: readonly string[], fn:
   };
 }
 
-/** nn.MSELoss({ reduction }) */
+/**
+ * nn.MSELoss({ reduction })
+ * Mirrors `torch.nn.MSELoss`.
+ * @throws TypeError for an unknown option; what {@link nn.functional.mseLoss} throws from forward.
+ */
 export const MSELoss = lossModule<{ reduction?: Reduction }>('MSELoss', ['reduction'], F.mseLoss);
-/** nn.L1Loss({ reduction }) */
+/**
+ * nn.L1Loss({ reduction })
+ * Mirrors `torch.nn.L1Loss`.
+ * @throws TypeError for an unknown option; what {@link nn.functional.l1Loss} throws from forward.
+ */
 export const L1Loss = lossModule<{ reduction?: Reduction }>('L1Loss', ['reduction'], F.l1Loss);
-/** nn.SmoothL1Loss({ reduction, beta }) */
+/**
+ * nn.SmoothL1Loss({ reduction, beta })
+ * Mirrors `torch.nn.SmoothL1Loss`.
+ * @throws TypeError for an unknown option; what {@link nn.functional.smoothL1Loss} throws from forward.
+ */
 export const SmoothL1Loss = lossModule<{ reduction?: Reduction; beta?: number }>('SmoothL1Loss', ['reduction', 'beta'], F.smoothL1Loss);
-/** nn.NLLLoss({ weight, reduction, ignoreIndex }) */
+/**
+ * nn.NLLLoss({ weight, reduction, ignoreIndex })
+ * Mirrors `torch.nn.NLLLoss`.
+ * @throws TypeError for an unknown option; what {@link nn.functional.nllLoss} throws from forward.
+ */
 export const NLLLoss = lossModule<{ weight?: Tensor | null; reduction?: Reduction; ignoreIndex?: number }>('NLLLoss', ['weight', 'reduction', 'ignoreIndex'], F.nllLoss);
-/** nn.BCEWithLogitsLoss({ weight, posWeight, reduction }) */
+/**
+ * nn.BCEWithLogitsLoss({ weight, posWeight, reduction })
+ * Mirrors `torch.nn.BCEWithLogitsLoss`.
+ * @throws TypeError for an unknown option; what {@link nn.functional.binaryCrossEntropyWithLogits} throws from forward.
+ */
 export const BCEWithLogitsLoss = lossModule<{ weight?: Tensor | null; posWeight?: Tensor | null; reduction?: Reduction }>('BCEWithLogitsLoss', ['weight', 'posWeight', 'reduction'], F.binaryCrossEntropyWithLogits);
-/** nn.KLDivLoss({ reduction, logTarget }) */
+/**
+ * nn.KLDivLoss({ reduction, logTarget })
+ * Mirrors `torch.nn.KLDivLoss`.
+ * @throws TypeError for an unknown option; what {@link nn.functional.klDiv} throws from forward.
+ */
 export const KLDivLoss = lossModule<{ reduction?: Reduction | 'batchmean'; logTarget?: boolean }>('KLDivLoss', ['reduction', 'logTarget'], F.klDiv);
