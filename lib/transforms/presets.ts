@@ -1,6 +1,6 @@
 // torchvision.transforms._presets.ImageClassification: the eval preset that each Weights' transforms() returns.
-import { options, int, oneOf, describe } from '../check';
-import { Compose, Resize, CenterCrop, ToTensor, Normalize, Interpolation } from './transforms';
+import { options, int, oneOf, bool, describe } from '../check';
+import { Compose, Resize, CenterCrop, ConvertImageDtype, Normalize, Interpolation } from './transforms';
 
 export const IMAGENET_MEAN: readonly number[] = Object.freeze([0.485, 0.456, 0.406]);
 export const IMAGENET_STD: readonly number[] = Object.freeze([0.229, 0.224, 0.225]);
@@ -16,14 +16,22 @@ export interface ImageClassificationOptions {
   std?: readonly number[];
   /** Resampling filter (default 'bilinear'). */
   interpolation?: Interpolation;
+  /**
+   * Antialias when resizing a tensor (default true, as torchvision 0.15+'s preset and transforms.v2; torchvision 0.14
+   * resized tensors without it). Images are always resampled as PIL does, antialiased.
+   */
+  antialias?: boolean;
 }
 
-const KEYS = ['cropSize', 'resizeSize', 'mean', 'std', 'interpolation'] as const;
+const KEYS = ['cropSize', 'resizeSize', 'mean', 'std', 'interpolation', 'antialias'] as const;
 
 /**
- * ImageClassification({ cropSize, resizeSize = 256, mean, std, interpolation = 'bilinear' }): resize the
- * shorter side, centre-crop, scale bytes to [0, 1] and normalise, as torchvision's preset does. It is a
- * Compose of the plain transforms, so it also runs in DataLoader worker threads.
+ * ImageClassification({ cropSize, resizeSize = 256, mean, std, interpolation = 'bilinear', antialias = true }): resize the
+ * shorter side, centre-crop, scale to float [0, 1] and normalise, as torchvision's preset does — on an image, or on
+ * an image tensor [C, H, W] / batch [N, C, H, W] (uint8, or float already in [0, 1]). It is a Compose of the plain
+ * transforms (Resize, CenterCrop, ConvertImageDtype, Normalize), so it also runs in DataLoader worker threads.
+ * Mirrors torchvision.transforms._presets.ImageClassification.
+ * @throws TypeError for a missing cropSize or a bad option; (when called) for an input that is not an image or image tensor.
  */
 export class ImageClassification extends Compose {
   readonly cropSize: number;
@@ -31,6 +39,7 @@ export class ImageClassification extends Compose {
   readonly mean: readonly number[];
   readonly std: readonly number[];
   readonly interpolation: Interpolation;
+  readonly antialias: boolean;
 
   constructor(opts: ImageClassificationOptions) {
     if (opts === undefined) throw new TypeError('ImageClassification options must be an object with cropSize; got undefined');
@@ -40,7 +49,9 @@ export class ImageClassification extends Compose {
     const interpolation = oneOf(o.interpolation ?? 'bilinear', 'interpolation', ['nearest', 'bilinear', 'bicubic'] as const);
     const mean = numbers(o.mean ?? IMAGENET_MEAN, 'mean');
     const std = numbers(o.std ?? IMAGENET_STD, 'std');
-    super([new Resize(resizeSize, { interpolation }), new CenterCrop(cropSize), new ToTensor(), new Normalize(mean, std)]);
+    const antialias = o.antialias === undefined ? true : bool(o.antialias, 'antialias');
+    super([new Resize(resizeSize, { interpolation, antialias }), new CenterCrop(cropSize), new ConvertImageDtype('float32'), new Normalize(mean, std)]);
+    this.antialias = antialias;
     this.cropSize = cropSize;
     this.resizeSize = resizeSize;
     this.mean = Object.freeze(mean);
