@@ -4,7 +4,10 @@ import { native, OpArg, OpResult, NativeIndex, UnaryOpName, BinaryOpName } from 
 import { Tensor, unwrap } from './tensor';
 import * as check from '../check';
 
-/** PyTorch's (values, indices) named tuple: destructure it, or read .values and .indices. */
+/**
+ * PyTorch's (values, indices) named tuple: destructure it, or read .values and .indices.
+ * Mirrors the `torch.return_types` named tuples (max, sort, topk, …).
+ */
 export type ValuesIndices = Omit<[Tensor, Tensor], 'values'> & { 0: Tensor; 1: Tensor; values: Tensor; indices: Tensor };
 /** One index of x.index(...): an integer (negative from the end), a slice string (':', '1:3', '::2', '-1:'),
  * '...', null (a new axis), a boolean, a number array or int64 tensor of indices, or a bool mask. */
@@ -73,66 +76,370 @@ function toIndex(v: Index, i: number): NativeIndex {
 // The ops, added to Tensor.prototype below and declared on the Tensor type here.
 declare module './tensor' {
   interface Tensor {
+    /**
+     * The largest element; with `dim`, (values, indices) along it; with a tensor, the elementwise maximum. Mirrors `torch.Tensor.max`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     max(): Tensor;
     max(dim: number, keepdim?: boolean): ValuesIndices;
     max(other: Tensor): Tensor;
+    /**
+     * The smallest element; with `dim`, (values, indices) along it; with a tensor, the elementwise minimum. Mirrors `torch.Tensor.min`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     min(): Tensor;
     min(dim: number, keepdim?: boolean): ValuesIndices;
     min(other: Tensor): Tensor;
+    /**
+     * The median (the lower of the two middle values); with `dim`, (values, indices) along it. Mirrors `torch.Tensor.median`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     median(): Tensor;
     median(dim: number, keepdim?: boolean): ValuesIndices;
+    /**
+     * The most frequent value along `dim` (the last by default), as (values, indices). Mirrors `torch.Tensor.mode`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     mode(dim?: number, keepdim?: boolean): ValuesIndices;
+    /**
+     * The k-th smallest element along `dim`, as (values, indices). Mirrors `torch.Tensor.kthvalue`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     kthvalue(k: number, dim?: number, keepdim?: boolean): ValuesIndices;
+    /**
+     * Sorts along `dim`, returning (values, indices). Mirrors `torch.Tensor.sort`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     sort(dim?: number, descending?: boolean): ValuesIndices;
+    /**
+     * Product of all elements, or along `dim`. Mirrors `torch.Tensor.prod`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     prod(dim?: number, keepdim?: boolean): Tensor;
+    /**
+     * Standard deviation (Bessel-corrected unless `unbiased: false`). Mirrors `torch.Tensor.std`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     std(dim?: Dims | null, opts?: { unbiased?: boolean; keepdim?: boolean }): Tensor;
+    /**
+     * Variance (Bessel-corrected unless `unbiased: false`). Mirrors `torch.Tensor.var`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     var(dim?: Dims | null, opts?: { unbiased?: boolean; keepdim?: boolean }): Tensor;
+    /**
+     * The p-norm (2 by default) of all elements or over `dim`. Mirrors `torch.Tensor.norm`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     norm(p?: number, dim?: Dims, keepdim?: boolean): Tensor;
+    /**
+     * log(sum(exp(x))) over `dim`, computed stably. Mirrors `torch.Tensor.logsumexp`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     logsumexp(dim: Dims, keepdim?: boolean): Tensor;
+    /**
+     * Whether every element is true (nonzero), overall or along `dim`. Mirrors `torch.Tensor.all`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     all(dim?: number, keepdim?: boolean): Tensor;
+    /**
+     * Whether any element is true (nonzero), overall or along `dim`. Mirrors `torch.Tensor.any`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     any(dim?: number, keepdim?: boolean): Tensor;
+    /**
+     * Index of the smallest element, overall (flattened) or along `dim`. Mirrors `torch.Tensor.argmin`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     argmin(dim?: number, keepdim?: boolean): Tensor;
+    /**
+     * The largest values over `dim` (all dims by default), without indices. Mirrors `torch.Tensor.amax`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     amax(dim?: Dims, keepdim?: boolean): Tensor;
+    /**
+     * The smallest values over `dim` (all dims by default), without indices. Mirrors `torch.Tensor.amin`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     amin(dim?: Dims, keepdim?: boolean): Tensor;
+    /**
+     * Cumulative sum along `dim`. Mirrors `torch.Tensor.cumsum`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     cumsum(dim: number): Tensor;
+    /**
+     * Clamps every element into [min, max] (either bound may be null). Mirrors `torch.Tensor.clamp`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     clamp(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    /**
+     * Alias of clamp. Mirrors `torch.Tensor.clip`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    /**
+     * Elementwise power. Mirrors `torch.Tensor.pow`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     pow(exponent: number | Tensor): Tensor;
-    sign(): Tensor; floor(): Tensor; ceil(): Tensor; round(): Tensor; trunc(): Tensor; frac(): Tensor;
-    sin(): Tensor; cos(): Tensor; isnan(): Tensor; isinf(): Tensor; isfinite(): Tensor; logicalNot(): Tensor;
-    ne(other: Tensor | number | boolean): Tensor; lt(other: Tensor | number): Tensor; le(other: Tensor | number): Tensor;
-    gt(other: Tensor | number): Tensor; ge(other: Tensor | number): Tensor;
-    maximum(other: Tensor): Tensor; minimum(other: Tensor): Tensor;
-    logicalAnd(other: Tensor): Tensor; logicalOr(other: Tensor): Tensor; logicalXor(other: Tensor): Tensor;
+    /**
+     * Elementwise sign (-1, 0 or 1). Mirrors `torch.Tensor.sign`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    sign(): Tensor;
+    /**
+     * Elementwise floor. Mirrors `torch.Tensor.floor`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    floor(): Tensor;
+    /**
+     * Elementwise ceiling. Mirrors `torch.Tensor.ceil`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    ceil(): Tensor;
+    /**
+     * Elementwise rounding, half to even. Mirrors `torch.Tensor.round`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    round(): Tensor;
+    /**
+     * Elementwise truncation toward zero. Mirrors `torch.Tensor.trunc`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    trunc(): Tensor;
+    /**
+     * Elementwise fractional part. Mirrors `torch.Tensor.frac`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    frac(): Tensor;
+    /**
+     * Elementwise sine. Mirrors `torch.Tensor.sin`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    sin(): Tensor;
+    /**
+     * Elementwise cosine. Mirrors `torch.Tensor.cos`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    cos(): Tensor;
+    /**
+     * Which elements are NaN, as a bool tensor. Mirrors `torch.Tensor.isnan`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    isnan(): Tensor;
+    /**
+     * Which elements are ±Infinity, as a bool tensor. Mirrors `torch.Tensor.isinf`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    isinf(): Tensor;
+    /**
+     * Which elements are finite, as a bool tensor. Mirrors `torch.Tensor.isfinite`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    isfinite(): Tensor;
+    /**
+     * Elementwise logical NOT, as a bool tensor. Mirrors `torch.Tensor.logical_not`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
+    logicalNot(): Tensor;
+    /**
+     * Elementwise !=, as a bool tensor (broadcasting). Mirrors `torch.Tensor.ne`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    ne(other: Tensor | number | boolean): Tensor;
+    /**
+     * Elementwise <, as a bool tensor (broadcasting). Mirrors `torch.Tensor.lt`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    lt(other: Tensor | number): Tensor;
+    /**
+     * Elementwise <=, as a bool tensor (broadcasting). Mirrors `torch.Tensor.le`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    le(other: Tensor | number): Tensor;
+    /**
+     * Elementwise >, as a bool tensor (broadcasting). Mirrors `torch.Tensor.gt`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    gt(other: Tensor | number): Tensor;
+    /**
+     * Elementwise >=, as a bool tensor (broadcasting). Mirrors `torch.Tensor.ge`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    ge(other: Tensor | number): Tensor;
+    /**
+     * Elementwise maximum of two tensors (broadcasting). Mirrors `torch.Tensor.maximum`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    maximum(other: Tensor): Tensor;
+    /**
+     * Elementwise minimum of two tensors (broadcasting). Mirrors `torch.Tensor.minimum`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    minimum(other: Tensor): Tensor;
+    /**
+     * Elementwise logical AND, as a bool tensor. Mirrors `torch.Tensor.logical_and`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    logicalAnd(other: Tensor): Tensor;
+    /**
+     * Elementwise logical OR, as a bool tensor. Mirrors `torch.Tensor.logical_or`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    logicalOr(other: Tensor): Tensor;
+    /**
+     * Elementwise logical XOR, as a bool tensor. Mirrors `torch.Tensor.logical_xor`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
+    logicalXor(other: Tensor): Tensor;
+    /**
+     * Replaces NaN and ±Infinity with finite numbers. Mirrors `torch.Tensor.nan_to_num`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     nanToNum(opts?: { nan?: number; posinf?: number; neginf?: number }): Tensor;
+    /**
+     * A copy with `value` where `mask` is true. Mirrors `torch.Tensor.masked_fill`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     maskedFill(mask: Tensor, value: number | boolean | Tensor): Tensor;
+    /**
+     * Linear interpolation toward `end` by `weight`. Mirrors `torch.Tensor.lerp`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     lerp(end: Tensor, weight: number | Tensor): Tensor;
+    /**
+     * In-place `this += alpha * other`. Mirrors `torch.Tensor.add_`.
+     * @throws TypeError for a wrong argument type; Error with PyTorch's message when autograd refuses the in-place change (a leaf that requires grad) or the shapes do not broadcast.
+     */
     add_(other: Tensor | number, opts?: { alpha?: number }): this;
+    /**
+     * In-place `this -= alpha * other`. Mirrors `torch.Tensor.sub_`.
+     * @throws TypeError for a wrong argument type; Error with PyTorch's message when autograd refuses the in-place change (a leaf that requires grad) or the shapes do not broadcast.
+     */
     sub_(other: Tensor | number, opts?: { alpha?: number }): this;
+    /**
+     * In-place multiplication. Mirrors `torch.Tensor.mul_`.
+     * @throws TypeError for a wrong argument type; Error with PyTorch's message when autograd refuses the in-place change (a leaf that requires grad) or the shapes do not broadcast.
+     */
     mul_(other: Tensor | number): this;
+    /**
+     * In-place division. Mirrors `torch.Tensor.div_`.
+     * @throws TypeError for a wrong argument type; Error with PyTorch's message when autograd refuses the in-place change (a leaf that requires grad) or the shapes do not broadcast.
+     */
     div_(other: Tensor | number): this;
+    /**
+     * In-place clamp into [min, max]. Mirrors `torch.Tensor.clamp_`.
+     * @throws TypeError for a wrong argument type; Error with PyTorch's message when autograd refuses the in-place change (a leaf that requires grad) or the shapes do not broadcast.
+     */
     clamp_(min?: number | null, max?: number | null): this;
+    /**
+     * Fills this tensor with zeros, in place. Mirrors `torch.Tensor.zero_`.
+     * @throws TypeError for a wrong argument type; Error with PyTorch's message when autograd refuses the in-place change (a leaf that requires grad) or the shapes do not broadcast.
+     */
     zero_(): this;
+    /**
+     * Fills this tensor with `value`, in place. Mirrors `torch.Tensor.fill_`.
+     * @throws TypeError for a wrong argument type; Error with PyTorch's message when autograd refuses the in-place change (a leaf that requires grad) or the shapes do not broadcast.
+     */
     fill_(value: number | boolean | Tensor): this;
+    /**
+     * Writes `value` where `mask` is true, in place. Mirrors `torch.Tensor.masked_fill_`.
+     * @throws TypeError for a wrong argument type; Error with PyTorch's message when autograd refuses the in-place change (a leaf that requires grad) or the shapes do not broadcast.
+     */
     maskedFill_(mask: Tensor, value: number | boolean | Tensor): this;
+    /**
+     * Python's `x[...]`: integers, slice strings ('1:3', '::2'), '...', null (a new axis), bools, integer arrays or tensors. Mirrors `torch.Tensor.__getitem__`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     index(...indices: Index[]): Tensor;
+    /**
+     * Python's `x[...] = value`, in place. Mirrors `torch.Tensor.__setitem__`.
+     * @throws TypeError for a wrong argument type; Error with PyTorch's message when autograd refuses the in-place change (a leaf that requires grad) or the shapes do not broadcast.
+     */
     indexPut_(indices: Index[], value: Tensor | number | boolean): this;
+    /**
+     * Flattens dimensions startDim..endDim into one. Mirrors `torch.Tensor.flatten`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     flatten(startDim?: number, endDim?: number): Tensor;
+    /**
+     * Splits dimension `dim` into `sizes`. Mirrors `torch.Tensor.unflatten`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     unflatten(dim: number, sizes: number[]): Tensor;
+    /**
+     * A view with size-1 dimensions repeated to `sizes` (-1 keeps a size), no copy. Mirrors `torch.Tensor.expand`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     expand(...sizes: (number | number[])[]): Tensor;
+    /**
+     * expand() to another tensor's shape. Mirrors `torch.Tensor.expand_as`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     expandAs(other: Tensor): Tensor;
+    /**
+     * Repeats the tensor along each dimension (a copy). Mirrors `torch.Tensor.repeat`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     repeat(...sizes: (number | number[])[]): Tensor;
+    /**
+     * Repeats the tensor along each dimension, like numpy.tile. Mirrors `torch.Tensor.tile`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     tile(...dims: (number | number[])[]): Tensor;
+    /**
+     * Splits into chunks of `splitSize` (or of the given sizes) along `dim`. Mirrors `torch.Tensor.split`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     split(splitSize: number | number[], dim?: number): Tensor[];
+    /**
+     * Splits into `chunks` nearly equal pieces along `dim`. Mirrors `torch.Tensor.chunk`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     chunk(chunks: number, dim?: number): Tensor[];
+    /**
+     * Gathers values along `dim` at `index`. Mirrors `torch.Tensor.gather`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     gather(dim: number, index: Tensor): Tensor;
+    /**
+     * A copy with `src` written along `dim` at `index`. Mirrors `torch.Tensor.scatter`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     scatter(dim: number, index: Tensor, src: Tensor | number): Tensor;
+    /**
+     * A copy with `src` added along `dim` at `index`. Mirrors `torch.Tensor.scatter_add`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    /**
+     * The indices of nonzero elements, one row per element. Mirrors `torch.Tensor.nonzero`.
+     * @throws Error with PyTorch's message for a dtype the op does not support.
+     */
     nonzero(): Tensor;
+    /**
+     * The unique elements, with inverse indices and counts on request. Mirrors `torch.Tensor.unique`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     unique(opts?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; dim?: number }): Tensor | Tensor[];
+    /**
+     * Reverses the order along the given dimensions. Mirrors `torch.Tensor.flip`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     flip(...dims: (number | number[])[]): Tensor;
+    /**
+     * Rolls elements along dimensions, wrapping around. Mirrors `torch.Tensor.roll`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     roll(shifts: number | number[], dims?: number | number[]): Tensor;
+    /**
+     * The lower triangle (below diagonal `diagonal`), the rest zero. Mirrors `torch.Tensor.tril`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     tril(diagonal?: number): Tensor;
+    /**
+     * The upper triangle (above diagonal `diagonal`), the rest zero. Mirrors `torch.Tensor.triu`.
+     * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+     */
     triu(diagonal?: number): Tensor;
   }
 }
@@ -264,83 +571,365 @@ type Method = (...args: never[]) => unknown;
 function fn(name: string): (input: Tensor, ...args: unknown[]) => never {
   return (input: Tensor, ...args: unknown[]) => ((unwrapT(input, 'input') as unknown as Record<string, Method>)[name] as (...a: unknown[]) => never).apply(input, args);
 }
+/**
+ * The largest element; with `dim`, (values, indices) along it; with a tensor, the elementwise maximum. Mirrors `torch.max`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const max = fn('max') as { (input: Tensor): Tensor; (input: Tensor, dim: number, keepdim?: boolean): ValuesIndices; (input: Tensor, other: Tensor): Tensor };
+/**
+ * The smallest element; with `dim`, (values, indices) along it; with a tensor, the elementwise minimum. Mirrors `torch.min`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const min = fn('min') as typeof max;
+/**
+ * The median (the lower of the two middle values); with `dim`, (values, indices) along it. Mirrors `torch.median`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const median = fn('median') as { (input: Tensor): Tensor; (input: Tensor, dim: number, keepdim?: boolean): ValuesIndices };
+/**
+ * The most frequent value along `dim` (the last by default), as (values, indices). Mirrors `torch.mode`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const mode = fn('mode') as (input: Tensor, dim?: number, keepdim?: boolean) => ValuesIndices;
+/**
+ * The k-th smallest element along `dim`, as (values, indices). Mirrors `torch.kthvalue`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const kthvalue = fn('kthvalue') as (input: Tensor, k: number, dim?: number, keepdim?: boolean) => ValuesIndices;
+/**
+ * Sorts along `dim`, returning (values, indices). Mirrors `torch.sort`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const sort = fn('sort') as (input: Tensor, dim?: number, descending?: boolean) => ValuesIndices;
+/**
+ * The k largest (or smallest) elements along `dim`, as (values, indices). Mirrors `torch.topk`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const topk = (input: Tensor, k: number, dim?: number, largest?: boolean, sorted?: boolean): ValuesIndices =>
   valuesIndices(unwrapT(input, 'input').topk(k, dim, largest, sorted));
+/**
+ * Sum of all elements, or over `dim`. Mirrors `torch.sum`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const sum = fn('sum') as (input: Tensor, dim?: Dims, keepdim?: boolean) => Tensor;
+/**
+ * Mean of all elements, or over `dim`. Mirrors `torch.mean`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const mean = fn('mean') as (input: Tensor, dim?: Dims, keepdim?: boolean) => Tensor;
+/**
+ * Product of all elements, or along `dim`. Mirrors `torch.prod`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const prod = fn('prod') as (input: Tensor, dim?: number, keepdim?: boolean) => Tensor;
+/**
+ * Standard deviation (Bessel-corrected unless `unbiased: false`). Mirrors `torch.std`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const std = fn('std') as (input: Tensor, dim?: Dims | null, opts?: { unbiased?: boolean; keepdim?: boolean }) => Tensor;
+/**
+ * Variance (Bessel-corrected unless `unbiased: false`); exported as `torch.var` too. Mirrors `torch.var`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const variance = fn('var') as typeof std;
 export { variance as var };
+/**
+ * The p-norm (2 by default) of all elements or over `dim`. Mirrors `torch.norm`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const norm = fn('norm') as (input: Tensor, p?: number, dim?: Dims, keepdim?: boolean) => Tensor;
+/**
+ * log(sum(exp(x))) over `dim`, computed stably. Mirrors `torch.logsumexp`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const logsumexp = fn('logsumexp') as (input: Tensor, dim: Dims, keepdim?: boolean) => Tensor;
+/**
+ * Whether every element is true (nonzero), overall or along `dim`. Mirrors `torch.all`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const all = fn('all') as (input: Tensor, dim?: number, keepdim?: boolean) => Tensor;
+/**
+ * Whether any element is true (nonzero), overall or along `dim`. Mirrors `torch.any`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const any = fn('any') as typeof all;
+/**
+ * Index of the largest element, overall (flattened) or along `dim`. Mirrors `torch.argmax`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const argmax = fn('argmax') as (input: Tensor, dim?: number, keepdim?: boolean) => Tensor;
+/**
+ * Index of the smallest element, overall (flattened) or along `dim`. Mirrors `torch.argmin`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const argmin = fn('argmin') as typeof argmax;
+/**
+ * The largest values over `dim` (all dims by default), without indices. Mirrors `torch.amax`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const amax = fn('amax') as (input: Tensor, dim?: Dims, keepdim?: boolean) => Tensor;
+/**
+ * The smallest values over `dim` (all dims by default), without indices. Mirrors `torch.amin`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const amin = fn('amin') as typeof amax;
+/**
+ * Cumulative sum along `dim`. Mirrors `torch.cumsum`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const cumsum = fn('cumsum') as (input: Tensor, dim: number) => Tensor;
+/**
+ * Clamps every element into [min, max] (either bound may be null). Mirrors `torch.clamp`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const clamp = fn('clamp') as (input: Tensor, min?: number | Tensor | null, max?: number | Tensor | null) => Tensor;
+/**
+ * Alias of clamp. Mirrors `torch.clip`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const clip = clamp;
+/**
+ * Elementwise power. Mirrors `torch.pow`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const pow = fn('pow') as (input: Tensor, exponent: number | Tensor) => Tensor;
+/**
+ * Elementwise maximum of two tensors (broadcasting). Mirrors `torch.maximum`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const maximum = fn('maximum') as (input: Tensor, other: Tensor) => Tensor;
+/**
+ * Elementwise minimum of two tensors (broadcasting). Mirrors `torch.minimum`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const minimum = fn('minimum') as typeof maximum;
+/**
+ * Elementwise ==, as a bool tensor (broadcasting). Mirrors `torch.eq`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const eq = fn('eq') as (input: Tensor, other: Tensor | number | boolean) => Tensor;
+/**
+ * Elementwise !=, as a bool tensor (broadcasting). Mirrors `torch.ne`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const ne = fn('ne') as typeof eq;
+/**
+ * Elementwise <, as a bool tensor (broadcasting). Mirrors `torch.lt`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const lt = fn('lt') as typeof eq;
+/**
+ * Elementwise <=, as a bool tensor (broadcasting). Mirrors `torch.le`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const le = fn('le') as typeof eq;
+/**
+ * Elementwise >, as a bool tensor (broadcasting). Mirrors `torch.gt`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const gt = fn('gt') as typeof eq;
+/**
+ * Elementwise >=, as a bool tensor (broadcasting). Mirrors `torch.ge`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const ge = fn('ge') as typeof eq;
+/**
+ * Elementwise logical AND, as a bool tensor. Mirrors `torch.logical_and`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const logicalAnd = fn('logicalAnd') as typeof maximum;
+/**
+ * Elementwise logical OR, as a bool tensor. Mirrors `torch.logical_or`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const logicalOr = fn('logicalOr') as typeof maximum;
+/**
+ * Elementwise logical XOR, as a bool tensor. Mirrors `torch.logical_xor`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const logicalXor = fn('logicalXor') as typeof maximum;
+/**
+ * Elementwise logical NOT, as a bool tensor. Mirrors `torch.logical_not`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const logicalNot = fn('logicalNot') as (input: Tensor) => Tensor;
+/**
+ * Which elements are NaN, as a bool tensor. Mirrors `torch.isnan`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const isnan = fn('isnan') as typeof logicalNot;
+/**
+ * Which elements are ±Infinity, as a bool tensor. Mirrors `torch.isinf`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const isinf = fn('isinf') as typeof logicalNot;
+/**
+ * Which elements are finite, as a bool tensor. Mirrors `torch.isfinite`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const isfinite = fn('isfinite') as typeof logicalNot;
+/**
+ * Replaces NaN and ±Infinity with finite numbers. Mirrors `torch.nan_to_num`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const nanToNum = fn('nanToNum') as (input: Tensor, opts?: { nan?: number; posinf?: number; neginf?: number }) => Tensor;
+/**
+ * Linear interpolation toward `end` by `weight`. Mirrors `torch.lerp`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const lerp = fn('lerp') as (input: Tensor, end: Tensor, weight: number | Tensor) => Tensor;
+/**
+ * Flattens dimensions startDim..endDim into one. Mirrors `torch.flatten`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const flatten = fn('flatten') as (input: Tensor, startDim?: number, endDim?: number) => Tensor;
+/**
+ * Splits dimension `dim` into `sizes`. Mirrors `torch.unflatten`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const unflatten = fn('unflatten') as (input: Tensor, dim: number, sizes: number[]) => Tensor;
+/**
+ * Splits into chunks of `splitSize` (or of the given sizes) along `dim`. Mirrors `torch.split`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const split = fn('split') as (input: Tensor, splitSize: number | number[], dim?: number) => Tensor[];
+/**
+ * Splits into `chunks` nearly equal pieces along `dim`. Mirrors `torch.chunk`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const chunk = fn('chunk') as (input: Tensor, chunks: number, dim?: number) => Tensor[];
+/**
+ * Gathers values along `dim` at `index`. Mirrors `torch.gather`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const gather = fn('gather') as (input: Tensor, dim: number, index: Tensor) => Tensor;
+/**
+ * A copy with `src` written along `dim` at `index`. Mirrors `torch.scatter`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const scatter = fn('scatter') as (input: Tensor, dim: number, index: Tensor, src: Tensor | number) => Tensor;
+/**
+ * A copy with `src` added along `dim` at `index`. Mirrors `torch.scatter_add`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const scatterAdd = fn('scatterAdd') as (input: Tensor, dim: number, index: Tensor, src: Tensor) => Tensor;
+/**
+ * The indices of nonzero elements, one row per element. Mirrors `torch.nonzero`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const nonzero = fn('nonzero') as (input: Tensor) => Tensor;
+/**
+ * The unique elements, with inverse indices and counts on request. Mirrors `torch.unique`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const unique = fn('unique') as (input: Tensor, opts?: { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; dim?: number }) => Tensor | Tensor[];
+/**
+ * Reverses the order along the given dimensions. Mirrors `torch.flip`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const flip = fn('flip') as (input: Tensor, dims: number[]) => Tensor;
+/**
+ * Rolls elements along dimensions, wrapping around. Mirrors `torch.roll`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const roll = fn('roll') as (input: Tensor, shifts: number | number[], dims?: number | number[]) => Tensor;
+/**
+ * The lower triangle (below diagonal `diagonal`), the rest zero. Mirrors `torch.tril`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const tril = fn('tril') as (input: Tensor, diagonal?: number) => Tensor;
+/**
+ * The upper triangle (above diagonal `diagonal`), the rest zero. Mirrors `torch.triu`.
+ * @throws TypeError for a wrong argument type or an unknown option; RangeError for a dim or index out of range; Error with PyTorch's message when the op rejects the shapes or dtypes.
+ */
 export const triu = fn('triu') as typeof tril;
+/**
+ * Elementwise sign (-1, 0 or 1). Mirrors `torch.sign`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const sign = fn('sign') as typeof logicalNot;
+/**
+ * Elementwise floor. Mirrors `torch.floor`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const floor = fn('floor') as typeof logicalNot;
+/**
+ * Elementwise ceiling. Mirrors `torch.ceil`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const ceil = fn('ceil') as typeof logicalNot;
+/**
+ * Elementwise rounding, half to even. Mirrors `torch.round`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const round = fn('round') as typeof logicalNot;
+/**
+ * Elementwise truncation toward zero. Mirrors `torch.trunc`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const trunc = fn('trunc') as typeof logicalNot;
+/**
+ * Elementwise fractional part. Mirrors `torch.frac`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const frac = fn('frac') as typeof logicalNot;
+/**
+ * Elementwise sine. Mirrors `torch.sin`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const sin = fn('sin') as typeof logicalNot;
+/**
+ * Elementwise cosine. Mirrors `torch.cos`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const cos = fn('cos') as typeof logicalNot;
+/**
+ * Elementwise absolute value. Mirrors `torch.abs`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const abs = fn('abs') as typeof logicalNot;
+/**
+ * Elementwise exponential. Mirrors `torch.exp`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const exp = fn('exp') as typeof logicalNot;
+/**
+ * Elementwise natural logarithm. Mirrors `torch.log`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const log = fn('log') as typeof logicalNot;
+/**
+ * Elementwise square root. Mirrors `torch.sqrt`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const sqrt = fn('sqrt') as typeof logicalNot;
+/**
+ * Elementwise logistic sigmoid. Mirrors `torch.sigmoid`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const sigmoid = fn('sigmoid') as typeof logicalNot;
+/**
+ * Elementwise hyperbolic tangent. Mirrors `torch.tanh`.
+ * @throws Error with PyTorch's message for a dtype the op does not support.
+ */
 export const tanh = fn('tanh') as typeof logicalNot;
 
-/** torch.where(condition, x, y): x where condition holds, else y (either may be a number). */
+/**
+ * torch.where(condition, x, y): x where condition holds, else y (either may be a number).
+ * Mirrors `torch.where`.
+ * @throws TypeError when condition is not a Tensor or x/y neither a Tensor nor a number; Error with PyTorch's
+ * message when the shapes do not broadcast.
+ */
 export function where(condition: Tensor, x: Tensor | number, y: Tensor | number): Tensor {
   return callOp('where', unwrapT(condition, 'condition'), x, y) as Tensor;
 }
 
-/** nn.functional.one_hot(tensor, numClasses = -1) */
+/**
+ * nn.functional.one_hot(tensor, numClasses = -1)
+ * Mirrors `torch.nn.functional.one_hot`.
+ * @throws TypeError when input is not a Tensor or numClasses not an integer; RangeError for numClasses below -1;
+ * Error with PyTorch's message for a non-int64 input or a class index out of range.
+ */
 export function oneHot(input: Tensor, numClasses = -1): Tensor {
   return callOp('one_hot', unwrapT(input, 'input'), check.int(numClasses, 'numClasses', { min: -1 })) as Tensor;
 }
