@@ -35,6 +35,21 @@ const CASES = {
     new S.MultiStepLR(o, [2, 4])], milestones: [6, 15] }),
   'S.SequentialLR(o, schedulers=[S.ExponentialLR(o, 0.8), S.StepLR(o, 3), S.MultiStepLR(o, [2, 4])], milestones=[6, 15])'],
   LambdaLR: ['SGD', (o) => new S.LambdaLR(o, [(e) => 0.95 ** e, (e) => 1 / (e + 1)]), 'S.LambdaLR(o, [lambda e: 0.95 ** e, lambda e: 1 / (e + 1)])'],
+  MultiplicativeLR: ['SGD', (o) => new S.MultiplicativeLR(o, [() => 0.95, (e) => 1 - 0.01 * e]), 'S.MultiplicativeLR(o, [lambda e: 0.95, lambda e: 1 - 0.01 * e])'],
+  ConstantLR: ['SGD', (o) => new S.ConstantLR(o, 0.5, 4), 'S.ConstantLR(o, 0.5, 4)'],
+  ConstantLR_options: ['Adam', (o) => new S.ConstantLR(o, { factor: 0.25, totalIters: 6 }), 'S.ConstantLR(o, factor=0.25, total_iters=6)'],
+  PolynomialLR: ['SGD', (o) => new S.PolynomialLR(o, 10, 2.0), 'S.PolynomialLR(o, 10, 2.0)'],
+  PolynomialLR_options: ['SGD', (o) => new S.PolynomialLR(o, { totalIters: 40, power: 0.5 }), 'S.PolynomialLR(o, total_iters=40, power=0.5)'],
+  ChainedScheduler: ['SGD', (o) => new S.ChainedScheduler([new S.ConstantLR(o, 0.1, 3), new S.ExponentialLR(o, 0.9)]),
+    'S.ChainedScheduler([S.ConstantLR(o, 0.1, 3), S.ExponentialLR(o, 0.9)])'],
+  CyclicLR_triangular: ['SGD', (o) => new S.CyclicLR(o, [0.01, 0.001], [0.1, 0.01], 4), 'S.CyclicLR(o, [0.01, 0.001], [0.1, 0.01], 4)'],
+  CyclicLR_triangular2: ['SGD', (o) => new S.CyclicLR(o, 0.01, 0.1, { stepSizeUp: 3, stepSizeDown: 5, mode: 'triangular2', baseMomentum: 0.7, maxMomentum: [0.95, 0.9] }),
+    "S.CyclicLR(o, 0.01, 0.1, step_size_up=3, step_size_down=5, mode='triangular2', base_momentum=0.7, max_momentum=[0.95, 0.9])"],
+  CyclicLR_exp_range: ['SGD', (o) => new S.CyclicLR(o, 0.01, 0.1, 5, undefined, 'exp_range', 0.9), "S.CyclicLR(o, 0.01, 0.1, 5, None, 'exp_range', 0.9)"],
+  CyclicLR_scale_fn: ['SGD', (o) => new S.CyclicLR(o, { baseLr: 0.001, maxLr: 0.05, stepSizeUp: 2, scaleFn: (x) => 1 / (x + 1), scaleMode: 'iterations' }),
+    "S.CyclicLR(o, base_lr=0.001, max_lr=0.05, step_size_up=2, scale_fn=lambda x: 1 / (x + 1), scale_mode='iterations')"],
+  CyclicLR_adam_no_momentum: ['Adam', (o) => new S.CyclicLR(o, 0.01, 0.1, { stepSizeUp: 4, cycleMomentum: false }),
+    'S.CyclicLR(o, 0.01, 0.1, step_size_up=4, cycle_momentum=False)'],
 };
 
 function optimizer(kind) {
@@ -68,8 +83,9 @@ import torch.optim.lr_scheduler as S
 warnings.simplefilter('ignore')
 cases, metrics, steps = json.loads(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
 def clean(v):
+    if callable(v): return None
     if isinstance(v, float) and math.isinf(v): return 'inf' if v > 0 else '-inf'
-    if isinstance(v, dict): return {str(k): clean(x) for k, x in v.items() if k != 'anneal_func'}
+    if isinstance(v, dict): return {str(k): clean(x) for k, x in v.items() if k not in ('anneal_func', '_scale_fn_ref')}
     if isinstance(v, (list, tuple)): return [clean(x) for x in v]
     return v
 out = {}
@@ -119,7 +135,7 @@ describe('lr schedulers against PyTorch 1.13', () => {
       }
       // The native step sees what the scheduler set.
       for (let i = 0; i < 2; i++) assert.strictEqual(o._native.getOption(i, 'lr'), lrs[STEPS][i]);
-      if (name.startsWith('OneCycleLR')) {
+      if (name.startsWith('OneCycleLR') || (name.startsWith('CyclicLR') && kind === 'SGD')) {
         for (let i = 0; i < 2; i++) assert.strictEqual(o._native.getOption(i, kind === 'SGD' ? 'momentum' : 'beta1'), mom[STEPS][i]);
       }
     });
@@ -144,6 +160,39 @@ describe('lr schedulers against PyTorch 1.13', () => {
       near(s.stateDict(), py[name].state, 'stateDict');
     });
   }
+});
+
+describe('CyclicLR with Adam cycles betas[0] (PyTorch 2; 1.13 refuses Adam)', () => {
+  it("Adam's beta1 follows the momentum sequence PyTorch 1.13 gives SGD for the same arguments, and beta2 stays", function () {
+    needOracle(this);
+    const py = python(`
+import json, warnings, torch
+import torch.optim.lr_scheduler as S
+warnings.simplefilter('ignore')
+a, b = torch.zeros(2, requires_grad=True), torch.zeros(3, requires_grad=True)
+o = torch.optim.SGD([{'params': [a], 'lr': 0.1}, {'params': [b], 'lr': 0.01}], momentum=0.9)
+s = S.CyclicLR(o, 0.01, 0.1, step_size_up=3, step_size_down=4, mode='triangular2', base_momentum=0.8, max_momentum=0.95)
+out = [[g['momentum'] for g in o.param_groups]]
+lrs = [s.get_last_lr()]
+for i in range(20):
+    o.step(); s.step(); out.append([g['momentum'] for g in o.param_groups]); lrs.append(s.get_last_lr())
+print(json.dumps([out, lrs]))`);
+    const o = optimizer('Adam');
+    const s = new S.CyclicLR(o, 0.01, 0.1, { stepSizeUp: 3, stepSizeDown: 4, mode: 'triangular2', baseMomentum: 0.8, maxMomentum: 0.95 });
+    const beta1 = [o.paramGroups.map((g) => g.options.betas[0])];
+    const lrs = [s.getLastLr()];
+    for (let i = 0; i < 20; i++) {
+      o.step();
+      s.step();
+      beta1.push(o.paramGroups.map((g) => g.options.betas[0]));
+      lrs.push(s.getLastLr());
+      assert.ok(o.paramGroups.every((g) => g.options.betas[1] === 0.999));
+    }
+    near(beta1, py[0], 'beta1');
+    near(lrs, py[1], 'lrs');
+    for (let i = 0; i < 2; i++) assert.strictEqual(o._native.getOption(i, 'beta1'), beta1[20][i]);
+    assert.strictEqual(s.stateDict().use_beta1, true);
+  });
 });
 
 describe('lr scheduler call forms and errors', () => {
@@ -187,6 +236,27 @@ describe('lr scheduler call forms and errors', () => {
     one.step();
     assert.throws(() => one.step(), { name: 'RangeError', message: 'Tried to step 4 times. The specified number of total steps is 2' });
     assert.throws(() => new S.StepLR(o, 2).get_last_lr(), { name: 'TypeError', message: /get_last_lr is spelled getLastLr/ });
+  });
+
+  it('refuses bad arguments of MultiplicativeLR, ConstantLR, PolynomialLR, ChainedScheduler and CyclicLR by name', () => {
+    assert.throws(() => new S.MultiplicativeLR(opt()), { name: 'TypeError', message: /missing required argument 'lrLambda'/ });
+    assert.throws(() => new S.MultiplicativeLR(opt(), 0.9), { name: 'TypeError', message: /lrLambda must be a function/ });
+    assert.throws(() => new S.MultiplicativeLR(opt(), [() => 1]), { name: 'RangeError', message: 'Expected 2 lr_lambdas, but got 1' });
+    assert.throws(() => new S.ConstantLR(opt(), 1.5), { name: 'RangeError', message: /Constant multiplicative factor expected to be between 0 and 1/ });
+    assert.throws(() => new S.ConstantLR(opt(), { total_iters: 3 }), { name: 'TypeError', message: /did you mean 'totalIters'/ });
+    assert.throws(() => new S.PolynomialLR(opt(), 0), { name: 'RangeError', message: /totalIters/ });
+    assert.throws(() => new S.PolynomialLR(opt(), 5, 'two'), { name: 'TypeError', message: /power must be a number/ });
+    assert.throws(() => new S.ChainedScheduler([]), { name: 'TypeError', message: /schedulers must be a non-empty array/ });
+    const o = opt();
+    assert.throws(() => new S.ChainedScheduler([new S.StepLR(o, 2), new S.StepLR(opt(), 2)]), { name: 'RangeError', message: /same optimizer.*index 0 and 1/ });
+    assert.throws(() => new S.ChainedScheduler([new S.ReduceLROnPlateau(o)]), { name: 'TypeError', message: /schedulers\[0\] must be an lrScheduler/ });
+    assert.throws(() => new S.CyclicLR(o, 0.01), { name: 'TypeError', message: /missing required argument 'maxLr'/ });
+    assert.throws(() => new S.CyclicLR(o, 0.01, 0.1, { mode: 'triangle' }), { name: 'TypeError', message: /mode must be one of/ });
+    assert.throws(() => new S.CyclicLR(o, [0.01], 0.1), { name: 'RangeError', message: /expected 2 values for baseLr, got 1/ });
+    assert.throws(() => new S.CyclicLR(o, 0.01, 0.1, 0), { name: 'RangeError', message: /stepSizeUp must be > 0/ });
+    assert.throws(() => new S.CyclicLR(o, 0.01, 0.1, { max_lr: 1 }), { name: 'TypeError', message: /did you mean 'maxLr'/ });
+    const plain = new optim.SGD([torch.zeros(2, { requiresGrad: true })], { lr: 0.1 });
+    assert.ok(new S.CyclicLR(plain, 0.01, 0.1) instanceof S.CyclicLR, "SGD's defaults hold momentum (0) even when not given");
   });
 
   it('round-trips its own state dict: a resumed scheduler continues the same sequence', () => {

@@ -344,7 +344,7 @@ export class LinearLR extends LRScheduler {
   }
 }
 
-type LrLambda = (epoch: number) => number;
+export type LrLambda = (epoch: number) => number;
 export interface LambdaLROptions extends SchedulerOptions { lrLambda: LrLambda | LrLambda[] }
 
 /** lr = initial lr * lrLambda(epoch), one function for all groups or one per group. */
@@ -374,6 +374,261 @@ export class LambdaLR extends LRScheduler {
     const { lr_lambdas: _ignored, ...rest } = sd ?? {};
     void _ignored;
     super.loadStateDict(rest);
+  }
+}
+
+export interface MultiplicativeLROptions extends SchedulerOptions { lrLambda: LrLambda | LrLambda[] }
+
+/**
+ * Multiplies each group's lr by lrLambda(epoch) at every step after the first (one function for all groups or one per group).
+ * Mirrors torch.optim.lr_scheduler.MultiplicativeLR.
+ * @throws TypeError for a missing or non-function lrLambda; RangeError when the number of functions is not the number of groups.
+ */
+export class MultiplicativeLR extends LRScheduler {
+  lrLambdas: LrLambda[];
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[], lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[], options: SchedulerOptions);
+  constructor(optimizer: Optimizer, options: MultiplicativeLROptions);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const a = parseArgs('MultiplicativeLR', [['lrLambda', REQUIRED], ['lastEpoch', -1], ['verbose', false]], args);
+    const n = checkOptimizer(optimizer).paramGroups.length;
+    let fns: LrLambda[];
+    if (Array.isArray(a.lrLambda)) {
+      if (a.lrLambda.length !== n) throw new RangeError(`Expected ${n} lr_lambdas, but got ${a.lrLambda.length}`);
+      fns = a.lrLambda.map((f, i) => check.func<LrLambda>(f, `lrLambda[${i}]`));
+    } else {
+      fns = Array(n).fill(check.func<LrLambda>(a.lrLambda, 'lrLambda'));
+    }
+    super(optimizer, a.lastEpoch, a.verbose);
+    this.lrLambdas = fns;
+    this._initialStep();
+  }
+  protected computeLr(): number[] {
+    return this.lastEpoch > 0 ? this.groupLrs().map((lr, i) => lr * this.lrLambdas[i](this.lastEpoch)) : this.groupLrs();
+  }
+  /** As PyTorch's: lr_lambdas is one null per group (functions are not saved). */
+  stateDict(): Record<string, unknown> { return { ...super.stateDict(), lr_lambdas: this.lrLambdas.map(() => null) }; }
+  loadStateDict(sd: Record<string, unknown>): void {
+    const { lr_lambdas: _ignored, ...rest } = sd ?? {};
+    void _ignored;
+    super.loadStateDict(rest);
+  }
+}
+
+export interface ConstantLROptions extends SchedulerOptions { factor?: number; totalIters?: number }
+
+/**
+ * Multiplies each group's lr by `factor` (default 1/3) until epoch totalIters (default 5), then restores it.
+ * Mirrors torch.optim.lr_scheduler.ConstantLR.
+ * @throws RangeError when factor is not in [0, 1] or totalIters is negative; TypeError for a non-number.
+ */
+export class ConstantLR extends LRScheduler {
+  factor: number;
+  totalIters: number;
+  constructor(optimizer: Optimizer, factor?: number, totalIters?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, options: ConstantLROptions);
+  constructor(optimizer: Optimizer, factor: number, options: Omit<ConstantLROptions, 'factor'>);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const a = parseArgs('ConstantLR', [['factor', 1 / 3], ['totalIters', 5], ['lastEpoch', -1], ['verbose', false]], args);
+    const factor = check.number(a.factor, 'factor');
+    if (factor > 1 || factor < 0) throw new RangeError(`Constant multiplicative factor expected to be between 0 and 1; got factor ${factor}`);
+    const totalIters = check.int(a.totalIters, 'totalIters', { min: 0 });
+    super(optimizer, a.lastEpoch, a.verbose);
+    this.factor = factor;
+    this.totalIters = totalIters;
+    this.fields = [['factor', 'factor'], ['total_iters', 'totalIters']];
+    this._initialStep();
+  }
+  protected computeLr(): number[] {
+    const e = this.lastEpoch;
+    if (e === 0) return this.groupLrs().map((lr) => lr * this.factor);
+    if (e !== this.totalIters) return this.groupLrs();
+    return this.groupLrs().map((lr) => lr * (1 / this.factor));
+  }
+  protected closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * (this.factor + (this.lastEpoch >= this.totalIters ? 1 : 0) * (1 - this.factor)));
+  }
+}
+
+export interface PolynomialLROptions extends SchedulerOptions { totalIters?: number; power?: number }
+
+/**
+ * Decays each group's lr as (1 - epoch / totalIters) ** power over totalIters epochs (default 5, power 1), then holds it.
+ * Mirrors torch.optim.lr_scheduler.PolynomialLR.
+ * @throws RangeError when totalIters is not a positive integer; TypeError for a non-number power.
+ */
+export class PolynomialLR extends LRScheduler {
+  totalIters: number;
+  power: number;
+  constructor(optimizer: Optimizer, totalIters?: number, power?: number, lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, options: PolynomialLROptions);
+  constructor(optimizer: Optimizer, totalIters: number, options: Omit<PolynomialLROptions, 'totalIters'>);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const a = parseArgs('PolynomialLR', [['totalIters', 5], ['power', 1], ['lastEpoch', -1], ['verbose', false]], args);
+    const totalIters = check.int(a.totalIters, 'totalIters', { min: 1 });
+    const power = check.number(a.power, 'power');
+    super(optimizer, a.lastEpoch, a.verbose);
+    this.totalIters = totalIters;
+    this.power = power;
+    this.fields = [['total_iters', 'totalIters'], ['power', 'power']];
+    this._initialStep();
+  }
+  protected computeLr(): number[] {
+    const { lastEpoch: e, totalIters: n } = this;
+    if (e === 0 || e > n) return this.groupLrs();
+    const decay = ((1 - e / n) / (1 - (e - 1) / n)) ** this.power;
+    return this.groupLrs().map((lr) => lr * decay);
+  }
+  protected closedFormLr(): number[] {
+    return this.baseLrs.map((b) => b * (1 - Math.min(this.totalIters, this.lastEpoch) / this.totalIters) ** this.power);
+  }
+}
+
+/**
+ * Steps several schedulers of one optimizer together at every step() (their factors multiply).
+ * Mirrors torch.optim.lr_scheduler.ChainedScheduler.
+ * @throws TypeError when schedulers is not a non-empty array of lr schedulers; RangeError when they use different optimizers.
+ */
+export class ChainedScheduler extends LRScheduler {
+  schedulers: LRScheduler[];
+  constructor(schedulers: LRScheduler[]) {
+    if (!Array.isArray(schedulers) || schedulers.length === 0) {
+      throw new TypeError(`schedulers must be a non-empty array of schedulers; got ${describe(schedulers)}`);
+    }
+    schedulers.forEach((s, i) => {
+      if (!(s instanceof LRScheduler)) throw new TypeError(`schedulers[${i}] must be an lrScheduler (not ReduceLROnPlateau); got ${describe(s)}`);
+      if (s.optimizer !== schedulers[0].optimizer) {
+        throw new RangeError(`ChainedScheduler expects all schedulers to belong to the same optimizer, but got schedulers at index 0 and ${i} to be different`);
+      }
+    });
+    super(schedulers[0].optimizer, -1, false);
+    this.schedulers = [...schedulers];
+    this.lastLr = this.groupLrs();
+  }
+  /** Steps every scheduler in order. */
+  step(): void {
+    for (const s of this.schedulers) s.step();
+    this.lastLr = this.groupLrs();
+  }
+  protected computeLr(): number[] { return this.groupLrs(); }
+  protected stateKeys(): [string, string][] { return [['_last_lr', 'lastLr']]; }
+  /** As PyTorch's: the wrapped schedulers' state dicts under _schedulers. */
+  stateDict(): Record<string, unknown> { return { ...super.stateDict(), _schedulers: this.schedulers.map((s) => s.stateDict()) }; }
+  loadStateDict(sd: Record<string, unknown>): void {
+    const { _schedulers: inner, ...rest } = sd ?? {};
+    super.loadStateDict(rest);
+    if (Array.isArray(inner)) inner.forEach((s, i) => this.schedulers[i]?.loadStateDict(s as Record<string, unknown>));
+  }
+}
+
+export interface CyclicLROptions extends SchedulerOptions {
+  baseLr: number | number[]; maxLr: number | number[]; stepSizeUp?: number; stepSizeDown?: number | null;
+  mode?: 'triangular' | 'triangular2' | 'exp_range'; gamma?: number; scaleFn?: ((x: number) => number) | null;
+  scaleMode?: 'cycle' | 'iterations'; cycleMomentum?: boolean; baseMomentum?: number | number[]; maxMomentum?: number | number[];
+}
+
+/**
+ * Cycles each group's lr between baseLr and maxLr (triangular, triangular2 or exp_range, or your scaleFn), and momentum
+ * the other way between maxMomentum and baseMomentum: SGD's `momentum`, or Adam's/AdamW's `betas[0]` (as PyTorch 2 does;
+ * PyTorch 1.13 refuses Adam with cycleMomentum). Call step() once per batch.
+ * Mirrors torch.optim.lr_scheduler.CyclicLR.
+ * @throws TypeError for a missing baseLr/maxLr, an unknown mode without scaleFn, or a bad option; RangeError for per-group lists
+ *   of the wrong length, non-positive step sizes, or cycleMomentum with an optimizer that has no momentum.
+ */
+export class CyclicLR extends LRScheduler {
+  maxLrs: number[];
+  totalSize: number;
+  stepRatio: number;
+  mode: string;
+  gamma: number;
+  scaleMode: 'cycle' | 'iterations';
+  cycleMomentum: boolean;
+  baseMomentums?: number[];
+  maxMomentums?: number[];
+  useBeta1 = false;
+  private readonly scaleFnCustom: ((x: number) => number) | null;
+  constructor(optimizer: Optimizer, baseLr: number | number[], maxLr: number | number[], stepSizeUp?: number, stepSizeDown?: number | null,
+    mode?: 'triangular' | 'triangular2' | 'exp_range', gamma?: number, scaleFn?: ((x: number) => number) | null, scaleMode?: 'cycle' | 'iterations',
+    cycleMomentum?: boolean, baseMomentum?: number | number[], maxMomentum?: number | number[], lastEpoch?: number, verbose?: boolean);
+  constructor(optimizer: Optimizer, baseLr: number | number[], maxLr: number | number[], options: Omit<CyclicLROptions, 'baseLr' | 'maxLr'>);
+  constructor(optimizer: Optimizer, options: CyclicLROptions);
+  constructor(optimizer: Optimizer, ...args: unknown[]) {
+    const a = parseArgs('CyclicLR', [['baseLr', REQUIRED], ['maxLr', REQUIRED], ['stepSizeUp', 2000], ['stepSizeDown', null], ['mode', 'triangular'],
+      ['gamma', 1], ['scaleFn', null], ['scaleMode', 'cycle'], ['cycleMomentum', true], ['baseMomentum', 0.8], ['maxMomentum', 0.9],
+      ['lastEpoch', -1], ['verbose', false]], args);
+    const opt = checkOptimizer(optimizer);
+    const n = opt.paramGroups.length;
+    const lastEpoch = check.int(a.lastEpoch, 'lastEpoch', { min: -1 });
+    const baseLrs = perGroup(a.baseLr, 'baseLr', n, { min: 0 });
+    const maxLrs = perGroup(a.maxLr, 'maxLr', n, { min: 0 });
+    const up = check.number(a.stepSizeUp, 'stepSizeUp');
+    const down = a.stepSizeDown == null ? up : check.number(a.stepSizeDown, 'stepSizeDown');
+    if (!(up > 0) || !(down >= 0)) throw new RangeError(`stepSizeUp must be > 0 and stepSizeDown >= 0; got ${up} and ${down}`);
+    const scaleFn = a.scaleFn == null ? null : check.func<(x: number) => number>(a.scaleFn, 'scaleFn');
+    const mode = scaleFn ? check.string(a.mode, 'mode') : check.oneOf(a.mode, 'mode', ['triangular', 'triangular2', 'exp_range'] as const);
+    const gamma = check.number(a.gamma, 'gamma');
+    const scaleMode = scaleFn ? check.oneOf(a.scaleMode, 'scaleMode', ['cycle', 'iterations'] as const) : mode === 'exp_range' ? 'iterations' : 'cycle';
+    const cycle = check.bool(a.cycleMomentum, 'cycleMomentum');
+    if (lastEpoch === -1) baseLrs.forEach((lr, i) => opt._setGroupOption(i, 'lr', lr));
+    const useBeta1 = 'betas' in opt.defaults;
+    let baseMomentums: number[] | undefined;
+    let maxMomentums: number[] | undefined;
+    if (cycle) {
+      if (!('momentum' in opt.defaults) && !useBeta1) throw new RangeError('optimizer must support momentum with `cycleMomentum` option enabled');
+      const baseM = perGroup(a.baseMomentum, 'baseMomentum', n);
+      maxMomentums = perGroup(a.maxMomentum, 'maxMomentum', n);
+      if (useBeta1) {
+        baseMomentums = baseM;
+        if (lastEpoch === -1) maxMomentums.forEach((m, i) => setMomentum(opt, i, m, true));
+      } else {
+        // PyTorch 1.13: the groups start at baseMomentum, and base_momentums are read back from the groups.
+        if (lastEpoch === -1) baseM.forEach((m, i) => setMomentum(opt, i, m, false));
+        baseMomentums = opt.paramGroups.map((g) => g.options.momentum as number);
+      }
+    }
+    super(opt, lastEpoch, a.verbose);
+    this.maxLrs = maxLrs;
+    this.totalSize = up + down;
+    this.stepRatio = up / this.totalSize;
+    this.mode = mode;
+    this.gamma = gamma;
+    this.scaleFnCustom = scaleFn;
+    this.scaleMode = scaleMode;
+    this.cycleMomentum = cycle;
+    this.baseMomentums = baseMomentums;
+    this.maxMomentums = maxMomentums;
+    this.useBeta1 = cycle && useBeta1;
+    this.fields = [['max_lrs', 'maxLrs'], ['total_size', 'totalSize'], ['step_ratio', 'stepRatio'], ['mode', 'mode'], ['gamma', 'gamma'],
+      ['_scale_fn_custom', 'scaleFnState'], ['scale_mode', 'scaleMode'], ['cycle_momentum', 'cycleMomentum'],
+      ...(cycle ? [['base_momentums', 'baseMomentums'], ['max_momentums', 'maxMomentums']] as [string, string][] : []),
+      ...(this.useBeta1 ? [['use_beta1', 'useBeta1']] as [string, string][] : [])];
+    this._initialStep();
+    this.baseLrs = baseLrs;
+  }
+  /** @internal the state dict's _scale_fn_custom: a function is not saved (null), as a Python lambda cannot be. */
+  get scaleFnState(): null { return null; }
+  set scaleFnState(_v: null) { /* functions are not restored */ }
+  /** The scale of cycle (or iteration) x: 1 for triangular, 1 / 2 ** (x - 1) for triangular2, gamma ** x for exp_range, or scaleFn's. */
+  scaleFn(x: number): number {
+    if (this.scaleFnCustom) return this.scaleFnCustom(x);
+    if (this.mode === 'triangular2') return 1 / 2 ** (x - 1);
+    if (this.mode === 'exp_range') return this.gamma ** x;
+    return 1;
+  }
+  protected computeLr(): number[] {
+    const e = this.lastEpoch;
+    const cycle = Math.floor(1 + e / this.totalSize);
+    const x = 1 + e / this.totalSize - cycle;
+    const factor = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const scale = this.scaleFn(this.scaleMode === 'cycle' ? cycle : e);
+    const lrs = this.baseLrs.map((b, i) => b + (this.maxLrs[i] - b) * factor * scale);
+    if (this.cycleMomentum && this.baseMomentums && this.maxMomentums) {
+      this.maxMomentums.forEach((m, i) => {
+        const height = (m - this.baseMomentums![i]) * factor;
+        setMomentum(this.optimizer, i, m - height * scale, this.useBeta1);
+      });
+    }
+    return lrs;
   }
 }
 
