@@ -19,6 +19,12 @@ function scoped<T>(enter: () => () => void, fn: () => T): T {
 /**
  * torch.no_grad(): runs fn without recording autograd — an async fn across all its awaits. Without a
  * function it returns a disposable: `using _ = torch.noGrad()` scopes the rest of the block.
+ * Mirrors `torch.no_grad`.
+ * @throws TypeError when `fn` is given and is not a function; whatever `fn` throws.
+ * @example
+ * ```ts
+ * const logits = torch.noGrad(() => model.forward(x));
+ * ```
  */
 export function noGrad(): { [Symbol.dispose](): void };
 export function noGrad<T>(fn: () => T): T;
@@ -26,7 +32,11 @@ export function noGrad<T>(fn?: () => T): T | { [Symbol.dispose](): void } {
   if (fn === undefined) return enterGrad(false);
   return runWithGrad(false, check.func(fn, 'fn'));
 }
-/** torch.enable_grad(): runs fn with autograd on (inside a noGrad); without a function, a disposable. */
+/**
+ * torch.enable_grad(): runs fn with autograd on (inside a noGrad); without a function, a disposable.
+ * Mirrors `torch.enable_grad`.
+ * @throws TypeError when `fn` is given and is not a function; whatever `fn` throws.
+ */
 export function enableGrad(): { [Symbol.dispose](): void };
 export function enableGrad<T>(fn: () => T): T;
 export function enableGrad<T>(fn?: () => T): T | { [Symbol.dispose](): void } {
@@ -37,12 +47,19 @@ export function enableGrad<T>(fn?: () => T): T | { [Symbol.dispose](): void } {
  * torch.inference_mode(): runs fn with no autograd and no version counting, the fastest way to run a
  * model synchronously. Tensors made inside are inference tensors: they cannot be used for backward()
  * later (forwardAsync in eval() mode runs like this too).
+ * Mirrors `torch.inference_mode`.
+ * @throws TypeError when `fn` is not a function; whatever `fn` throws.
  */
 export function inferenceMode<T>(fn: () => T): T {
   return native.inferenceMode(check.func(fn, 'fn'));
 }
+/** Whether autograd records operations in the calling context. Mirrors `torch.is_grad_enabled`. */
 export function isGradEnabled(): boolean { return gradEnabled(); }
-/** torch.set_grad_enabled(mode): sets the mode of the calling context; with fn, runs fn in that mode. */
+/**
+ * torch.set_grad_enabled(mode): sets the mode of the calling context; with fn, runs fn in that mode.
+ * Mirrors `torch.set_grad_enabled`.
+ * @throws TypeError when `mode` is not a boolean or `fn` not a function; whatever `fn` throws.
+ */
 export function setGradEnabled(mode: boolean): void;
 export function setGradEnabled<T>(mode: boolean, fn: () => T): T;
 export function setGradEnabled<T>(mode: boolean, fn?: () => T): T | void {
@@ -54,6 +71,9 @@ export function setGradEnabled<T>(mode: boolean, fn?: () => T): T | void {
 /**
  * torch.autocast(deviceType, { dtype }, fn): runs fn with libtorch's autocast on, so convolutions and
  * matrix products compute in `dtype` (default bfloat16 on 'cpu', float16 on 'cuda').
+ * Mirrors `torch.autocast`.
+ * @throws TypeError for a deviceType other than 'cpu'/'cuda', an unknown option or dtype, or a non-function `fn`;
+ * whatever `fn` throws.
  */
 export function autocast<T>(deviceType: 'cpu' | 'cuda', opts: { dtype?: DType; enabled?: boolean }, fn: () => T): T {
   check.oneOf(deviceType, 'deviceType', ['cpu', 'cuda']);

@@ -2,6 +2,11 @@
 import { Device, checkDevice } from './dtype';
 import * as check from '../check';
 
+/**
+ * A checked device name: `device('cuda', 0)` is 'cuda:0'. Mirrors `torch.device`.
+ * @throws TypeError when type is not 'cpu', 'cuda' or 'cuda:N', or names an index and is given another; RangeError
+ * for a negative index.
+ */
 export function device(type: string, index?: number): Device {
   check.string(type, 'type');
   if (index === undefined || index === null) return checkDevice(type, 'device');

@@ -1,5 +1,6 @@
 // dtypes are strings, as PyTorch's names without the "torch." prefix; devices are 'cpu', 'cuda' or 'cuda:N'.
 import * as check from '../check';
+/** An element type, PyTorch's name without the `torch.` prefix. Mirrors `torch.dtype`. */
 export type DType =
   | 'float32' | 'float64' | 'float16' | 'bfloat16'
   | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
@@ -20,6 +21,7 @@ export function isFloating(d: DType): boolean {
   return d === 'float32' || d === 'float64' || d === 'float16' || d === 'bfloat16';
 }
 
+/** A device name: 'cpu', 'cuda' or 'cuda:N'. Mirrors `torch.device`. */
 export type Device = string; // 'cpu', 'cuda', 'cuda:0'
 
 export function checkDevice(v: unknown, what = 'device'): Device {
