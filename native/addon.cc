@@ -1,5 +1,6 @@
 // Entry point: registers each capability; nothing else lives here.
 #include "core/addon_data.h"
+#include "core/build_info.h"
 #include "nn/js_module.h"
 #include "nn/module_wrap.h"
 #include "tensor/op_call.h"
@@ -30,6 +31,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tvgg::RegisterJsModules(env, exports);
   tvgg::RegisterScriptModules(env, exports);
   tvgg::RegisterOptim(env, exports);
+  tvgg::RegisterBuildInfo(env, exports);
   return exports;
 }
 }  // namespace

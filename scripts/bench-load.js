@@ -5,7 +5,8 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const PYTHON = '/usr/bin/python3';
+// The Python oracle: Debian's python3-torch by default; TORCHVGG_PYTHON names another (a GPU host's PyTorch).
+const PYTHON = process.env.TORCHVGG_PYTHON || '/usr/bin/python3';
 const DIR = path.join(__dirname, '..', '.cache', 'bench');
 const FILES = [['vgg16 zip', 'vgg16.pt'], ['vgg16 legacy', 'vgg16-legacy.pt']];
 

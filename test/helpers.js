@@ -8,7 +8,8 @@ const fs = require('fs');
 const path = require('path');
 const { torch } = require('..');
 
-const PYTHON = '/usr/bin/python3';
+// The Python oracle: Debian's python3-torch by default; TORCHVGG_PYTHON names another (a GPU host's PyTorch).
+const PYTHON = process.env.TORCHVGG_PYTHON || '/usr/bin/python3';
 const ROOT = path.join(__dirname, '..');
 const FIXTURES = path.join(__dirname, 'fixtures');
 const CHECKPOINTS = path.join(FIXTURES, 'checkpoints');

@@ -234,6 +234,15 @@ export function getNumThreads(): number { return native.getNumThreads(); }
 export const cuda = {
   isAvailable: (): boolean => native.cudaDeviceCount() > 0,
   deviceCount: (): number => native.cudaDeviceCount(),
+  /**
+   * [sync] Waits for every kernel queued on a CUDA device (the current one, 0, by default). Mirrors
+   * torch.cuda.synchronize. It blocks the calling thread: use it in scripts and timing, not in a server.
+   * @throws Error when CUDA is not available; RangeError for a device index that does not exist.
+   */
+  synchronize: (device = 0): void => {
+    if (native.cudaDeviceCount() === 0) throw new Error('torch.cuda.synchronize: CUDA is not available (no device, or a CPU libtorch)');
+    native.cudaSynchronize(check.int(device, 'device', { min: 0, max: native.cudaDeviceCount() - 1 }));
+  },
 };
 
 /**

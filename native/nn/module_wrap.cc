@@ -180,6 +180,10 @@ Napi::Value ModuleWrap::ForwardAsyncImpl(const Napi::CallbackInfo& info) {
               c10::InferenceMode guard;
               y = m->Call(input);
             }
+            // CUDA kernels only queue here; wait for them on this thread, so that the promise settles
+            // when the result exists and a .to('cpu') on the main thread copies finished data
+            // instead of blocking the event loop for the whole pass.
+            if (y.is_cuda()) torch::cuda::synchronize(y.device().index());
             return [y](Napi::Env env) -> Napi::Value { return TensorWrap::Wrap(env, y); };
           },
           release);

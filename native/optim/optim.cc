@@ -4,6 +4,7 @@
 #include "nn/busy.h"
 #include "nn/module_wrap.h"
 #include "tensor/tensor.h"
+#include "tensor/cuda_index_guard.h"
 
 namespace tvgg {
 
@@ -134,6 +135,7 @@ TVGG_FUNCTION(TrainStep) {
             // step costs page faults (more system time than compute in a fine-tuning run).
             opt->ZeroGrad(false);
             at::Tensor logits = module->Call(input);
+            CheckCudaClassTargets(logits, target, -100, "trainStep");
             at::Tensor loss = at::cross_entropy_loss(logits, target, weight, at::Reduction::Mean, -100, smoothing);
             loss.backward();
             opt->Step();

@@ -3,6 +3,7 @@
 #include "tensor/op_call.h"
 #include <variant>
 #include "core/errors.h"
+#include "tensor/cuda_index_guard.h"
 #include "tensor/tensor.h"
 
 namespace tvgg {
@@ -91,6 +92,14 @@ int64_t ReductionOf(const Args& a, size_t i) {
   if (r == "sum") return at::Reduction::Sum;
   if (r == "none") return at::Reduction::None;
   throw ArgError(ArgError::Type, "reduction must be 'mean', 'sum' or 'none'; got '" + r + "'");
+}
+// gather/scatter(self, dim, index, ...): the index must lie in [0, self.size(dim)) (checked on CUDA only;
+// CPU kernels check it themselves).
+void GuardDim(const Args& a, const char* op) {
+  const at::Tensor& self = a.T(0);
+  if (!a.IsTensor(2) || !a.T(2).is_cuda()) return;
+  int64_t dim = at::maybe_wrap_dim(a.I(1), self.dim());
+  CheckCudaIndexRange(a.T(2), self.dim() == 0 ? 1 : self.size(dim), op);
 }
 Result Pair(std::tuple<at::Tensor, at::Tensor> t) { return std::vector<at::Tensor>{std::get<0>(t), std::get<1>(t)}; }
 Result List(std::vector<at::Tensor> v) { return v; }
@@ -203,11 +212,18 @@ const std::map<std::string, Op>& Ops() {
        }},
       {"split_sizes", [](const Args& a) -> Result { return List(a.T(0).split_with_sizes(a.L(1), a.I(2, 0))); }},
       {"chunk", [](const Args& a) -> Result { return List(a.T(0).chunk(a.I(1), a.I(2, 0))); }},
-      {"gather", [](const Args& a) -> Result { return at::gather(a.T(0), a.I(1), a.T(2)); }},
+      {"gather", [](const Args& a) -> Result {
+         GuardDim(a, "gather");
+         return at::gather(a.T(0), a.I(1), a.T(2));
+       }},
       {"scatter", [](const Args& a) -> Result {
+         GuardDim(a, "scatter");
          return a.IsTensor(3) ? at::scatter(a.T(0), a.I(1), a.T(2), a.T(3)) : at::scatter(a.T(0), a.I(1), a.T(2), a.S(3));
        }},
-      {"scatter_add", [](const Args& a) -> Result { return at::scatter_add(a.T(0), a.I(1), a.T(2), a.T(3)); }},
+      {"scatter_add", [](const Args& a) -> Result {
+         GuardDim(a, "scatter_add");
+         return at::scatter_add(a.T(0), a.I(1), a.T(2), a.T(3));
+       }},
       {"nonzero", [](const Args& a) -> Result { return at::nonzero(a.T(0)); }},
       {"unique", [](const Args& a) -> Result {
          if (!a.None(4)) {
@@ -221,7 +237,11 @@ const std::map<std::string, Op>& Ops() {
       {"roll", [](const Args& a) -> Result { return a.T(0).roll(a.L(1), a.None(2) ? IntList{} : a.L(2)); }},
       {"tril", [](const Args& a) -> Result { return a.T(0).tril(a.I(1, 0)); }},
       {"triu", [](const Args& a) -> Result { return a.T(0).triu(a.I(1, 0)); }},
-      {"one_hot", [](const Args& a) -> Result { return at::one_hot(a.T(0), a.I(1, -1)); }},
+      {"one_hot", [](const Args& a) -> Result {
+         // With num_classes given, CUDA's one_hot leaves the range check to a device assert.
+         if (a.I(1, -1) >= 0) CheckCudaIndexRange(a.T(0), a.I(1, -1), "one_hot");
+         return at::one_hot(a.T(0), a.I(1, -1));
+       }},
       // nn.functional
       {"pad", [](const Args& a) -> Result {
          namespace F = torch::nn::functional;
@@ -282,6 +302,7 @@ const std::map<std::string, Op>& Ops() {
          return at::smooth_l1_loss(a.T(0), a.T(1), ReductionOf(a, 2), a.None(3) ? 1.0 : a.D(3));
        }},
       {"nll_loss", [](const Args& a) -> Result {
+         CheckCudaClassTargets(a.T(0), a.T(1), a.I(4, -100), "nll_loss");
          c10::optional<at::Tensor> weight = a.None(3) ? c10::nullopt : c10::optional<at::Tensor>(a.T(3));
          return at::nll_loss_nd(a.T(0), a.T(1), weight, ReductionOf(a, 2), a.I(4, -100));
        }},
@@ -375,13 +396,16 @@ std::vector<at::indexing::TensorIndex> ToIndices(const Napi::Value& v) {
 // index(self, indices[]): Python's self[...]; views where PyTorch returns views.
 TVGG_FUNCTION(Index) {
   const at::Tensor& t = TensorWrap::TensorOf(info[0], "self");
-  return TensorWrap::Wrap(info.Env(), t.index(ToIndices(info[1])));
+  auto indices = ToIndices(info[1]);
+  CheckCudaIndices(t, indices);
+  return TensorWrap::Wrap(info.Env(), t.index(indices));
 }
 
 // indexPut_(self, indices[], value): Python's self[...] = value; returns self.
 TVGG_FUNCTION(IndexPut) {
   at::Tensor t = TensorWrap::TensorOf(info[0], "self");
   auto indices = ToIndices(info[1]);
+  CheckCudaIndices(t, indices);
   if (TensorWrap::Is(info[2])) t.index_put_(indices, TensorWrap::TensorOf(info[2], "value"));
   else if (info[2].IsNumber()) t.index_put_(indices, at::Scalar(info[2].As<Napi::Number>().DoubleValue()));
   else if (info[2].IsBoolean()) t.index_put_(indices, at::Scalar(info[2].As<Napi::Boolean>().Value()));

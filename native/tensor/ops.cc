@@ -2,6 +2,7 @@
 #include "tensor/ops.h"
 #include "core/addon_data.h"
 #include "tensor/tensor.h"
+#include "tensor/cuda_index_guard.h"
 #include "core/thread_state.h"
 
 namespace tvgg {
@@ -166,6 +167,7 @@ TVGG_FUNCTION(CrossEntropy) {
   if (TensorWrap::Is(info[2])) weight = TensorWrap::TensorOf(info[2], "weight");
   std::string reduction = info[3].As<Napi::String>();
   int64_t r = reduction == "none" ? at::Reduction::None : reduction == "sum" ? at::Reduction::Sum : at::Reduction::Mean;
+  CheckCudaClassTargets(input, target, info[4].As<Napi::Number>().Int64Value(), "crossEntropy");
   return TensorWrap::Wrap(info.Env(),
                           at::cross_entropy_loss(input, target, weight, r, info[4].As<Napi::Number>().Int64Value(),
                                                  info[5].As<Napi::Number>().DoubleValue()));
@@ -202,6 +204,12 @@ TVGG_FUNCTION(CudaDeviceCount) {
   return Napi::Number::New(info.Env(), static_cast<double>(torch::cuda::device_count()));
 }
 
+// cudaSynchronize(deviceIndex): waits for every kernel queued on that device (torch.cuda.synchronize).
+TVGG_FUNCTION(CudaSynchronize) {
+  torch::cuda::synchronize(info[0].As<Napi::Number>().Int64Value());
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void RegisterOps(Napi::Env env, Napi::Object exports) {
@@ -213,6 +221,7 @@ void RegisterOps(Napi::Env env, Napi::Object exports) {
   exports.Set("setNumThreads", Napi::Function::New<SetNumThreads>(env));
   exports.Set("getNumThreads", Napi::Function::New<GetNumThreads>(env));
   exports.Set("cudaDeviceCount", Napi::Function::New<CudaDeviceCount>(env));
+  exports.Set("cudaSynchronize", Napi::Function::New<CudaSynchronize>(env));
   exports.Set("stack", Napi::Function::New<Stack>(env));
   exports.Set("cat", Napi::Function::New<Cat>(env));
   exports.Set("setGradEnabled", Napi::Function::New<SetGradEnabled>(env));

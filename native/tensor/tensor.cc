@@ -405,8 +405,16 @@ Napi::Value TensorWrap::NarrowImpl(const Napi::CallbackInfo& info) {
 }
 Napi::Value TensorWrap::IndexSelectImpl(const Napi::CallbackInfo& info) {
   auto idx = ToInt64s(info[1], "index");
-  at::Tensor index = at::tensor(idx, at::TensorOptions().dtype(at::kLong)).to(Get().device());
-  return Wrap(info.Env(), Get().index_select(info[0].As<Napi::Number>().Int64Value(), index));
+  const at::Tensor& self = Get();
+  int64_t dim = at::maybe_wrap_dim(info[0].As<Napi::Number>().Int64Value(), self.dim());
+  // The indices are on the host already: check them here (on CUDA a bad one is a device-side assert).
+  int64_t size = self.dim() == 0 ? 1 : self.size(dim);
+  for (int64_t i : idx)
+    if (i < 0 || i >= size)
+      throw ArgError(ArgError::Range, "indexSelect: index " + std::to_string(i) + " is out of bounds for dimension " +
+                                          std::to_string(dim) + " with size " + std::to_string(size));
+  at::Tensor index = at::tensor(idx, at::TensorOptions().dtype(at::kLong)).to(self.device());
+  return Wrap(info.Env(), self.index_select(dim, index));
 }
 // The autograd node that produced this tensor ("AddBackward0"), or "" for a leaf; used by toString.
 Napi::Value TensorWrap::GradFnNameImpl(const Napi::CallbackInfo& info) {

@@ -4,7 +4,8 @@
 const { spawnSync } = require('child_process');
 const path = require('path');
 
-const PYTHON = '/usr/bin/python3';
+// The Python oracle: Debian's python3-torch by default; TORCHVGG_PYTHON names another (a GPU host's PyTorch).
+const PYTHON = process.env.TORCHVGG_PYTHON || '/usr/bin/python3';
 
 function runPython(script, args) {
   const r = spawnSync(PYTHON, [path.join(__dirname, script), ...args], {
