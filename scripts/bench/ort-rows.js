@@ -1,7 +1,8 @@
 // onnxruntime-node's rows: fp32 on the Python oracle's ONNX export of the same weights, with as many
 // intra-op threads as torchvgg and Python use.
 'use strict';
-const { bestSeconds } = require('./timing');
+const { bestSeconds, fmtRate } = require('./timing');
+const { VGG16_GFLOP } = require('./settings');
 
 function loadOrt() {
   try {
@@ -26,13 +27,18 @@ async function ortSession(onnxPath, threads) {
   return { session, input, version };
 }
 
-async function ortRows({ ort, batches, timing, log = () => {} }) {
+/** budget, rowCap, rates: the time caps of timing.js, as for torchvgg's rows (rates keyed 'ort'). */
+async function ortRows({ ort, batches, timing, log = () => {}, budget = null, rowCap = Infinity, rates = null }) {
   const rows = [];
   for (const batch of batches) {
     const feeds = ort.input(batch);
-    const r = await bestSeconds(() => ort.session.run(feeds), timing);
-    rows.push({ batch, seconds: r.seconds, iters: r.iters });
-    log(`onnxruntime-node fp32 batch ${batch}: ${(batch / r.seconds).toFixed(2)} img/s`);
+    const gflop = VGG16_GFLOP * batch;
+    const r = await bestSeconds(() => ort.session.run(feeds), {
+      ...timing, cap: budget ? budget.cap(rowCap) : rowCap, predicted: rates ? rates.predict('ort', gflop) : 0,
+    });
+    if (rates) rates.record('ort', gflop, r);
+    rows.push({ batch, seconds: r.seconds, iters: r.iters, cut: r.cut });
+    log(`onnxruntime-node fp32 batch ${batch}: ${fmtRate(batch, r)}`);
   }
   return rows;
 }

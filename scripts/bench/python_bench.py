@@ -1,6 +1,7 @@
 # The Python PyTorch side of `npm run bench`: the same model, weights, batch sizes and thread count as the
 # torchvgg rows, timed the same way (warm-up, then best of the timed iterations), printed as one JSON line.
-# usage: python_bench.py CONFIG_JSON   (the fields are listed in scripts/bench/python.js)
+# usage: python_bench.py CONFIG_JSON   (the fields are listed in scripts/bench/python.js; mode "train":
+# the training rows of scripts/bench/training.js). Rows are capped in time as timing.js caps torchvgg's.
 import copy
 import json
 import sys
@@ -38,23 +39,65 @@ DTYPES = {"float32": torch.float32, "float16": torch.float16, "bfloat16": torch.
 FORMATS = {"nchw": torch.contiguous_format, "channels_last": torch.channels_last}
 
 
-def best_seconds(fn, sync, min_iters, min_seconds, max_iters):
-    """One warm-up call, then at least min_iters timed calls and min_seconds of timing; the best call."""
+class Caps:
+    """The time caps of scripts/bench/timing.js: `budget` seconds for this whole call, `row_cap` per row,
+    and per-kind rates (GFLOP/s) that predict a call's time before it is made."""
+
+    def __init__(self, cfg):
+        self.end = time.perf_counter() + cfg.get("budget", float("inf"))
+        self.row_cap = cfg.get("rowCap", float("inf"))
+        self.rates = dict(cfg.get("rates", {}))
+        self.default_rate = cfg.get("defaultRate", 0)
+
+    def cap(self, factor=1.0):
+        return max(0.0, min(self.row_cap * factor, self.end - time.perf_counter()))
+
+    def predict(self, key, gflop):
+        rate = self.rates.get(key, self.default_rate)
+        return gflop / rate if rate else 0.0
+
+    def record(self, key, gflop, seconds, warmup):
+        s = seconds or warmup
+        if s:
+            self.rates[key] = gflop / s
+
+
+def best_seconds(fn, sync, min_iters, min_seconds, max_iters, cap=float("inf"), predicted=0.0):
+    """One warm-up call, then at least min_iters timed calls and min_seconds of timing; the best call.
+    A row whose warm-up and one call would not fit in `cap` is not started; timing stops when the next
+    call would pass it. -> (best seconds or None, calls timed, cap if cut short else None, warm-up seconds)"""
+    if 2 * predicted > cap:
+        return None, 0, cap, None
+    start = time.perf_counter()
     fn()
     sync()
-    times, start = [], time.perf_counter()
+    warmup = time.perf_counter() - start
+    times, last = [], warmup
     while len(times) < max_iters and (len(times) < min_iters or time.perf_counter() - start < min_seconds):
+        if time.perf_counter() - start + min(last, warmup) > cap:
+            break
         t = time.perf_counter()
         fn()
         sync()
-        times.append(time.perf_counter() - t)
-    return min(times), len(times)
+        last = time.perf_counter() - t
+        times.append(last)
+    cut = cap if len(times) < min(min_iters, max_iters) else None
+    return (min(times) if times else None), len(times), cut, warmup
+
+
+def timed_row(caps, key, gflop, fn, sync, cfg, factor=1.0):
+    seconds, iters, cut, warmup = best_seconds(fn, sync, cfg["minIters"], cfg["minSeconds"], cfg["maxIters"],
+                                               caps.cap(factor), caps.predict(key, gflop))
+    caps.record(key, gflop, seconds, warmup)
+    return {"seconds": seconds, "iters": iters, "cut": cut}
 
 
 def vgg_rows(cfg, device, sync):
     base = vgg16()
     base.load_state_dict(torch.load(cfg["weights"]))
     base.eval()
+    caps = Caps(cfg)
+    gflop_per_image = cfg.get("gflopPerImage", 31)
     rows = []
     for setting in cfg["settings"]:
         dtype, fmt = DTYPES[setting["dtype"]], FORMATS[setting["format"]]
@@ -74,11 +117,45 @@ def vgg_rows(cfg, device, sync):
                     # also waits for the GPU.
                     model(x).cpu()
 
-            seconds, iters = best_seconds(step, sync, cfg["minIters"], cfg["minSeconds"], cfg["maxIters"])
-            rows.append({"setting": setting["key"], "batch": batch, "seconds": seconds, "iters": iters})
+            row = timed_row(caps, setting["key"], gflop_per_image * batch, step, sync, cfg, setting.get("capFactor", 1.0))
+            rows.append({"setting": setting["key"], "batch": batch, **row})
         del model
         if device == "cuda":
             torch.cuda.empty_cache()
+    return rows
+
+
+def train_rows(cfg):
+    """optim.trainStep's Python twin: model.train(); zero_grad; cross_entropy(model(x), y); backward; Adam
+    step. VGG16 from the bench state dict with a new head of cfg["numClasses"], features trainable or frozen."""
+    caps = Caps(cfg)
+    rows = []
+    state = torch.load(cfg["weights"])
+    for r in cfg["train"]:
+        torch.manual_seed(0)
+        model = vgg16()
+        model.load_state_dict(state)
+        model.classifier[6] = nn.Linear(4096, cfg["numClasses"])
+        if r["frozen"]:
+            model.features.requires_grad_(False)
+        model.train()
+        opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=1e-4)
+        x = torch.randn(r["batch"], 3, r["size"], r["size"])
+        y = torch.randint(0, cfg["numClasses"], (r["batch"],))
+
+        def step():
+            # the same work as trainStep, which also hands back the loss and the number of correct predictions
+            opt.zero_grad()
+            out = model(x)
+            loss = nn.functional.cross_entropy(out, y)
+            loss.backward()
+            opt.step()
+            loss.item()
+            (out.argmax(1) == y).sum().item()
+
+        row = timed_row(caps, r["key"], r["gflop"], step, lambda: None, cfg)
+        rows.append({"setting": r["key"], "batch": r["batch"], **row})
+        del model, opt
     return rows
 
 
@@ -113,7 +190,7 @@ def main():
     out = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "rows": vgg_rows(cfg, device, sync),
+        "rows": train_rows(cfg) if cfg.get("mode") == "train" else vgg_rows(cfg, device, sync),
     }
     if cfg.get("tinyOp"):
         out["tinyOpNs"] = tiny_op_ns()

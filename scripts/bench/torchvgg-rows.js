@@ -1,8 +1,11 @@
 // torchvgg's throughput rows: VGG16 with the bench weights, per setting and batch, timed sync
 // (torch.inferenceMode(() => model.forward(x))) and async (await model.forwardAsync(x), inference mode).
+// Each row is capped in time (timing.js): `budget` is this side's allowance for the round, `rowCap` the
+// most one row may take, `rates` predicts a call's time before it is made.
 'use strict';
 const { torch, models } = require('../..');
-const { bestSeconds, turn } = require('./timing');
+const { bestSeconds, fmtRate, turn } = require('./timing');
+const { VGG16_GFLOP } = require('./settings');
 
 function loadedVgg16(stateDict) {
   const model = models.vgg16({ initWeights: false });
@@ -36,7 +39,7 @@ function inputFor(setting, batch, device) {
   return x.to({ device, dtype: setting.dtype, memoryFormat: torch.channelsLast });
 }
 
-async function torchvggRows({ settings, batches, stateDict, device = 'cpu', timing, log = () => {} }) {
+async function torchvggRows({ settings, batches, stateDict, device = 'cpu', timing, log = () => {}, budget = null, rowCap = Infinity, rates = null, capOf = () => 1 }) {
   const rows = [];
   for (const setting of settings) {
     const model = modelFor(setting, stateDict, device);
@@ -48,12 +51,23 @@ async function torchvggRows({ settings, batches, stateDict, device = 'cpu', timi
         if (host !== y) host.dispose();
         y.dispose();
       };
-      const sync = await bestSeconds(() => finish(torch.inferenceMode(() => model.forward(x))), timing);
+      const gflop = VGG16_GFLOP * batch;
+      const limits = () => ({
+        ...timing,
+        cap: budget ? budget.cap(rowCap * capOf(setting)) : rowCap * capOf(setting),
+        predicted: rates ? rates.predict(setting.key, gflop) : 0,
+      });
+      const sync = await bestSeconds(() => finish(torch.inferenceMode(() => model.forward(x))), limits());
+      if (rates) rates.record(setting.key, gflop, sync);
       await turn();
-      const async = await bestSeconds(async () => finish(await model.forwardAsync(x)), timing);
+      const async = await bestSeconds(async () => finish(await model.forwardAsync(x)), limits());
+      if (rates) rates.record(setting.key, gflop, async);
       x.dispose();
-      rows.push({ setting: setting.key, batch, syncSeconds: sync.seconds, asyncSeconds: async.seconds, iters: sync.iters + async.iters });
-      log(`torchvgg ${setting.name} batch ${batch}: sync ${(batch / sync.seconds).toFixed(2)} img/s, async ${(batch / async.seconds).toFixed(2)} img/s`);
+      rows.push({
+        setting: setting.key, batch, syncSeconds: sync.seconds, asyncSeconds: async.seconds, iters: sync.iters + async.iters,
+        syncCut: sync.cut, asyncCut: async.cut,
+      });
+      log(`torchvgg ${setting.name} batch ${batch}: sync ${fmtRate(batch, sync)}, async ${fmtRate(batch, async)}`);
     }
   }
   return rows;
