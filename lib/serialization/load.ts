@@ -14,6 +14,7 @@ import { openRegular, openRegularAsync, readToEnd, readToEndAsync } from './read
 import * as check from '../check';
 import { describe } from '../check';
 
+/** Options of {@link load} and {@link loadAsync}: `torch.load`'s keyword arguments in camelCase, plus limits. */
 export interface LoadOptions {
   /** Where tensors go: 'cpu', 'cuda' or 'cuda:N'. By default each goes where it was saved. */
   mapLocation?: Device;
@@ -37,6 +38,18 @@ interface Parsed { mapLocation: string | undefined; limits: UnpickleLimits }
  * either the zip format (PyTorch >= 1.6) or the legacy format, and returns the saved object with
  * dicts as plain objects, lists and tuples as arrays, and tensors as views into the file's buffer.
  */
+/**
+ * Mirrors `torch.load` (always with `weights_only=True` semantics).
+ * @throws TypeError when source is not a path or bytes, or for a wrong option type or an unknown option;
+ * RangeError for a limit below 1; Error naming the file and what is wrong for a missing, truncated or malformed
+ * checkpoint, one that exceeds a limit, or one that asks for anything beyond tensors and plain containers
+ * (nothing in a file is executed).
+ * @example
+ * ```ts
+ * const sd = torch.load('vgg16-397923af.pth', { mapLocation: 'cpu' });
+ * model.loadStateDict(sd);
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function load(source: string | Uint8Array | ArrayBuffer, options: LoadOptions = {}): any {
   checkLoadOptions(options);
@@ -49,6 +62,10 @@ export function load(source: string | Uint8Array | ArrayBuffer, options: LoadOpt
 /**
  * torch.loadAsync(path, options): the same as load(), but the file is read with asynchronous I/O, so the
  * event loop keeps turning while hundreds of megabytes arrive; only the short parse runs on this thread.
+ */
+/**
+ * torchvgg's own async form of `torch.load`.
+ * @throws Rejects with what {@link load} throws.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function loadAsync(path: string, options: LoadOptions = {}): Promise<any> {
@@ -188,6 +205,13 @@ function readFully(fd: number, into: Uint8Array, position: number, path: string)
  * reads). obj may nest plain objects (saved as OrderedDict), arrays, numbers, strings, booleans, null
  * and Tensors of any dtype. Each tensor is saved with its own contiguous storage; an object or tensor
  * referenced several times is written once and read back shared (views of one storage are not merged).
+ * Mirrors `torch.save`.
+ * @throws TypeError when path is not a string or obj holds a value that cannot be saved (a function, a class
+ * instance, a cycle, nesting deeper than 1000); Error from the file system when the file cannot be written.
+ * @example
+ * ```ts
+ * torch.save({ model: model.stateDict(), epoch: 3 }, 'checkpoint.pth');
+ * ```
  */
 export function save(obj: unknown, path: string): void {
   check.string(path, 'path');

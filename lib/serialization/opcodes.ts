@@ -1,7 +1,10 @@
 // Pickle opcodes by name (Python's pickletools spelling): each one's byte and the protocol that added it.
 // The reader (unpickler.ts), the writer (pickler.ts) and the tests all spell opcodes through this table.
 
-/** name -> [byte, protocol]; every opcode of protocols 0 to 5, whether or not the reader accepts it. */
+/**
+ * name -> [byte, protocol]; every opcode of protocols 0 to 5, whether or not the reader accepts it.
+ * Mirrors `pickletools.opcodes` (as a table).
+ */
 export const OPCODES = {
   // protocol 0: text
   MARK: [0x28, 0], STOP: [0x2e, 0], POP: [0x30, 0], DUP: [0x32, 0], FLOAT: [0x46, 0],
@@ -28,20 +31,35 @@ export const OPCODES = {
 
 export type OpName = keyof typeof OPCODES;
 
-/** name -> byte, for switch cases and for writing: OP.PROTO === 0x80. */
+/**
+ * name -> byte, for switch cases and for writing: OP.PROTO === 0x80.
+ * Mirrors the opcode constants of Python's `pickle` module.
+ */
 export const OP = Object.freeze(Object.fromEntries(Object.entries(OPCODES).map(([n, [code]]) => [n, code]))) as
   { readonly [K in OpName]: (typeof OPCODES)[K][0] };
 
 const NAMES = new Map<number, OpName>(Object.entries(OPCODES).map(([n, [code]]) => [code, n as OpName]));
 
-/** The name of an opcode byte ('PROTO'), or undefined for a byte that is no opcode. */
+/**
+ * The name of an opcode byte ('PROTO'), or undefined for a byte that is no opcode.
+ * Mirrors `pickletools`' opcode lookup by code.
+ */
 export function opName(code: number): OpName | undefined { return NAMES.get(code); }
 
-/** The protocol that introduced an opcode. */
+/**
+ * The protocol that introduced an opcode.
+ * Mirrors `pickletools.OpcodeInfo.proto`.
+ */
 export function protocolOf(name: OpName): number { return OPCODES[name][1]; }
 
-/** The highest protocol the reader and the table know. */
+/**
+ * The highest protocol the reader and the table know.
+ * Mirrors `pickle.HIGHEST_PROTOCOL`.
+ */
 export const HIGHEST_PROTOCOL = 5;
 
-/** Python's pickle protocol that torch.save writes. */
+/**
+ * Python's pickle protocol that torch.save writes.
+ * Mirrors `torch.serialization.DEFAULT_PROTOCOL`.
+ */
 export const DEFAULT_PROTOCOL = 2;

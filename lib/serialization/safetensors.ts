@@ -19,6 +19,7 @@ const TO_DTYPE: Record<string, DType> = {
 };
 const FROM_DTYPE = Object.fromEntries(Object.entries(TO_DTYPE).map(([k, v]) => [v, k])) as Record<DType, string>;
 
+/** Limits that guard the safetensors reader against hostile headers. */
 export interface SafetensorsOptions {
   /** The largest header read, in bytes (default 16 MiB; real headers are kilobytes). */
   maxHeaderBytes?: number;
@@ -27,6 +28,7 @@ export interface SafetensorsOptions {
 }
 const DEFAULTS = { maxHeaderBytes: 16 << 20, maxEntries: 100_000 };
 
+/** A parsed safetensors file: its tensors (viewing the file's buffer) and its string metadata. */
 export interface SafetensorsFile {
   tensors: Record<string, Tensor>;
   metadata: Record<string, string>;
@@ -40,7 +42,12 @@ function checkOptions(opts: SafetensorsOptions): typeof DEFAULTS {
   };
 }
 
-/** Parses safetensors bytes; `file` names the source in errors. */
+/**
+ * Parses safetensors bytes; `file` names the source in errors.
+ * torchvgg's own (the safetensors package parses inside `load`).
+ * @throws TypeError for a wrong argument type or unknown option; RangeError for a limit out of range; Error naming
+ * `file` for a malformed header, an unknown dtype, or tensors outside or overlapping the data.
+ */
 export function parse(buf: Uint8Array, file = '<buffer>', opts: SafetensorsOptions = {}): SafetensorsFile {
   const { maxHeaderBytes, maxEntries } = checkOptions(opts);
   const fail = (what: string): never => { throw new Error(`${file}: bad safetensors file: ${what}`); };
@@ -108,31 +115,51 @@ function contiguousStrides(shape: readonly number[]): number[] {
   return strides;
 }
 
-/** Reads the file once; the tensors view its buffer. */
+/**
+ * Reads the file once; the tensors view its buffer.
+ * torchvgg's own: `safe_open(path).metadata()` and the tensors in one read.
+ * @throws As {@link parse}, and Error from the file system when the file cannot be read.
+ */
 export function loadFileWithMetadata(path: string, opts: SafetensorsOptions = {}): SafetensorsFile {
   check.string(path, 'path');
   checkOptions(opts);
   return parse(readWhole(path), path, opts);
 }
 
-/** safetensors.torch.load_file(path): name -> Tensor. */
+/**
+ * safetensors.torch.load_file(path): name -> Tensor.
+ * Mirrors `safetensors.torch.load_file`.
+ * @throws As {@link loadFileWithMetadata}.
+ */
 export function loadFile(path: string, opts: SafetensorsOptions = {}): Record<string, Tensor> {
   return loadFileWithMetadata(path, opts).tensors;
 }
 
-/** safetensors.torch.load(bytes) */
+/**
+ * safetensors.torch.load(bytes)
+ * Mirrors `safetensors.torch.load`.
+ * @throws As {@link parse}.
+ */
 export function load(data: Uint8Array, opts: SafetensorsOptions = {}): Record<string, Tensor> {
   if (!(data instanceof Uint8Array)) throw new TypeError(`data must be a Buffer or a Uint8Array; got ${describe(data)}`);
   return parse(data, '<buffer>', opts).tensors;
 }
 
-/** safetensors.torch.save(tensors, metadata): the file's bytes. */
+/**
+ * safetensors.torch.save(tensors, metadata): the file's bytes.
+ * Mirrors `safetensors.torch.save`.
+ * @throws TypeError when tensors is not an object of Tensors or metadata not an object of strings.
+ */
 export function save(tensors: Record<string, Tensor>, metadata?: Record<string, string>): Buffer {
   const { header, parts } = encode(tensors, metadata);
   return Buffer.concat([header, ...parts]);
 }
 
-/** safetensors.torch.save_file(tensors, path, metadata) */
+/**
+ * safetensors.torch.save_file(tensors, path, metadata)
+ * Mirrors `safetensors.torch.save_file`.
+ * @throws As {@link save}, and Error from the file system when the file cannot be written.
+ */
 export function saveFile(tensors: Record<string, Tensor>, path: string, metadata?: Record<string, string>): void {
   check.string(path, 'path');
   const { header, parts } = encode(tensors, metadata);
