@@ -7,7 +7,11 @@ import { withIntKeys } from '../serialization/int_keys';
 
 type Kind = 'SGD' | 'Adam' | 'AdamW';
 type GroupOptions = Record<string, number | boolean | number[] | null>;
+/**
+ * A parameter group: its parameters plus per-group options (lr, momentum, …). Mirrors an entry of `optimizer.param_groups`.
+ */
 export interface ParamGroup { params: Tensor[] | Iterable<Tensor> | Tensor; [option: string]: unknown }
+/** What an optimizer takes: parameters, or parameter groups with their own options. */
 export type Params = Tensor[] | ParamGroup[];
 
 // Each optimizer's options in PyTorch 1.13's param_groups order, with its defaults.
@@ -34,6 +38,11 @@ function toNative(o: GroupOptions): Record<string, number> {
   return out;
 }
 
+/**
+ * Base class of the optimizers; each step runs in C++ over all parameters at once. Mirrors `torch.optim.Optimizer`.
+ * @throws (constructors) TypeError when params are not Tensors or parameter groups, an option is unknown or
+ * mistyped, or no lr is given; RangeError for an empty parameter list or an option out of range.
+ */
 export class Optimizer {
   /** @internal */
   readonly _native: NativeOptimizer;
@@ -59,15 +68,31 @@ export class Optimizer {
     })));
   }
 
-  /** Updates every parameter that has a gradient. */
+  /**
+   * Updates every parameter that has a gradient.
+   * Mirrors `torch.optim.Optimizer.step`.
+   * @throws Error with code `ERR_TORCHVGG_MODULE_BUSY` while an async job trains the same parameters.
+   */
   step(): void { this._native.step(); }
-  /** Drops the gradients (PyTorch's default set_to_none=True), or zeroes them in place. */
+  /**
+   * Drops the gradients (PyTorch's default set_to_none=True), or zeroes them in place.
+   * Mirrors `torch.optim.Optimizer.zero_grad`.
+   * @throws TypeError for an unknown option or a non-boolean setToNone.
+   */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     const { setToNone = true } = check.options(opts, 'zeroGrad options', ['setToNone']);
     this._native.zeroGrad(check.bool(setToNone, 'setToNone'));
   }
 
+  /**
+   * The learning rate of a parameter group. Mirrors reading `optimizer.param_groups[group]['lr']`.
+   * @throws TypeError when group is not an integer; RangeError for a group that does not exist.
+   */
   getLr(group = 0): number { return this._native.getOption(this.group(group), 'lr'); }
+  /**
+   * Sets the learning rate of a parameter group. Mirrors `optimizer.param_groups[group]['lr'] = lr`.
+   * @throws TypeError for a non-number lr or non-integer group; RangeError for a negative lr or a missing group.
+   */
   setLr(lr: number, group = 0): void {
     const g = this.group(group);
     this._native.setOption(g, 'lr', check.number(lr, 'lr', { min: 0 }));
@@ -82,7 +107,10 @@ export class Optimizer {
 
   private group(i: unknown): number { return check.int(i, 'group', { min: 0, max: this.paramGroups.length - 1 }); }
 
-  /** PyTorch's layout: { state: { 0: { momentum_buffer } | { step, exp_avg, exp_avg_sq } }, param_groups }. */
+  /**
+   * PyTorch's layout: { state: { 0: { momentum_buffer } | { step, exp_avg, exp_avg_sq } }, param_groups }.
+   * Mirrors `torch.optim.Optimizer.state_dict`.
+   */
   stateDict(): { state: Record<number, Record<string, Tensor | null>>; param_groups: Record<string, unknown>[] } {
     const state: Record<number, Record<string, Tensor | null>> = withIntKeys({});
     this._native.state().forEach((s, i) => {
@@ -96,7 +124,12 @@ export class Optimizer {
     return { state, param_groups: groups };
   }
 
-  /** Loads a state dict from stateDict() or from Python's optimizer.state_dict() (via torch.load). */
+  /**
+   * Loads a state dict from stateDict() or from Python's optimizer.state_dict() (via torch.load).
+   * Mirrors `torch.optim.Optimizer.load_state_dict`.
+   * @throws TypeError when sd is not { state, param_groups } or a state entry is not a Tensor; Error when its groups
+   * do not match this optimizer's; RangeError for a state tensor whose shape does not fit its parameter.
+   */
   loadStateDict(sd: { state?: Record<string, unknown>; param_groups?: Record<string, unknown>[] }): void {
     if (!sd || typeof sd !== 'object' || !Array.isArray(sd.param_groups) || sd.state === null || typeof sd.state !== 'object') {
       throw new TypeError(`stateDict must be an optimizer state dict { state, param_groups }; got ${describe(sd)}`);
@@ -182,16 +215,34 @@ function normalise(params: Params): { params: Tensor[]; rest: Record<string, unk
   });
 }
 
+/** Options of {@link SGD}, PyTorch's keyword arguments in camelCase. */
 export interface SGDOptions { lr?: number; momentum?: number; dampening?: number; weightDecay?: number; nesterov?: boolean; maximize?: boolean }
+/** Options of {@link Adam} and {@link AdamW}, PyTorch's keyword arguments in camelCase. */
 export interface AdamOptions { lr?: number; betas?: [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean; maximize?: boolean }
 
+/**
+ * Stochastic gradient descent with optional momentum, dampening, Nesterov and weight decay. Mirrors `torch.optim.SGD`.
+ * @throws TypeError when params are not Tensors or parameter groups, an option is unknown or mistyped, or no lr is given; RangeError for an empty parameter list or an option out of range.
+ * @example
+ * ```ts
+ * const optimizer = new optim.SGD(model.classifier.parameters(), { lr: 0.001, momentum: 0.9 });
+ * ```
+ */
 export class SGD extends Optimizer {
   /** `options.lr` may be left out when every group has its own lr (PyTorch's lr=required). */
   constructor(params: Params, options: SGDOptions = {}) { super('SGD', params, options as unknown as Record<string, unknown>); }
 }
+/**
+ * Adam, optionally AMSGrad. Mirrors `torch.optim.Adam`.
+ * @throws TypeError when params are not Tensors or parameter groups, an option is unknown or mistyped, or no lr is given; RangeError for an empty parameter list or an option out of range.
+ */
 export class Adam extends Optimizer {
   constructor(params: Params, options: AdamOptions = {}) { super('Adam', params, options as unknown as Record<string, unknown>); }
 }
+/**
+ * Adam with decoupled weight decay. Mirrors `torch.optim.AdamW`.
+ * @throws TypeError when params are not Tensors or parameter groups, an option is unknown or mistyped, or no lr is given; RangeError for an empty parameter list or an option out of range.
+ */
 export class AdamW extends Optimizer {
   constructor(params: Params, options: AdamOptions = {}) { super('AdamW', params, options as unknown as Record<string, unknown>); }
 }

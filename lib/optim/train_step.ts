@@ -6,6 +6,7 @@ import { describe } from '../check';
 import { Module, unwrapModule } from '../nn/module';
 import { Optimizer } from './optimizer';
 
+/** What {@link trainStep} needs: the model, its optimizer, a batch and its int64 labels. */
 export interface TrainStepOptions {
   model: Module;
   optimizer: Optimizer;
@@ -19,6 +20,16 @@ export interface TrainStepOptions {
 /**
  * [async] One training step on the executor thread: zeroGrad, forward, cross-entropy, backward, step.
  * Resolves with the batch loss and the number of correct predictions; the event loop stays free.
+ * torchvgg's own: Python writes these five lines in the training loop.
+ * @throws Rejects with TypeError for unknown options, a non-Optimizer, a non-Module or a non-int64 target;
+ * RangeError for labelSmoothing outside [0, 1]; Error with PyTorch's message when the batch does not fit the model,
+ * or with code `ERR_TORCHVGG_MODULE_BUSY` when another job changes the model.
+ * @example
+ * ```ts
+ * for await (const [images, labels] of loader) {
+ *   const { loss, correct } = await optim.trainStep({ model, optimizer, input: images, target: labels });
+ * }
+ * ```
  */
 export async function trainStep(o: TrainStepOptions): Promise<{ loss: number; correct: number }> {
   if (o === undefined) throw new TypeError('trainStep takes { model, optimizer, input, target }');
