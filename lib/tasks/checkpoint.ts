@@ -8,7 +8,10 @@ import type { Classifier } from '../models/family';
 import { ImageClassification } from '../transforms/presets';
 import { describe, int, string } from '../check';
 
-/** The saved object. Python: `getattr(torchvision.models, ck['arch'])(num_classes=len(ck['classes'])).load_state_dict(ck['model'])`. */
+/**
+ * The saved object. Python: `getattr(torchvision.models, ck['arch'])(num_classes=len(ck['classes'])).load_state_dict(ck['model'])`.
+ * What `torchvgg finetune` and {@link saveCheckpoint} write (Python reads it with torch.load).
+ */
 export interface Checkpoint {
   arch: string;
   classes: string[];
@@ -17,6 +20,7 @@ export interface Checkpoint {
   model: Record<string, Tensor>;
 }
 
+/** What {@link loadCheckpoint} returns. */
 export interface LoadedCheckpoint {
   /** The model, its weights loaded, in eval mode. */
   model: Classifier;
@@ -34,7 +38,11 @@ export interface LoadedCheckpoint {
  */
 export const MAX_IMAGE_SIZE = 1024;
 
-/** The eval transform of a fine-tuned checkpoint: shorter side to imageSize, centre crop, tensor, ImageNet normalisation. */
+/**
+ * The eval transform of a fine-tuned checkpoint: shorter side to imageSize, centre crop, tensor, ImageNet normalisation.
+ * torchvgg's own; mirrors torchvision's `ImageClassification` preset with crop size imageSize.
+ * @throws TypeError when imageSize is not an integer; RangeError when it is below 1.
+ */
 export function evalTransform(imageSize: number): ImageClassification {
   const size = int(imageSize, 'imageSize', { min: 1 });
   return new ImageClassification({ cropSize: size, resizeSize: size });
@@ -47,7 +55,12 @@ function checkClasses(v: unknown, name: string): string[] {
   return v;
 }
 
-/** Writes { arch, classes, image_size, model: model.stateDict() } with torch.save; returns what it wrote. */
+/**
+ * Writes { arch, classes, image_size, model: model.stateDict() } with torch.save; returns what it wrote.
+ * torchvgg's own checkpoint layout, saved with torch.save.
+ * @throws TypeError for an unknown arch, a non-Module model, empty or non-string classes; RangeError for an
+ * imageSize outside [the family's minimum, 1024]; Error from the file system when the file cannot be written.
+ */
 export function saveCheckpoint(file: string, c: { arch: string; classes: string[]; imageSize: number; model: Module }): Checkpoint {
   string(file, 'file');
   if (c === null || typeof c !== 'object') throw new TypeError(`saveCheckpoint takes { arch, classes, imageSize, model }; got ${describe(c)}`);
@@ -88,7 +101,12 @@ function checkMetadata(file: string, ck: unknown): Checkpoint {
   return c as Checkpoint;
 }
 
-/** Reads a checkpoint saveCheckpoint (or `torchvgg finetune`) wrote: the model built for its classes, loaded, in eval mode. */
+/**
+ * Reads a checkpoint saveCheckpoint (or `torchvgg finetune`) wrote: the model built for its classes, loaded, in eval mode.
+ * torchvgg's own checkpoint layout, read with torch.load.
+ * @throws Error naming the file when it is missing, not such a checkpoint, or its image_size, classes or weights
+ * do not fit its architecture.
+ */
 export function loadCheckpoint(file: string): LoadedCheckpoint {
   string(file, 'file');
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);

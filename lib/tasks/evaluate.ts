@@ -7,6 +7,7 @@ import type { Dataset } from '../data/datasets';
 import { describe, int, options } from '../check';
 import { tensorBatches } from './batches';
 
+/** Options of {@link evaluate}. */
 export interface EvaluateOptions {
   /** Samples per forward pass (default 64). */
   batchSize?: number;
@@ -26,6 +27,9 @@ export function checkDataset(v: unknown, name: string): Dataset {
 /**
  * [async] The fraction of samples whose arg-max logit is the label, with the model in eval mode (its
  * mode is restored afterwards). `data` is a Dataset, or [inputs, labels] tensors already in memory.
+ * torchvgg's own: the validation phase of the seed article's training loop.
+ * @throws Rejects with TypeError when model is not a Module or data is neither a dataset nor [inputs, labels];
+ * what the dataset and the forward pass throw.
  */
 export async function evaluate(model: Module, data: Dataset | [Tensor, Tensor], opts?: EvaluateOptions): Promise<number> {
   if (!(model instanceof Module)) throw new TypeError(`evaluate: model must be an nn.Module; got ${describe(model)}`);

@@ -13,6 +13,7 @@ import { ProgressBar } from './progress';
 import { evaluate, checkDataset } from './evaluate';
 import { tensorBatches } from './batches';
 
+/** Options of {@link finetune}. */
 export interface FinetuneOptions {
   /** A torchvgg model (models.getModel(...)), usually after model.replaceHead(numClasses). */
   model: Module;
@@ -36,11 +37,15 @@ export interface FinetuneOptions {
 const KEYS = ['model', 'train', 'val', 'freeze', 'epochs', 'lr', 'batchSize', 'optimizer', 'cacheFeatures', 'seed',
   'numWorkers', 'label', 'quiet'] as const;
 
+/** What {@link finetune} reports after each epoch. */
 export interface EpochReport { epoch: number; loss: number; accuracy: number; valAccuracy: number | null; imagesPerSec: number }
 
 /**
  * [async] What the model's trainable tail sees for each sample of `dataset` (its family's embed()), with
  * the labels. Runs off the main thread, in eval mode.
+ * torchvgg's own (the "train on cached features" step of transfer learning).
+ * @throws Rejects with TypeError when model is not one of torchvgg's models or dataset is not a dataset; what the
+ * dataset and the forward pass throw.
  */
 export async function extractFeatures(model: Module, dataset: Dataset, opts?: { batchSize?: number; numWorkers?: number }): Promise<[Tensor, Tensor]> {
   const family = familyOf(model);
@@ -64,7 +69,19 @@ export async function extractFeatures(model: Module, dataset: Dataset, opts?: { 
   return [torch.cat(embeddings), torch.cat(labels)];
 }
 
-/** [async] Trains `model` for `epochs`, reporting loss, accuracy and validation accuracy per epoch; leaves it in eval mode. */
+/**
+ * [async] Trains `model` for `epochs`, reporting loss, accuracy and validation accuracy per epoch; leaves it in eval mode.
+ * torchvgg's own: the seed article's `train_model` loop (and torchvision's reference recipe) as one call.
+ * @throws Rejects with TypeError for missing or mistyped options, a non-Module model or a non-dataset; RangeError for
+ * an empty training set or an option out of range; Error when nothing is trainable or cacheFeatures meets an
+ * unfrozen backbone; what the datasets and the forward pass throw.
+ * @example
+ * ```ts
+ * const model = models.vgg16({ weights: 'DEFAULT' });
+ * model.replaceHead(train.classes.length);
+ * const reports = await tasks.finetune({ model, train, val, epochs: 3, freeze: 'backbone' });
+ * ```
+ */
 export async function finetune(opts: FinetuneOptions): Promise<EpochReport[]> {
   if (opts === undefined) throw new TypeError('finetune takes an options object { model, train, ... }; got undefined');
   const o = options(opts, 'finetune options', KEYS);

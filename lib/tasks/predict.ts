@@ -5,8 +5,12 @@ import { Module } from '../nn/module';
 import { Image, readImage } from '../transforms/transforms';
 import { describe, func, int, options } from '../check';
 
+/**
+ * An input of {@link predict}: an image file path, encoded image bytes, a decoded Image, or a ready [C, H, W] tensor.
+ */
 export type PredictInput = string | Buffer | Image | Tensor;
 
+/** Options of {@link predict}. */
 export interface PredictOptions {
   /** Turns each decoded RGB image into a [C, H, W] tensor: weights.transforms(), or a checkpoint's transform. Tensor inputs skip it. */
   transform?: (image: Image) => unknown;
@@ -18,6 +22,7 @@ export interface PredictOptions {
   batchSize?: number;
 }
 
+/** One input's top-k classes, best first. */
 export interface Prediction {
   input: PredictInput;
   /** Best first. */
@@ -42,6 +47,17 @@ async function toTensor(input: PredictInput, i: number, transform?: (image: Imag
  * [async] Runs `model` in eval mode on each input and returns its top-k classes with softmax
  * probabilities. Files and Buffers are decoded as RGB, then `transform` makes tensors of them; a Tensor
  * input is taken as already transformed.
+ * torchvgg's own: the seed article's "visualise predictions" step, returning the classes instead of plotting them.
+ * @throws Rejects with TypeError when model is not a Module, inputs is not an array, an input is of the wrong
+ * kind or does not become a [C, H, W] tensor; RangeError when categories do not match the model's class count;
+ * Error naming the file for an image that cannot be read or decoded.
+ * @example
+ * ```ts
+ * const w = models.VGG16_Weights.DEFAULT;
+ * const model = models.vgg16({ weights: w });
+ * const [p] = await tasks.predict(model, ['cat.jpg'], { transform: w.transforms(), categories: w.meta.categories! });
+ * console.log(p.top[0].label, p.top[0].probability);
+ * ```
  */
 export async function predict(model: Module, inputs: PredictInput[], opts?: PredictOptions): Promise<Prediction[]> {
   if (!(model instanceof Module)) throw new TypeError(`predict: model must be an nn.Module; got ${describe(model)}`);
