@@ -12,6 +12,7 @@ import { Dataset, DatasetSpec, checkDataset } from './datasets';
 import { RawBatch, loadBatch, toTensors } from './collate';
 import { Generator, randomSeed } from './random';
 
+/** Options of {@link DataLoader}: PyTorch's keyword arguments in camelCase, plus `seed`. */
 export interface DataLoaderOptions {
   batchSize?: number;
   shuffle?: boolean;
@@ -26,6 +27,18 @@ export interface DataLoaderOptions {
 /** At most this many worker threads (each holds a copy of the dataset and a V8 isolate). */
 export const MAX_WORKERS = 256;
 
+/**
+ * Batches a dataset into [inputs, labels] tensors, optionally shuffled and loaded by worker threads. Mirrors
+ * `torch.utils.data.DataLoader`.
+ * @throws (constructor) TypeError when dataset is not a dataset or an option is unknown or mistyped; RangeError for a
+ * batchSize below 1 or numWorkers/prefetchFactor out of range.
+ * @example
+ * ```ts
+ * const train = new datasets.ImageFolder('data/train', { transform: models.VGG16_Weights.DEFAULT.transforms() });
+ * const loader = new utils.data.DataLoader(train, { batchSize: 32, shuffle: true, numWorkers: 2 });
+ * for await (const [images, labels] of loader) { ... }
+ * ```
+ */
 export class DataLoader implements AsyncIterable<[Tensor, Tensor]> {
   readonly dataset: Dataset;
   readonly batchSize: number;
@@ -49,12 +62,20 @@ export class DataLoader implements AsyncIterable<[Tensor, Tensor]> {
     this.generator = new Generator(seed ?? randomSeed());
   }
 
-  /** Number of batches per epoch. */
+  /**
+   * Number of batches per epoch.
+   * Mirrors `len(loader)`.
+   */
   get length(): number {
     const n = this.dataset.length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /**
+   * One epoch of batches: `for await (const [x, y] of loader)`. Mirrors `iter(loader)`.
+   * @throws Rejects with what the dataset's get() and the transforms throw (Error naming the file for a bad image),
+   * and TypeError when samples cannot be collated into tensors.
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<[Tensor, Tensor]> {
     const epochSeed = this.generator.uint32();
     const n = this.dataset.length;

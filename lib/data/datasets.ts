@@ -9,6 +9,7 @@ import { readImage, Transform, TransformSpec, fromJSON as transformFromJSON } fr
 import { IMAGE_LIMIT_KEYS, ImageLimits, imageLimits } from '../transforms/image';
 import { Generator, randomSeed } from './random';
 
+/** A map-style dataset: `length` and an async `get(i)` giving [sample, label]. Mirrors `torch.utils.data.Dataset`. */
 export interface Dataset<T = unknown> {
   readonly length: number;
   get(index: number): Promise<[T, number]>;
@@ -17,6 +18,7 @@ export interface Dataset<T = unknown> {
   toJSON?(): DatasetSpec;
 }
 
+/** The plain description of a dataset that a DataLoader worker thread rebuilds it from. */
 export interface DatasetSpec { type: string; [key: string]: unknown }
 
 // A dataset's transform takes whatever its items are: the item type is not known here.
@@ -51,6 +53,7 @@ export function transformJSON(t: AnyTransform | undefined, who: string): Transfo
 /** torchvision's IMG_EXTENSIONS. .bmp/.ppm/.pgm are listed (so samples match torchvision) but sharp cannot decode them. */
 export const IMG_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp'];
 
+/** Options of {@link ImageFolder}, torchvision's keyword arguments in camelCase, plus image size limits. */
 export interface ImageFolderOptions extends ImageLimits {
   transform?: AnyTransform;
   targetTransform?: (label: number) => number;
@@ -63,6 +66,9 @@ export interface ImageFolderOptions extends ImageLimits {
  * here; a corrupt image throws from get() with the file's path (it is not skipped: a silently smaller
  * dataset hides broken data). Links are followed, but each real folder is walked once per class (a link
  * to `.` does not loop); `maxPixels` and `maxBytes` bound each image as in readImage.
+ * Mirrors `torchvision.datasets.ImageFolder`.
+ * @throws (constructor) TypeError for a non-string root or an unknown or mistyped option; Error naming the folder
+ * when it is missing, unreadable or holds no class folders with images.
  */
 export class ImageFolder implements Dataset {
   readonly root: string;
@@ -85,15 +91,23 @@ export class ImageFolder implements Dataset {
     this.samples = scanned?.samples ?? makeSamples(root, this.classes);
   }
 
+  /** The number of samples. Mirrors `len(dataset)`. */
   get length(): number { return this.samples.length; }
+  /** The label of every sample, in order. Mirrors `ImageFolder.targets`. */
   get targets(): number[] { return this.samples.map((s) => s[1]); }
 
+  /**
+   * The sample at `index`: [transform(image), label]. Mirrors `ImageFolder.__getitem__`.
+   * @throws Rejects with TypeError or RangeError for a bad index; Error naming the file for an image that cannot
+   * be read or decoded, or exceeds the size limits; what the transform throws.
+   */
   async get(index: number): Promise<[unknown, number]> {
     const [file, label] = this.samples[checkIndex(index, this.length, 'ImageFolder')];
     const img = await readImage(file, { mode: 'RGB', ...this.limits });
     return [this.transform ? await this.transform(img) : img, this.targetTransform ? this.targetTransform(label) : label];
   }
 
+  /** @throws TypeError when targetTransform is set (a function cannot be sent to a worker thread). */
   toJSON(): DatasetSpec {
     if (this.targetTransform) throw new TypeError('ImageFolder: targetTransform is a function, which cannot be sent to a worker thread; use numWorkers: 0');
     return { type: 'ImageFolder', root: this.root, classes: this.classes, samples: this.samples, limits: this.limits,
@@ -181,7 +195,10 @@ function makeSamples(root: string, classes: string[]): [string, number][] {
   return samples;
 }
 
-/** Subset(dataset, indices): the samples of `dataset` at `indices`, in that order. */
+/**
+ * Subset(dataset, indices): the samples of `dataset` at `indices`, in that order.
+ * Mirrors `torch.utils.data.Subset`.
+ */
 export class Subset<T = unknown> implements Dataset<T> {
   readonly indices: number[];
   constructor(readonly dataset: Dataset<T>, indices: number[]) {
@@ -190,8 +207,14 @@ export class Subset<T = unknown> implements Dataset<T> {
     indices.forEach((i) => checkIndex(i, dataset.length, 'Subset'));
     this.indices = [...indices];
   }
+  /** The number of samples. Mirrors `len(subset)`. */
   get length(): number { return this.indices.length; }
+  /** The underlying dataset's class names. */
   get classes(): string[] | undefined { return this.dataset.classes; }
+  /**
+   * The sample at `indices[index]` of the underlying dataset. Mirrors `Subset.__getitem__`.
+   * @throws TypeError or RangeError for a bad index; what the dataset's get() throws.
+   */
   get(index: number): Promise<[T, number]> { return this.dataset.get(this.indices[checkIndex(index, this.length, 'Subset')]); }
   toJSON(): DatasetSpec {
     if (typeof this.dataset.toJSON !== 'function') {
@@ -205,6 +228,9 @@ export class Subset<T = unknown> implements Dataset<T> {
  * randomSplit(dataset, lengths, seed?): non-overlapping Subsets. `lengths` are counts summing to the
  * dataset's length, or fractions summing to 1 (the remainder goes one by one to the first parts, as
  * in PyTorch). The same seed gives the same split.
+ * Mirrors `torch.utils.data.random_split`.
+ * @throws TypeError when dataset is not a dataset or lengths not an array of numbers; RangeError when lengths do not
+ * add up to the dataset's length (or to 1).
  */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], seed?: number): Subset<T>[] {
   const n = checkDataset(dataset).length;
@@ -224,7 +250,10 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], seed?: nu
   return counts.map((c) => new Subset(dataset, perm.slice(start, (start += c))));
 }
 
-/** Rebuilds a dataset from toJSON()'s description (DataLoader worker threads use this). */
+/**
+ * Rebuilds a dataset from toJSON()'s description (DataLoader worker threads use this).
+ * @throws TypeError for a spec of an unknown type.
+ */
 export function fromJSON(spec: DatasetSpec): Dataset {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const transform = (s: unknown): Transform<any, any> | undefined => (s ? transformFromJSON(s as TransformSpec) : undefined);

@@ -5,12 +5,19 @@ import { AsyncLocalStorage } from 'async_hooks';
 import { randomBytes } from 'crypto';
 import * as check from '../check';
 
-/** sfc32 seeded through splitmix32: fast, 32-bit state words, good enough statistics for augmentation. */
+/**
+ * sfc32 seeded through splitmix32: fast, 32-bit state words, good enough statistics for augmentation.
+ * Mirrors `torch.Generator` (the algorithm differs, so streams do not match PyTorch's).
+ */
 export class Generator {
   private a = 0; private b = 0; private c = 0; private d = 0;
 
   constructor(seed?: number) { this.manualSeed(seed ?? randomSeed()); }
 
+  /**
+   * Mirrors `torch.Generator.manual_seed`.
+   * @throws TypeError when seed is not a number.
+   */
   manualSeed(seed: number): this {
     check.number(seed, 'seed');
     // Split into two 32-bit halves so seeds above 2^32 still differ.
@@ -27,6 +34,7 @@ export class Generator {
     return this;
   }
 
+  /** A uniform 32-bit unsigned integer. */
   uint32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;

@@ -8,9 +8,12 @@ import { Image, Transform } from '../transforms/transforms';
 import { Dataset, DatasetSpec, MAX_SAMPLES, checkIndex, transformJSON } from './datasets';
 import { Generator, deriveSeed } from './random';
 
+/** The shape classes {@link Shapes} can draw. */
 export const SHAPES = ['circle', 'square', 'triangle', 'star', 'pentagon', 'hexagon', 'cross'] as const;
+/** One of {@link SHAPES}. */
 export type ShapeName = typeof SHAPES[number];
 
+/** Options of {@link Shapes}. */
 export interface ShapesOptions {
   classes?: ShapeName[];
   /** Image side in pixels (default 48). */
@@ -72,6 +75,9 @@ export function shapeSVG(shape: ShapeName, size: number, g: Generator): string {
 /**
  * Shapes({ classes = ['circle', 'square', 'triangle', 'star'], size = 48, count = 1000, seed = 0,
  * transform }): get(i) resolves to [Image (RGB, size × size), label] — or [transform(image), label].
+ * torchvgg's own synthetic dataset (generated on the fly, no download), like `torchvision.datasets.FakeData` but learnable.
+ * @throws (constructor) TypeError for unknown, repeated or missing class names, or a mistyped option; RangeError for
+ * size outside [16, 1024] or count outside [1, 2^30].
  */
 export class Shapes implements Dataset {
   readonly classes: ShapeName[];
@@ -94,11 +100,16 @@ export class Shapes implements Dataset {
     this.transform = transform === undefined ? undefined : check.func<NonNullable<ShapesOptions['transform']>>(transform, 'transform');
   }
 
+  /** The number of samples. Mirrors `len(dataset)`. */
   get length(): number { return this.count; }
 
   /** The label of sample i, without drawing it. */
   label(index: number): number { return checkIndex(index, this.count, 'Shapes') % this.classes.length; }
 
+  /**
+   * The sample at `index`: [transform(image), label], the same for the same seed. Mirrors `Dataset.__getitem__`.
+   * @throws Rejects with TypeError or RangeError for a bad index; what the transform throws.
+   */
   async get(index: number): Promise<[unknown, number]> {
     const label = this.label(index);
     const svg = shapeSVG(this.classes[label], this.size, new Generator(deriveSeed(this.seed, index)));
