@@ -17,6 +17,7 @@ import { grpcServer } from './grpc';
 import { Preprocessor } from './preprocess';
 
 
+/** Counters of an {@link InferenceServer}, per model and in total (also exported as Prometheus metrics). */
 export interface ServerStats {
   /** Requests that reached a batcher, batches run (= forward calls), rows computed, per model and in total. */
   requests: number;
@@ -28,14 +29,28 @@ export interface ServerStats {
   queueDepth: number;
 }
 
+/**
+ * A running (or ready-to-run) inference server: the Open Inference Protocol v2 over HTTP and gRPC, with a dynamic
+ * batcher per model. torchvgg's own; mirrors what Triton and KServe serve, so their clients work.
+ */
 export interface InferenceServer {
-  /** Starts HTTP (and gRPC when grpcPort is set); resolves with the bound ports. */
+  /**
+   * Starts HTTP (and gRPC when grpcPort is set); resolves with the bound ports.
+   * @throws Rejects with Error from Node when a port is taken or the address cannot be bound.
+   */
   listen(): Promise<{ url: string; port: number; grpcPort: number | null }>;
-  /** Readiness off at once, listeners closed, every accepted request answered; resolves when all is done. */
+  /**
+   * Readiness off at once, listeners closed, every accepted request answered; resolves when all is done.
+   * Graceful shutdown: readiness off at once, listeners closed, every accepted request answered; resolves when done.
+   */
   close(): Promise<void>;
+  /** Whether /v2/health/ready says ready (false once close() began). */
   readonly ready: boolean;
+  /** Request, batch and row counters (see {@link ServerStats}). */
   readonly stats: ServerStats & { models: Record<string, ServerStats> };
+  /** The names clients use in /v2/models/{name}. */
   readonly models: string[];
+  /** The Prometheus registry behind /metrics. */
   readonly registry: Registry;
   /** The pino logger (JSON lines on stdout). */
   readonly log: Logger;
@@ -49,6 +64,10 @@ function packageVersion(): string {
   }
 }
 
+/**
+ * @throws TypeError or RangeError for invalid options (naming the option); Error naming the file when a model's
+ * weights or classes cannot be loaded.
+ */
 export function createServer(options: ServerOptions): InferenceServer {
   const o = resolveOptions(options);
   // Fastify gets a child logger at warn: its own request lines would double ours (one per request, at debug).

@@ -1,4 +1,5 @@
 // The server's one error type: an HTTP status (and its gRPC code) with a message that names the problem.
+/** An error the server answers with `status` (and the matching gRPC code) and its message. torchvgg's own. */
 export class ServeError extends Error {
   /** seconds a client should wait before retrying (503s) */
   retryAfter?: number;

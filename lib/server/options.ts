@@ -21,6 +21,7 @@ export interface ModelSpec {
   inputShape?: number[];
 }
 
+/** Options of {@link createServer}; each has a default fit for one CPU model. */
 export interface ServerOptions {
   /** The models to serve (at least one). */
   models: ModelSpec[];
