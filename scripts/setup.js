@@ -7,6 +7,8 @@
 //   2. --oracle (tests, bench): Debian's python3-torch and python3-torchvision, the reference oracle.
 //   3. node_modules (npm ci), the native addon and the TypeScript, each only when out of date.
 //   4. --oracle: test fixtures from the oracle (scripts/make-fixtures.py) when missing or stale.
+// It times each step and writes the times to .cache/setup-timing.json, which `npm start`'s walkthrough
+// reads to print where the whole run's time went; a step that had nothing to do takes ~0 s.
 'use strict';
 const { spawnSync } = require('child_process');
 const fs = require('fs');
@@ -15,6 +17,33 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const wantOracle = process.argv.includes('--oracle');
 const PYTHON = '/usr/bin/python3';
+
+const started = Date.now();
+const timings = [];
+/** Runs fn, adding its wall time to the step `name` (steps of the same name add up). */
+function timed(name, fn) {
+  const t = Date.now();
+  try {
+    return fn();
+  } finally {
+    const e = timings.find((x) => x.name === name);
+    const seconds = (Date.now() - t) / 1000;
+    if (e) e.seconds += seconds;
+    else timings.push({ name, seconds });
+  }
+}
+
+function writeTimings() {
+  const dir = path.join(root, '.cache');
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'setup-timing.json'), `${JSON.stringify({
+      startedAt: new Date(started).toISOString(), seconds: (Date.now() - started) / 1000, steps: timings,
+    }, null, 2)}\n`);
+  } catch {
+    // read-only checkout: the timing table is a nicety
+  }
+}
 
 function run(cmd, args, opts = {}) {
   const res = spawnSync(cmd, args, { cwd: root, stdio: opts.quiet ? 'pipe' : 'inherit', env: { ...process.env, ...opts.env } });
@@ -95,25 +124,39 @@ function newest(dir, ext) {
 function mtime(p) { return fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0; }
 
 function main() {
-  ensureLibtorch();
-  ensureFastBlas();
-  const oracle = wantOracle && ensureOracle();
-  if (!fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
-    // Scripts off: our own install script (the native build) runs below, after libtorch is in place.
-    if (!run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'])) fail('npm ci failed');
-  }
-  if (!run(process.execPath, [path.join(__dirname, 'build-native.js'), '--if-needed'])) process.exit(1);
-  if (newest(path.join(root, 'lib'), '.ts') > mtime(path.join(root, 'dist', 'index.js')) - 1) {
-    if (!run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', root])) fail('TypeScript build failed');
-    fs.utimesSync(path.join(root, 'dist', 'index.js'), new Date(), new Date());
-  }
-  if (oracle) {
-    const stamp = path.join(root, 'test', 'fixtures', '.stamp');
-    const sources = Math.max(newest(path.join(root, 'scripts', 'fixtures'), '.py'), mtime(path.join(__dirname, 'make-fixtures.py')));
-    if (sources > mtime(stamp)) {
-      if (!run(PYTHON, [path.join(__dirname, 'make-fixtures.py'), path.join(root, 'test', 'fixtures')])) fail('making fixtures failed');
-      fs.writeFileSync(stamp, new Date().toISOString());
+  timed('apt: libtorch', ensureLibtorch);
+  timed('apt: OpenBLAS', ensureFastBlas);
+  const oracle = wantOracle && timed('apt: Python oracle', ensureOracle);
+  timed('npm ci', () => {
+    if (!fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
+      // Scripts off: our own install script (the native build) runs below, after libtorch is in place.
+      if (!run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'])) fail('npm ci failed');
     }
+  });
+  timed('native build', () => {
+    if (!run(process.execPath, [path.join(__dirname, 'build-native.js'), '--if-needed'])) process.exit(1);
+  });
+  timed('tsc', () => {
+    if (newest(path.join(root, 'lib'), '.ts') > mtime(path.join(root, 'dist', 'index.js')) - 1) {
+      if (!run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [root] }), '-p', root])) fail('TypeScript build failed');
+      fs.utimesSync(path.join(root, 'dist', 'index.js'), new Date(), new Date());
+    }
+  });
+  if (oracle) {
+    timed('fixtures', () => {
+      const stamp = path.join(root, 'test', 'fixtures', '.stamp');
+      const sources = Math.max(newest(path.join(root, 'scripts', 'fixtures'), '.py'), mtime(path.join(__dirname, 'make-fixtures.py')));
+      if (sources > mtime(stamp)) {
+        if (!run(PYTHON, [path.join(__dirname, 'make-fixtures.py'), path.join(root, 'test', 'fixtures')])) fail('making fixtures failed');
+        fs.writeFileSync(stamp, new Date().toISOString());
+      }
+    });
+  }
+  writeTimings();
+  const total = (Date.now() - started) / 1000;
+  if (total > 5) {
+    console.error(`torchvgg setup: done in ${total.toFixed(0)} s (${timings.filter((t) => t.seconds >= 0.5)
+      .map((t) => `${t.name} ${t.seconds.toFixed(0)} s`).join(', ')})`);
   }
 }
 

@@ -8,6 +8,7 @@
 // machine has none, so we first train VGG16 on a *source* task (four polygon shapes) and cache that
 // checkpoint, then transfer to a *target* task with other classes (circle, star, cross).
 'use strict';
+const loadStart = Date.now();
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -18,7 +19,21 @@ const TARGET = ['circle', 'star', 'cross'];
 const cacheDir = process.env.TORCHVGG_CACHE
   || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'torchvgg');
 const started = Date.now();
-const line = (title) => console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 76 - title.length))}`);
+// Where the time went: each step's wall time, printed at the end with setup.js's (scripts/setup.js writes
+// .cache/setup-timing.json just before `npm start` runs this).
+const STEP_NAMES = ['pretrained features (source training, or the cache)', 'torch.load, print the model', 'list the parameters',
+  'replace the head', 'freeze the backbone', 'fine-tune (frozen features cached)', 'save, reload, evaluate', 'predict'];
+const steps = [{ name: 'load torchvgg (addon, libtorch)', start: loadStart, end: started }];
+function endStep() {
+  const last = steps[steps.length - 1];
+  if (last.end === undefined) last.end = Date.now();
+}
+const line = (title) => {
+  endStep();
+  const n = Number.parseInt(title, 10);
+  steps.push({ name: `step ${n}: ${STEP_NAMES[n]}`, start: Date.now() });
+  console.log(`\n=== ${title} ${'='.repeat(Math.max(0, 76 - title.length))}`);
+};
 const count = (params) => params.reduce((n, p) => n + p.numel(), 0).toLocaleString('en-US');
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 
@@ -123,7 +138,35 @@ async function main() {
     for (let r = 0; r < arts[0].length; r++) console.log(arts.map((a) => a[r]).join('  '));
   }
   shown.forEach((s, i) => console.log(`image ${i}: predicted ${s.text}`));
+  endStep();
   console.log(`\ndone in ${elapsed()}`);
+  printTimeTable();
+}
+
+/** The setup's steps (when it ran just before this) and the walkthrough's, with their share of the total. */
+function printTimeTable() {
+  const rows = [];
+  let setupStart = null;
+  try {
+    const t = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '.cache', 'setup-timing.json'), 'utf8'));
+    const setupEnd = Date.parse(t.startedAt) + t.seconds * 1000;
+    // Only a setup run that ended just before this walkthrough began is part of this `npm start`.
+    if (loadStart - setupEnd < 30000 && loadStart >= setupEnd - 1000) {
+      setupStart = Date.parse(t.startedAt);
+      for (const st of t.steps) rows.push({ name: `setup: ${st.name}`, seconds: st.seconds });
+      rows.push({ name: 'setup: the rest (node start, checks)', seconds: Math.max(0, t.seconds - t.steps.reduce((n, st) => n + st.seconds, 0)) });
+    }
+  } catch {
+    // no setup timing: the walkthrough was run on its own
+  }
+  for (const st of steps) rows.push({ name: `walkthrough ${st.name}`, seconds: (st.end - st.start) / 1000 });
+  const total = (Date.now() - (setupStart ?? loadStart)) / 1000;
+  console.log(`\nWhere the time went (${setupStart ? '`npm start`: setup, then the walkthrough' : 'the walkthrough alone'}; ${total.toFixed(0)} s in all):`);
+  for (const r of rows.filter((e) => e.seconds >= 0.5)) {
+    console.log(`  ${r.name.padEnd(64)} ${r.seconds.toFixed(1).padStart(7)} s ${(100 * r.seconds / total).toFixed(0).padStart(3)}%`);
+  }
+  const small = rows.filter((e) => e.seconds < 0.5);
+  if (small.length) console.log(`  (under 0.5 s each: ${small.map((e) => e.name).join(', ')})`);
 }
 
 main().catch((e) => {

@@ -6,7 +6,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { torch } = require('..');
-const { parseCpuinfo } = require('../dist/torch/backends');
+const { parseCpuinfo, nativeSupport } = require('../dist/torch/backends');
 const { PYTHON, skip } = require('./helpers');
 
 const FLAGS = ['avx2', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'amx_bf16', 'amx_int8', 'amx_tile',
@@ -28,6 +28,18 @@ function intelText() {
   }
   return `${blocks.join('\n\n')}\n`;
 }
+
+// A real CPU with AMX: the flags line of the 16-core Intel Xeon (Sapphire Rapids) that hosts this project's
+// GPU machine, from its /proc/cpuinfo (2026-11-28); PyTorch 2.11 there reports CPU capability AVX512.
+const XEON_AMX_FLAGS = 'fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ss ht '
+  + 'syscall nx pdpe1gb rdtscp lm constant_tsc rep_good nopl xtopology nonstop_tsc cpuid tsc_known_freq pni '
+  + 'pclmulqdq ssse3 fma cx16 pcid sse4_1 sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx f16c rdrand '
+  + 'hypervisor lahf_lm abm 3dnowprefetch cpuid_fault ssbd ibrs ibpb stibp ibrs_enhanced fsgsbase tsc_adjust bmi1 '
+  + 'avx2 smep bmi2 erms invpcid avx512f avx512dq rdseed adx smap avx512ifma clflushopt clwb avx512cd sha_ni '
+  + 'avx512bw avx512vl xsaveopt xsavec xgetbv1 xsaves avx_vnni avx512_bf16 wbnoinvd arat avx512vbmi umip pku ospke '
+  + 'avx512_vbmi2 gfni vaes vpclmulqdq avx512_vnni avx512_bitalg avx512_vpopcntdq rdpid bus_lock_detect cldemote '
+  + 'movdiri movdir64b fsrm md_clear serialize tsxldtrk ibt amx_bf16 avx512_fp16 amx_tile amx_int8 flush_l1d '
+  + 'arch_capabilities';
 
 /** Python's answer, on the libtorch the addon links: capability, mkldnn, mkl, openmp. */
 function pythonCapability(env = {}) {
@@ -92,6 +104,20 @@ describe('torch.backends.cpu', () => {
     assert.strictEqual(p.vendor, 'GenuineIntel');
     assert.strictEqual(p.model, 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz');
     assert.deepStrictEqual(FLAGS.filter((f) => p.flags[f]), ['avx2', 'fma', 'f16c']);
+  });
+
+  it('reads a Xeon with AMX: every AVX-512 and AMX flag, native bf16 and int8', () => {
+    const text = Array.from({ length: 16 }, (_, n) => [`processor\t: ${n}`, 'vendor_id\t: GenuineIntel',
+      'model name\t: Intel(R) Xeon(R) Processor', 'physical id\t: 0', `core id\t\t: ${n}`, `flags\t\t: ${XEON_AMX_FLAGS}`].join('\n')).join('\n\n');
+    const p = parseCpuinfo(text);
+    assert.strictEqual(p.logical, 16);
+    assert.strictEqual(p.physical, 16);
+    assert.deepStrictEqual(FLAGS.filter((f) => !p.flags[f]), []);
+    assert.deepStrictEqual(nativeSupport(p.allFlags, 'x64'), { nativeBf16: true, nativeInt8: true });
+    // AVX2 alone (intelText) has neither; Cascade Lake (AVX-512 VNNI, no BF16) has int8 only.
+    assert.deepStrictEqual(nativeSupport(parseCpuinfo(intelText()).allFlags, 'x64'), { nativeBf16: false, nativeInt8: false });
+    assert.deepStrictEqual(nativeSupport(['avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni'], 'x64'), { nativeBf16: false, nativeInt8: true });
+    assert.deepStrictEqual(nativeSupport(['asimd', 'asimddp', 'bf16'], 'arm64'), { nativeBf16: true, nativeInt8: true });
   });
 
   it('reads an ARM /proc/cpuinfo (Features, no core ids) and an empty one without throwing', () => {

@@ -86,6 +86,19 @@ export function parseCpuinfo(text: string): Pick<CpuCapability, 'model' | 'vendo
   };
 }
 
+/**
+ * @internal Whether the CPU has native bf16 and int8 dot-product instructions, from /proc/cpuinfo's flag
+ * names (x86 `flags` or ARM `Features`); exported for the tests.
+ */
+export function nativeSupport(allFlags: Iterable<string>, arch: string): { nativeBf16: boolean; nativeInt8: boolean } {
+  const all = new Set(allFlags);
+  if (arch === 'arm64') return { nativeBf16: all.has('bf16'), nativeInt8: all.has('asimddp') || all.has('i8mm') };
+  return {
+    nativeBf16: all.has('avx512_bf16') || all.has('amx_bf16'),
+    nativeInt8: all.has('avx512_vnni') || all.has('avx_vnni') || all.has('amx_int8'),
+  };
+}
+
 type AddonWithCapability = { cpuCapability?: () => Partial<Record<keyof LibtorchCapability, unknown>> };
 
 function libtorchCapability(): LibtorchCapability | null {
@@ -115,10 +128,7 @@ function compute(): CpuCapability {
   }
   const parsed = text === null ? null : parseCpuinfo(text);
   const flags = parsed?.flags ?? (Object.fromEntries(FLAG_NAMES.map((f) => [f, false])) as unknown as CpuFlags);
-  const all = new Set(parsed?.allFlags ?? []);
-  const arm = process.arch === 'arm64';
-  const nativeBf16 = arm ? all.has('bf16') : flags.avx512_bf16 || flags.amx_bf16;
-  const nativeInt8 = arm ? all.has('asimddp') || all.has('i8mm') : flags.avx512_vnni || flags.avx_vnni || flags.amx_int8;
+  const { nativeBf16, nativeInt8 } = nativeSupport(parsed?.allFlags ?? [], process.arch);
   const model = parsed && parsed.model !== 'unknown' ? parsed.model : (os.cpus()[0]?.model.trim() || 'unknown');
   return Object.freeze({
     arch: process.arch,
