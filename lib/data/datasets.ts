@@ -107,7 +107,10 @@ export class ImageFolder implements Dataset {
     return [this.transform ? await this.transform(img) : img, this.targetTransform ? this.targetTransform(label) : label];
   }
 
-  /** @throws TypeError when targetTransform is set (a function cannot be sent to a worker thread). */
+  /**
+   * The description a DataLoader worker thread rebuilds this dataset from (see {@link fromJSON}).
+   * @throws TypeError when targetTransform is set (a function cannot be sent to a worker thread).
+   */
   toJSON(): DatasetSpec {
     if (this.targetTransform) throw new TypeError('ImageFolder: targetTransform is a function, which cannot be sent to a worker thread; use numWorkers: 0');
     return { type: 'ImageFolder', root: this.root, classes: this.classes, samples: this.samples, limits: this.limits,

@@ -475,7 +475,7 @@ export class Module {
     else if (lines.length) body = `\n  ${lines.join('\n  ')}\n`;
     return `${this.typeName}(${body})`;
   }
-  /** What `console.log(module)` prints: the same as {@link Module.toString}. */
+  /** What `console.log(module)` prints: the same as `toString()`. */
   [inspect.custom](): string { return this.toString(); }
 
   private namedTensors(kind: 'ownParameters' | 'ownBuffers'): [string, Tensor][] {
