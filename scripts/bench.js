@@ -201,6 +201,8 @@ async function cpuBench(opts, stateDict, weightsPath, threads, total, cpu) {
     return { setting: p.setting, name: setting.name, batch: p.batch, pythonImgS: p.seconds && p.batch / p.seconds, pythonCut: p.cut, ortImgS: o && o.seconds && p.batch / o.seconds };
   }));
   return {
+    // what eval() picked on this CPU: bf16 must never be the default where it is emulated
+    evalDtype: fp32Model.features[0].weight.dtype,
     rounds: roundsDone, roundsSkipped: opts.rounds - roundsDone, rows, pythonOnly, training,
     tinyOp: { ...tiny, pythonNs: pythonTinyOpNs }, load, eventLoop, accuracy, skipped,
     peak, bandwidth, vgg16Gflop: vgg16Gflop(224),

@@ -22,7 +22,7 @@ function throughputRows({ settings, torchvgg, python, ort, roof = null, gflopPer
     const py = python.find((p) => p.setting === r.setting && p.batch === r.batch);
     const o = ort && ort.find((p) => p.batch === r.batch);
     const row = {
-      setting: r.setting, name: setting.label ?? setting.name, batch: r.batch,
+      setting: r.setting, name: setting.name, label: setting.label ?? setting.name, batch: r.batch,
       syncImgS: imgs(r.batch, r.syncSeconds), asyncImgS: imgs(r.batch, r.asyncSeconds),
       pythonImgS: py && imgs(r.batch, py.seconds), ortImgS: o && imgs(r.batch, o.seconds),
       syncCut: r.syncCut ?? null, asyncCut: r.asyncCut ?? null, pythonCut: py?.cut ?? null, ortCut: o?.cut ?? null,
@@ -99,7 +99,10 @@ function cpuTargets(r) {
     });
   }
   if (!r.cpu.nativeBf16) {
-    t.push({ target: 'bf16 not picked by default without native bf16', met: true, value: 'this CPU has no AVX-512 BF16/AMX-BF16: the bf16 row is emulated, measured short, and nothing picks bf16' });
+    t.push({
+      target: 'bf16 not picked by default without native bf16', met: r.evalDtype === 'float32',
+      value: `this CPU has no AVX-512 BF16/AMX-BF16: the bf16 row is emulated and measured short; VGG16's eval() gives ${r.evalDtype} weights`,
+    });
   }
   if (r.training) {
     const tr = r.training.rows;
@@ -141,7 +144,7 @@ function cpuTable(r) {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const row of r.rows) {
-    lines.push(`| VGG16 ${row.name}, img/s | ${row.batch} | ${cell(row.syncImgS, row.syncCut)} | ${cell(row.asyncImgS, row.asyncCut)} | ${cell(row.pythonImgS, row.pythonCut)} | ${cell(row.ortImgS, row.ortCut)} | ${x(row.syncVsPython)} / ${x(row.asyncVsPython)} | ${x(row.vsOrt)} | ${row.gflops ? `${pct(row.ofPeak)} (${pct(row.ofRoofline)})` : '–'} |`);
+    lines.push(`| VGG16 ${row.label ?? row.name}, img/s | ${row.batch} | ${cell(row.syncImgS, row.syncCut)} | ${cell(row.asyncImgS, row.asyncCut)} | ${cell(row.pythonImgS, row.pythonCut)} | ${cell(row.ortImgS, row.ortCut)} | ${x(row.syncVsPython)} / ${x(row.asyncVsPython)} | ${x(row.vsOrt)} | ${row.gflops ? `${pct(row.ofPeak)} (${pct(row.ofRoofline)})` : '–'} |`);
   }
   for (const row of r.pythonOnly) {
     lines.push(`| Python only: ${row.name}, img/s | ${row.batch} | – | – | ${cell(row.pythonImgS, row.pythonCut)} | ${fmt(row.ortImgS)} | – | – | – |`);
