@@ -11,6 +11,7 @@ export type { DType, Device } from './torch/dtype';
 export * as transforms from './transforms';
 export * as datasets from './datasets';
 export * as utils from './utils';
+export * as io from './io';
 export * as optim from './optim';
 export * as tasks from './tasks';
 export * as server from './server';

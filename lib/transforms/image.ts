@@ -56,9 +56,11 @@ function kind(s: import('fs').Stats): string {
   return 'something other than a regular file';
 }
 
-// Reads a regular file of at most maxBytes. O_NONBLOCK so that opening a FIFO does not wait for a
-// writer; the size is checked before reading and again while reading (files under /proc report 0).
-async function readBounded(file: string, maxBytes: number): Promise<Buffer> {
+/**
+ * @internal Reads a regular file of at most maxBytes. O_NONBLOCK so that opening a FIFO does not wait for a
+ * writer; the size is checked before reading and again while reading (files under /proc report 0).
+ */
+export async function readBounded(file: string, maxBytes: number): Promise<Buffer> {
   const fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const st = await fh.stat();
@@ -97,20 +99,45 @@ export async function readImage(input: string | Buffer, options: ReadImageOption
   const { maxPixels, maxBytes } = imageLimits(o);
   try {
     const bytes = typeof input === 'string' ? await readBounded(input, maxBytes) : input;
-    // The header alone (no pixel is decoded) says how big the image is; the decoder keeps the limit too.
-    const meta = await sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata();
-    const pixels = (meta.width ?? 0) * (meta.height ?? 0);
-    if (pixels > maxPixels) {
-      throw new Error(`${meta.width}x${meta.height} is ${pixels} pixels, more than maxPixels (${maxPixels}): `
-        + 'refusing a possible decompression bomb');
-    }
-    let p = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels });
-    if (o.mode === 'RGB') p = p.removeAlpha().toColourspace('srgb');
-    // sharp's output is sRGB by default; keep grey images grey, as PIL's 'L' and 'LA' modes are.
-    else if ((meta.channels ?? 3) <= 2) p = p.toColourspace('b-w');
-    const { data, info } = await p.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    return new Image(data, info.width, info.height, info.channels);
+    return await decodeBytes(bytes, o.mode === 'RGB' ? 'RGB' : 'UNCHANGED', maxPixels);
   } catch (e) {
     throw new Error(`cannot decode image ${name}: ${(e as Error).message}`);
   }
+}
+
+/** How decoded channels are converted: torchvision.io.ImageReadMode's names. */
+export type DecodeMode = 'UNCHANGED' | 'GRAY' | 'GRAY_ALPHA' | 'RGB' | 'RGB_ALPHA';
+
+/**
+ * @internal Decodes image bytes with sharp, refusing more than maxPixels from the header before any pixel is decoded.
+ * UNCHANGED keeps the stored channels (grey stays grey); the other modes convert.
+ */
+export async function decodeBytes(bytes: Uint8Array, mode: DecodeMode, maxPixels: number): Promise<Image> {
+  // The header alone (no pixel is decoded) says how big the image is; the decoder keeps the limit too.
+  const meta = await sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata();
+  const pixels = (meta.width ?? 0) * (meta.height ?? 0);
+  if (pixels > maxPixels) {
+    throw new Error(`${meta.width}x${meta.height} is ${pixels} pixels, more than maxPixels (${maxPixels}): `
+      + 'refusing a possible decompression bomb');
+  }
+  let p = sharp(bytes, { failOn: 'error', limitInputPixels: maxPixels });
+  // Grey + alpha kept as stored (PIL's 'LA'): libvips' b-w output drops alpha, so it is taken from RGBA below.
+  const greyAlpha = mode === 'UNCHANGED' && meta.channels === 2;
+  const grey = mode === 'GRAY' || mode === 'GRAY_ALPHA' || greyAlpha;
+  if (mode === 'RGB') p = p.removeAlpha().toColourspace('srgb');
+  else if (mode === 'RGB_ALPHA' || grey) p = p.toColourspace('srgb').ensureAlpha();
+  // sharp's output is sRGB by default; keep grey images grey, as PIL's 'L' mode is.
+  else if ((meta.channels ?? 3) === 1) p = p.toColourspace('b-w');
+  const { data, info } = await p.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  if (!grey) return new Image(data, info.width, info.height, info.channels);
+  // Grey from RGBA with PIL's convert('L') arithmetic (ITU-R 601-2 luma, 16-bit fixed point); a grey source stays exact.
+  const n = info.width * info.height;
+  const c = mode === 'GRAY' ? 1 : 2; // GRAY_ALPHA, or UNCHANGED grey + alpha
+  const out = new Uint8Array(n * c);
+  for (let i = 0; i < n; i++) {
+    const j = i * 4;
+    out[i * c] = (data[j] * 19595 + data[j + 1] * 38470 + data[j + 2] * 7471 + 0x8000) >>> 16;
+    if (c === 2) out[i * 2 + 1] = data[j + 3];
+  }
+  return new Image(out, info.width, info.height, c);
 }
