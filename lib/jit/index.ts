@@ -2,6 +2,10 @@
 // libtorch's TorchScript interpreter. Unlike pickled Python modules, TorchScript needs no Python: its code
 // is TorchScript's own restricted language, interpreted by libtorch, not Python code. It is still code:
 // load only TorchScript files you trust (the archive is checked first, see archive.ts).
+/**
+ * torch.jit: load and run TorchScript files without Python. Mirrors `torch.jit`.
+ * @module
+ */
 import { checkArchive } from './archive';
 import { inspect } from 'util';
 import { native } from '../native';

@@ -1,4 +1,9 @@
 // torchvision.models: the model builders, their weights enums, and the registry over model families.
+/**
+ * torchvision.models: the VGG builders (`vgg11` … `vgg19_bn`), their weight enums, and the registry
+ * (`getModel`, `listModels`, `getWeight`). Mirrors `torchvision.models`.
+ * @module
+ */
 export { VGG, vgg11, vgg11_bn, vgg13, vgg13_bn, vgg16, vgg16_bn, vgg19, vgg19_bn } from './vgg';
 export type { VGGOptions } from './vgg';
 export {

@@ -1,4 +1,9 @@
 // torch.nn: Module and its subclasses, Parameter, hooks, losses and nn.functional.
+/**
+ * torch.nn: layers and containers (views of C++ modules), `Module` to subclass, losses, `functional` and `utils`.
+ * Mirrors `torch.nn`.
+ * @module
+ */
 export { Module } from './module';
 export type { StateDict, LoadResult } from './module';
 export { Parameter } from './parameter';

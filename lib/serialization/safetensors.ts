@@ -1,6 +1,11 @@
 // safetensors: an 8-byte little-endian header length, a JSON header
 //   { name: { dtype, shape, data_offsets: [begin, end] }, "__metadata__": { str: str } }
 // and the tensors' raw little-endian bytes. Loaded tensors are views into the file's buffer.
+/**
+ * safetensors: read and write `.safetensors` files, tensors viewing the file's buffer. Mirrors the
+ * `safetensors.torch` module.
+ * @module
+ */
 import * as fs from 'fs';
 import { DType } from '../torch/dtype';
 import { Tensor } from '../torch/tensor';

@@ -1,4 +1,9 @@
 // server.createServer(options): the inference server (OIP v2 over HTTP and gRPC, dynamic batching, metrics, graceful close); its dependencies load on first use.
+/**
+ * The inference server: the Open Inference Protocol v2 over REST and gRPC, a dynamic batcher per model,
+ * Prometheus metrics, graceful shutdown. torchvgg's own (Triton and KServe clients work against it).
+ * @module
+ */
 import type * as grpc from '@grpc/grpc-js';
 import type { ServerOptions } from './options';
 import type { InferenceServer } from './app';

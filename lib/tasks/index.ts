@@ -1,4 +1,9 @@
 // The workflows over models: `import { tasks } from 'torchvgg'` for finetune, evaluate, predict and fine-tuned checkpoints.
+/**
+ * Workflows over any registered model family: `finetune`, `evaluate`, `predict`, and the checkpoint layout
+ * `torchvgg finetune` writes. torchvgg's own: the seed article's training and prediction code as functions.
+ * @module
+ */
 export { finetune, extractFeatures } from './finetune';
 export type { FinetuneOptions, EpochReport } from './finetune';
 export { evaluate } from './evaluate';

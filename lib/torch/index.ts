@@ -1,4 +1,9 @@
 // The torch namespace: tensor factories and settings, autograd switches, torch.jit, torch.load/save.
+/**
+ * The torch namespace: tensor factories and dtypes, the tensor ops as functions, autograd switches,
+ * `torch.load`/`torch.save`, `torch.jit`, `torch.cuda`, `torch.backends`. Mirrors `torch`.
+ * @module
+ */
 export * from './factories';
 export * from './ops';
 export { executor } from './executor';
