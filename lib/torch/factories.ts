@@ -231,8 +231,11 @@ export function setNumThreads(n: number): void { native.setNumThreads(checkInt64
 /** Mirrors `torch.get_num_threads`. */
 export function getNumThreads(): number { return native.getNumThreads(); }
 
+/** CUDA queries. Mirrors `torch.cuda`. */
 export const cuda = {
+  /** Whether a CUDA device can be used (a CUDA libtorch and at least one device). Mirrors `torch.cuda.is_available`. */
   isAvailable: (): boolean => native.cudaDeviceCount() > 0,
+  /** Mirrors `torch.cuda.device_count`. */
   deviceCount: (): number => native.cudaDeviceCount(),
   /**
    * [sync] Waits for every kernel queued on a CUDA device (the current one, 0, by default). Mirrors
