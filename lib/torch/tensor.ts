@@ -98,7 +98,7 @@ export class Tensor {
   get device(): Device { return this._t.device(); }
   /**
    * Whether autograd records operations on this tensor. Mirrors `torch.Tensor.requires_grad`.
-   * @throws TypeError when set to a non-boolean; Error with PyTorch's message for a non-leaf or an integer tensor.
+   * @throws TypeError when set to a non-boolean; Error with PyTorch's message for an integer tensor.
    */
   get requiresGrad(): boolean { return this._t.requiresGrad(); }
   set requiresGrad(flag: boolean) { this._t.setRequiresGrad(check.bool(flag, 'requiresGrad')); }
@@ -138,7 +138,7 @@ export class Tensor {
   /**
    * The value of a one-element tensor as a JS number (or boolean).
    * Mirrors `torch.Tensor.item`.
-   * @throws Error with PyTorch's message when the tensor has more than one element.
+   * @throws RangeError with PyTorch's message when the tensor has more than one element.
    */
   item(): number | boolean { return this._t.item(); }
   /**
