@@ -50,7 +50,10 @@ export function transformJSON(t: AnyTransform | undefined, who: string): Transfo
   throw new TypeError(`${who} is a plain function, which cannot be sent to a worker thread; use numWorkers: 0, or torchvgg transforms`);
 }
 
-/** torchvision's IMG_EXTENSIONS. .bmp/.ppm/.pgm are listed (so samples match torchvision) but sharp cannot decode them. */
+/**
+ * torchvision's IMG_EXTENSIONS. .bmp/.ppm/.pgm are listed (so samples match torchvision) but sharp cannot decode them.
+ * Mirrors `torchvision.datasets.folder.IMG_EXTENSIONS`.
+ */
 export const IMG_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.ppm', '.bmp', '.pgm', '.tif', '.tiff', '.webp'];
 
 /** Options of {@link ImageFolder}, torchvision's keyword arguments in camelCase, plus image size limits. */
@@ -108,7 +111,7 @@ export class ImageFolder implements Dataset {
   }
 
   /**
-   * The description a DataLoader worker thread rebuilds this dataset from (see {@link fromJSON}).
+   * The description a DataLoader worker thread rebuilds this dataset from (see {@link fromJSON}). torchvgg's own.
    * @throws TypeError when targetTransform is set (a function cannot be sent to a worker thread).
    */
   toJSON(): DatasetSpec {
@@ -219,6 +222,10 @@ export class Subset<T = unknown> implements Dataset<T> {
    * @throws TypeError or RangeError for a bad index; what the dataset's get() throws.
    */
   get(index: number): Promise<[T, number]> { return this.dataset.get(this.indices[checkIndex(index, this.length, 'Subset')]); }
+  /**
+   * The description a DataLoader worker thread rebuilds this subset from. torchvgg's own.
+   * @throws TypeError when the underlying dataset has no toJSON().
+   */
   toJSON(): DatasetSpec {
     if (typeof this.dataset.toJSON !== 'function') {
       throw new TypeError(`Subset: its dataset (${describe(this.dataset)}) has no toJSON(), so it cannot be sent to a worker thread; use numWorkers: 0`);
@@ -256,6 +263,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: number[], seed?: nu
 /**
  * Rebuilds a dataset from toJSON()'s description (DataLoader worker threads use this).
  * @throws TypeError for a spec of an unknown type.
+ * torchvgg's own (the inverse of a dataset's toJSON()).
  */
 export function fromJSON(spec: DatasetSpec): Dataset {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

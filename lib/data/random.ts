@@ -34,7 +34,10 @@ export class Generator {
     return this;
   }
 
-  /** A uniform 32-bit unsigned integer. */
+  /**
+   * A uniform 32-bit unsigned integer.
+   * Mirrors the raw draw of `torch.Generator` (a different algorithm).
+   */
   uint32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
@@ -45,13 +48,25 @@ export class Generator {
     return t >>> 0;
   }
 
-  /** Uniform in [0, 1). */
+  /**
+   * Uniform in [0, 1).
+   * Mirrors `torch.rand(1, generator=g)`.
+   */
   random(): number { return this.uint32() / 2 ** 32; }
-  /** Uniform in [low, high). */
+  /**
+   * Uniform in [low, high).
+   * Mirrors `torch.empty(1).uniform_(low, high, generator=g)`.
+   */
   uniform(low: number, high: number): number { return low + (high - low) * this.random(); }
-  /** Integer uniform in [low, high), like torch.randint. */
+  /**
+   * Integer uniform in [low, high), like torch.randint.
+   * Mirrors `torch.randint(low, high, (1,), generator=g)`.
+   */
   randint(low: number, high: number): number { return low + Math.floor(this.random() * (high - low)); }
-  /** A permutation of 0..n-1 (Fisher-Yates). */
+  /**
+   * A permutation of 0..n-1 (Fisher-Yates).
+   * Mirrors `torch.randperm(n, generator=g)`.
+   */
   randperm(n: number): number[] {
     const p = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
@@ -80,5 +95,9 @@ let fallback = new Generator();
 
 export function withGenerator<T>(g: Generator, fn: () => T): T { return current.run(g, fn); }
 export function currentGenerator(): Generator { return current.getStore() ?? fallback; }
-/** Seeds the generator used by random transforms outside a DataLoader. */
+/**
+ * Seeds the generator used by random transforms outside a DataLoader.
+ * Mirrors `torch.manual_seed` for the random transforms (torchvision's transforms draw from torch's generator).
+ * @throws TypeError when n is not a number.
+ */
 export function seed(n: number): void { fallback = new Generator(n); }

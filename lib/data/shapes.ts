@@ -8,7 +8,10 @@ import { Image, Transform } from '../transforms/transforms';
 import { Dataset, DatasetSpec, MAX_SAMPLES, checkIndex, transformJSON } from './datasets';
 import { Generator, deriveSeed } from './random';
 
-/** The shape classes {@link Shapes} can draw. */
+/**
+ * The shape classes {@link Shapes} can draw.
+ * torchvgg's own.
+ */
 export const SHAPES = ['circle', 'square', 'triangle', 'star', 'pentagon', 'hexagon', 'cross'] as const;
 /** One of {@link SHAPES}. */
 export type ShapeName = typeof SHAPES[number];
@@ -103,7 +106,11 @@ export class Shapes implements Dataset {
   /** The number of samples. Mirrors `len(dataset)`. */
   get length(): number { return this.count; }
 
-  /** The label of sample i, without drawing it. */
+  /**
+   * The label of sample i, without drawing it.
+   * torchvgg's own.
+   * @throws TypeError or RangeError for a bad index.
+   */
   label(index: number): number { return checkIndex(index, this.count, 'Shapes') % this.classes.length; }
 
   /**
@@ -118,6 +125,7 @@ export class Shapes implements Dataset {
     return [this.transform ? await this.transform(img) : img, label];
   }
 
+  /** The description a DataLoader worker thread rebuilds this dataset from. torchvgg's own. */
   toJSON(): DatasetSpec {
     return { type: 'Shapes', options: { classes: this.classes, size: this.size, count: this.count, seed: this.seed },
       transform: transformJSON(this.transform, 'Shapes transform') };

@@ -102,9 +102,15 @@ export class ScriptModule {
     return this;
   }
 
-  /** Prints as PyTorch prints a loaded module: `RecursiveScriptModule(original_name=…)`. */
+  /**
+   * Prints as PyTorch prints a loaded module: `RecursiveScriptModule(original_name=…)`.
+   * Mirrors `repr(script_module)`.
+   */
   toString(): string { return `RecursiveScriptModule(original_name=${this.constructor.name})`; }
-  /** What `console.log` prints: the same as toString(). */
+  /**
+   * What `console.log` prints: the same as toString().
+   * Mirrors Python's `repr` for Node's util.inspect.
+   */
   [inspect.custom](): string { return this.toString(); }
 }
 

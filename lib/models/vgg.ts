@@ -69,6 +69,7 @@ export class VGG extends Module {
   /**
    * The same as model.classifier[index] = module.
    * @throws TypeError when `module` is not an nn.Module; RangeError for an index outside the classifier.
+   * Mirrors Python's `model.classifier[index] = module`.
    */
   setClassifierLayer(index: number, module: Module): this {
     this.classifier.set(index, module);
@@ -84,6 +85,7 @@ export class VGG extends Module {
    * const model = models.vgg16({ weights: 'DEFAULT' });
    * const head = model.replaceHead(2);   // classifier.6 is now Linear(4096, 2), trainable
    * ```
+   * Mirrors the seed article's `model.classifier[6] = nn.Linear(4096, num_classes)`.
    */
   replaceHead(numClasses: number): Linear {
     const n = check.int(numClasses, 'numClasses', { min: 1 });

@@ -32,7 +32,10 @@ export interface Weights {
 export type WeightsEnum = { IMAGENET1K_V1: Weights; DEFAULT: Weights } & Record<string, Weights>;
 
 const BASE_URL = 'https://download.pytorch.org/models/';
-/** The 1000 ImageNet class names, in the order of torchvision's IMAGENET1K weights. */
+/**
+ * The 1000 ImageNet class names, in the order of torchvision's IMAGENET1K weights.
+ * Mirrors `torchvision.models._meta._IMAGENET_CATEGORIES`.
+ */
 export const IMAGENET_CATEGORIES: readonly string[] = Object.freeze([...categories]);
 
 export interface WeightsEntryOptions {

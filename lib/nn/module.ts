@@ -475,7 +475,10 @@ export class Module {
     else if (lines.length) body = `\n  ${lines.join('\n  ')}\n`;
     return `${this.typeName}(${body})`;
   }
-  /** What `console.log(module)` prints: the same as `toString()`. */
+  /**
+   * What `console.log(module)` prints: the same as `toString()`.
+   * Mirrors Python's `repr(module)` for Node's util.inspect.
+   */
   [inspect.custom](): string { return this.toString(); }
 
   private namedTensors(kind: 'ownParameters' | 'ownBuffers'): [string, Tensor][] {

@@ -412,7 +412,10 @@ export class Tensor {
 
   /** Mirrors `torch.Tensor.__repr__`: prints as PyTorch prints `tensor([...])`. */
   toString(): string { return tensorToString(this); }
-  /** What `console.log(tensor)` prints: the same as toString(). */
+  /**
+   * What `console.log(tensor)` prints: the same as toString().
+   * Mirrors Python's `repr(tensor)` for Node's util.inspect.
+   */
   [inspect.custom](): string { return this.isDisposed ? 'tensor(<disposed>)' : this.toString(); }
 
   private binary(op: BinaryOpName, other: TensorLike): Tensor {

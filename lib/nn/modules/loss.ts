@@ -28,9 +28,15 @@ export class CrossEntropyLoss {
    * @throws What {@link nn.functional.crossEntropy} throws.
    */
   forward(input: Tensor, target: Tensor): Tensor { return crossEntropy(input, target, this.options); }
-  /** Prints as PyTorch does: `CrossEntropyLoss()`. */
+  /**
+   * Prints as PyTorch does: `CrossEntropyLoss()`.
+   * Mirrors `repr(loss)`.
+   */
   toString(): string { return 'CrossEntropyLoss()'; }
-  /** What `console.log` prints: the same as toString(). */
+  /**
+   * What `console.log` prints: the same as toString().
+   * Mirrors Python's `repr` for Node's util.inspect.
+   */
   [inspect.custom](): string { return this.toString(); }
 }
 
