@@ -204,6 +204,8 @@ function makeSamples(root: string, classes: string[]): [string, number][] {
 /**
  * Subset(dataset, indices): the samples of `dataset` at `indices`, in that order.
  * Mirrors `torch.utils.data.Subset`.
+ * @throws (constructor) TypeError when dataset is not a dataset or indices not an array of integers; RangeError for an
+ * index outside the dataset.
  */
 export class Subset<T = unknown> implements Dataset<T> {
   readonly indices: number[];

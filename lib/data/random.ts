@@ -8,6 +8,7 @@ import * as check from '../check';
 /**
  * sfc32 seeded through splitmix32: fast, 32-bit state words, good enough statistics for augmentation.
  * Mirrors `torch.Generator` (the algorithm differs, so streams do not match PyTorch's).
+ * @throws (constructor) TypeError when the seed is not a number.
  */
 export class Generator {
   private a = 0; private b = 0; private c = 0; private d = 0;

@@ -437,16 +437,25 @@ export class Module {
     this._native.ensureIdle('calling zeroGrad()');
     for (const p of this.parameters()) p.grad = null;
   }
-  /** Casts floating-point parameters and buffers to float32. Mirrors `torch.nn.Module.float`. */
+  /**
+   * Casts floating-point parameters and buffers to float32. Mirrors `torch.nn.Module.float`.
+   * @throws As {@link Module.to}.
+   */
   float(): this { return this.to('float32'); }
-  /** Casts floating-point parameters and buffers to float64. Mirrors `torch.nn.Module.double`. */
+  /**
+   * Casts floating-point parameters and buffers to float64. Mirrors `torch.nn.Module.double`.
+   * @throws As {@link Module.to}.
+   */
   double(): this { return this.to('float64'); }
   /**
    * Moves parameters and buffers to a CUDA device. Mirrors `torch.nn.Module.cuda`.
    * @throws Error when CUDA is not available; RangeError for a device index that does not exist.
    */
   cuda(index = 0): this { return this.to(`cuda:${index}`); }
-  /** Moves parameters and buffers to the CPU. Mirrors `torch.nn.Module.cpu`. */
+  /**
+   * Moves parameters and buffers to the CPU. Mirrors `torch.nn.Module.cpu`.
+   * @throws As {@link Module.to}.
+   */
   cpu(): this { return this.to('cpu'); }
 
   /**

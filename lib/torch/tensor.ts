@@ -334,21 +334,45 @@ export class Tensor {
    * @throws TypeError when dim is not an integer; RangeError when it is out of range.
    */
   squeeze(dim?: number): Tensor { return new Tensor(this._t.squeeze(dim === undefined ? null : dimArg(dim, this.dim()))); }
-  /** Mirrors `torch.Tensor.relu`. */
+  /**
+   * Mirrors `torch.Tensor.relu`.
+   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   */
   relu(): Tensor { return new Tensor(this._t.unary('relu')); }
-  /** Mirrors `torch.Tensor.exp`. */
+  /**
+   * Mirrors `torch.Tensor.exp`.
+   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   */
   exp(): Tensor { return new Tensor(this._t.unary('exp')); }
-  /** Natural logarithm. Mirrors `torch.Tensor.log`. */
+  /**
+   * Natural logarithm. Mirrors `torch.Tensor.log`.
+   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   */
   log(): Tensor { return new Tensor(this._t.unary('log')); }
-  /** Mirrors `torch.Tensor.neg`. */
+  /**
+   * Mirrors `torch.Tensor.neg`.
+   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   */
   neg(): Tensor { return new Tensor(this._t.unary('neg')); }
-  /** Mirrors `torch.Tensor.abs`. */
+  /**
+   * Mirrors `torch.Tensor.abs`.
+   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   */
   abs(): Tensor { return new Tensor(this._t.unary('abs')); }
-  /** Mirrors `torch.Tensor.sqrt`. */
+  /**
+   * Mirrors `torch.Tensor.sqrt`.
+   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   */
   sqrt(): Tensor { return new Tensor(this._t.unary('sqrt')); }
-  /** Mirrors `torch.Tensor.sigmoid`. */
+  /**
+   * Mirrors `torch.Tensor.sigmoid`.
+   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   */
   sigmoid(): Tensor { return new Tensor(this._t.unary('sigmoid')); }
-  /** Mirrors `torch.Tensor.tanh`. */
+  /**
+   * Mirrors `torch.Tensor.tanh`.
+   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   */
   tanh(): Tensor { return new Tensor(this._t.unary('tanh')); }
   /**
    * Mirrors `torch.Tensor.log_softmax`.
