@@ -24,6 +24,13 @@ export type ImageInput = Image | string | Buffer;
 /** What the geometric and colour transforms take: an image (or its file/bytes) or an image tensor [..., C, H, W]. */
 export type ImageOrTensor = ImageInput | Tensor;
 
+/** The call signatures of a transform that takes images and image tensors: a tensor gives a tensor, an image an Image. */
+export interface ImageOrTensorTransform {
+  (input: Tensor): Promise<Tensor>;
+  (input: ImageInput): Promise<Image>;
+  (input: ImageOrTensor): Promise<Image | Tensor>;
+}
+
 async function toImage(input: unknown, who: string): Promise<Image> {
   if (input instanceof Image) return input;
   if (typeof input === 'string' || Buffer.isBuffer(input)) return readImage(input);
@@ -36,14 +43,15 @@ export interface TransformSpec { type: string; args: unknown[] }
 
 // Callable instances: the base constructor returns a function whose prototype is the subclass's, so
 // `new Resize(256)` can be called like torchvision's objects and still be an instanceof Resize.
-export interface Transform<I = unknown, O = unknown> { (input: I): Promise<O> }
-export abstract class Transform<I = unknown, O = unknown> {
+// CI/CO type the call itself when it differs from forward()'s (never/never: the subclass declares overloads).
+export interface Transform<I = unknown, O = unknown, CI = I, CO = O> { (input: CI): Promise<CO> }
+export abstract class Transform<I = unknown, O = unknown, CI = I, CO = O> {
   declare private readonly args: unknown[];
   protected constructor(args: unknown[]) {
-    const call = function (input: I): Promise<O> { return (call as unknown as Transform<I, O>).forward(input); };
+    const call = function (input: I): Promise<O> { return (call as unknown as Transform<I, O, CI, CO>).forward(input); };
     Object.setPrototypeOf(call, new.target.prototype);
     Object.defineProperty(call, 'args', { value: args });
-    return call as unknown as Transform<I, O>;
+    return call as unknown as Transform<I, O, CI, CO>;
   }
   abstract forward(input: I): Promise<O>;
   toJSON(): TransformSpec {
@@ -119,7 +127,8 @@ function resize(img: Image, width: number, height: number, filter: Filter, who =
  * @throws TypeError for a bad size or option, and (when called) for an input that is neither an image nor an image tensor.
  * @throws RangeError when the output would exceed MAX_IMAGE_PIXELS.
  */
-export class Resize extends Transform<ImageOrTensor, any> {
+export interface Resize extends ImageOrTensorTransform {}
+export class Resize extends Transform<ImageOrTensor, Image | Tensor, never, never> {
   readonly size: number[];
   readonly antialias: boolean;
   private readonly filter: Filter;
@@ -180,7 +189,8 @@ function crop(img: Image, top: number, left: number, height: number, width: numb
  * Mirrors torchvision.transforms.v2.CenterCrop.
  * @throws TypeError for a bad size, and (when called) for an input that is neither an image nor an image tensor.
  */
-export class CenterCrop extends Transform<ImageOrTensor, any> {
+export interface CenterCrop extends ImageOrTensorTransform {}
+export class CenterCrop extends Transform<ImageOrTensor, Image | Tensor, never, never> {
   readonly size: number[];
   constructor(size: Size) {
     super([size]);
@@ -211,7 +221,8 @@ export class CenterCrop extends Transform<ImageOrTensor, any> {
  * Mirrors torchvision.transforms.v2.RandomResizedCrop.
  * @throws TypeError / RangeError for bad arguments, and (when called) for an input that is neither an image nor an image tensor.
  */
-export class RandomResizedCrop extends Transform<ImageOrTensor, any> {
+export interface RandomResizedCrop extends ImageOrTensorTransform {}
+export class RandomResizedCrop extends Transform<ImageOrTensor, Image | Tensor, never, never> {
   readonly size: number[];
   readonly scale: [number, number];
   readonly ratio: [number, number];
@@ -274,7 +285,8 @@ export class RandomResizedCrop extends Transform<ImageOrTensor, any> {
  * Mirrors torchvision.transforms.v2.RandomHorizontalFlip.
  * @throws RangeError when p is not in [0, 1]; (when called) TypeError for an input that is neither an image nor an image tensor.
  */
-export class RandomHorizontalFlip extends Transform<ImageOrTensor, any> {
+export interface RandomHorizontalFlip extends ImageOrTensorTransform {}
+export class RandomHorizontalFlip extends Transform<ImageOrTensor, Image | Tensor, never, never> {
   readonly p: number;
   constructor(p = 0.5) {
     super([p]);
@@ -359,7 +371,8 @@ export class Normalize extends Transform<Tensor, Tensor> {
  * Mirrors torchvision.transforms.v2.RandomVerticalFlip.
  * @throws RangeError when p is not in [0, 1]; (when called) TypeError for an input that is neither an image nor an image tensor.
  */
-export class RandomVerticalFlip extends Transform<ImageOrTensor, any> {
+export interface RandomVerticalFlip extends ImageOrTensorTransform {}
+export class RandomVerticalFlip extends Transform<ImageOrTensor, Image | Tensor, never, never> {
   readonly p: number;
   constructor(p = 0.5) {
     super([p]);
@@ -402,7 +415,8 @@ export interface ColorJitterOptions { brightness?: Jitter; contrast?: Jitter; sa
  * @throws TypeError / RangeError for a bad factor or range; (when called) TypeError for an input that is not an image or image tensor,
  *   RangeError for one with other than 1 or 3 channels.
  */
-export class ColorJitter extends Transform<ImageOrTensor, any> {
+export interface ColorJitter extends ImageOrTensorTransform {}
+export class ColorJitter extends Transform<ImageOrTensor, Image | Tensor, never, never> {
   readonly brightness: [number, number] | null;
   readonly contrast: [number, number] | null;
   readonly saturation: [number, number] | null;
@@ -451,7 +465,8 @@ export class ColorJitter extends Transform<ImageOrTensor, any> {
  * Mirrors torchvision.transforms.v2.RandomRotation.
  * @throws TypeError / RangeError for bad arguments; (when called) TypeError for an input that is not an image or image tensor.
  */
-export class RandomRotation extends Transform<ImageOrTensor, any> {
+export interface RandomRotation extends ImageOrTensorTransform {}
+export class RandomRotation extends Transform<ImageOrTensor, Image | Tensor, never, never> {
   readonly degrees: [number, number];
   private readonly opts: F.RotateOptions;
   constructor(degrees: number | [number, number], options: { interpolation?: 'nearest' | 'bilinear'; expand?: boolean; center?: [number, number]; fill?: number | number[] } = {}) {
@@ -491,7 +506,8 @@ export class RandomRotation extends Transform<ImageOrTensor, any> {
  * @throws TypeError / RangeError for an even or non-positive kernel size or a non-positive sigma; (when called) as
  *   functional.gaussianBlur.
  */
-export class GaussianBlur extends Transform<ImageOrTensor, any> {
+export interface GaussianBlur extends ImageOrTensorTransform {}
+export class GaussianBlur extends Transform<ImageOrTensor, Image | Tensor, never, never> {
   readonly kernelSize: [number, number];
   readonly sigma: [number, number];
   constructor(kernelSize: number | [number, number], sigma: number | [number, number] = [0.1, 2.0]) {
