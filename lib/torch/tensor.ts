@@ -336,43 +336,28 @@ export class Tensor {
   squeeze(dim?: number): Tensor { return new Tensor(this._t.squeeze(dim === undefined ? null : dimArg(dim, this.dim()))); }
   /**
    * Mirrors `torch.Tensor.relu`.
-   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   * @throws Error with PyTorch's message for a bool tensor.
    */
   relu(): Tensor { return new Tensor(this._t.unary('relu')); }
-  /**
-   * Mirrors `torch.Tensor.exp`.
-   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
-   */
+  /** Mirrors `torch.Tensor.exp`. */
   exp(): Tensor { return new Tensor(this._t.unary('exp')); }
-  /**
-   * Natural logarithm. Mirrors `torch.Tensor.log`.
-   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
-   */
+  /** Natural logarithm. Mirrors `torch.Tensor.log`. */
   log(): Tensor { return new Tensor(this._t.unary('log')); }
   /**
    * Mirrors `torch.Tensor.neg`.
-   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   * @throws Error with PyTorch's message for a bool tensor.
    */
   neg(): Tensor { return new Tensor(this._t.unary('neg')); }
   /**
    * Mirrors `torch.Tensor.abs`.
-   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
+   * @throws Error with PyTorch's message for a bool tensor.
    */
   abs(): Tensor { return new Tensor(this._t.unary('abs')); }
-  /**
-   * Mirrors `torch.Tensor.sqrt`.
-   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
-   */
+  /** Mirrors `torch.Tensor.sqrt`. */
   sqrt(): Tensor { return new Tensor(this._t.unary('sqrt')); }
-  /**
-   * Mirrors `torch.Tensor.sigmoid`.
-   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
-   */
+  /** Mirrors `torch.Tensor.sigmoid`. */
   sigmoid(): Tensor { return new Tensor(this._t.unary('sigmoid')); }
-  /**
-   * Mirrors `torch.Tensor.tanh`.
-   * @throws Error with PyTorch's message for a dtype the op does not support (a bool tensor, for relu, neg and abs).
-   */
+  /** Mirrors `torch.Tensor.tanh`. */
   tanh(): Tensor { return new Tensor(this._t.unary('tanh')); }
   /**
    * Mirrors `torch.Tensor.log_softmax`.
