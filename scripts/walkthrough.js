@@ -64,7 +64,8 @@ async function pretrainedCheckpoint() {
   const val = new datasets.Shapes({ classes: SOURCE, size: 32, count: 400, seed: 2, transform });
   torch.manualSeed(0);
   const model = models.vgg16({ numClasses: SOURCE.length });
-  await tasks.finetune({ model, train, val, epochs: 3, lr: 1e-4, batchSize: 32, label: 'source epoch' });
+  const reports = await tasks.finetune({ model, train, val, epochs: 3, lr: 1e-4, batchSize: 32, label: 'source epoch' });
+  steps[steps.length - 1].parts = epochParts(reports, train.length, 'source training');
   fs.mkdirSync(cacheDir, { recursive: true });
   tasks.saveCheckpoint(file, { arch: 'vgg16', classes: SOURCE, imageSize: 32, model });
   console.log(`saved ${file} (${elapsed()})`);
@@ -116,6 +117,7 @@ async function main() {
   const train = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 900, seed: 3, transform });
   const val = new datasets.Shapes({ classes: TARGET, size: pre.size, count: 300, seed: 4, transform });
   const reports = await tasks.finetune({ model: vgg16, train, val, epochs: 5, lr: 1e-4, batchSize: 32, cacheFeatures: true, label: 'target epoch' });
+  steps[steps.length - 1].parts = epochParts(reports, train.length, 'training', 'frozen-feature extraction');
   const accuracy = reports[reports.length - 1].valAccuracy;
   console.log(`validation accuracy on ${TARGET.join('/')}: ${(100 * accuracy).toFixed(1)}% (chance: ${(100 / TARGET.length).toFixed(1)}%)`);
 
@@ -143,6 +145,15 @@ async function main() {
   printTimeTable();
 }
 
+/**
+ * A fine-tuning step's time split: its epochs (each report's images / images per second, validation
+ * included) and, named `rest`, what came before them (the frozen backbone's one pass over the data).
+ */
+function epochParts(reports, images, what, rest = null) {
+  const epochs = reports.reduce((n, r) => n + images / r.imagesPerSec, 0);
+  return [{ name: `${what}: ${reports.length} epochs of ${images} images, with validation`, seconds: epochs, rest }];
+}
+
 /** The setup's steps (when it ran just before this) and the walkthrough's, with their share of the total. */
 function printTimeTable() {
   const rows = [];
@@ -159,14 +170,22 @@ function printTimeTable() {
   } catch {
     // no setup timing: the walkthrough was run on its own
   }
-  for (const st of steps) rows.push({ name: `walkthrough ${st.name}`, seconds: (st.end - st.start) / 1000 });
+  for (const st of steps) {
+    const seconds = (st.end - st.start) / 1000;
+    rows.push({ name: `walkthrough ${st.name}`, seconds });
+    for (const part of st.parts ?? []) {
+      rows.push({ name: `  of which ${part.name}`, seconds: part.seconds, sub: true });
+      if (part.rest) rows.push({ name: `  of which ${part.rest}`, seconds: Math.max(0, seconds - part.seconds), sub: true });
+    }
+  }
   const total = (Date.now() - (setupStart ?? loadStart)) / 1000;
   console.log(`\nWhere the time went (${setupStart ? '`npm start`: setup, then the walkthrough' : 'the walkthrough alone'}; ${total.toFixed(0)} s in all):`);
   for (const r of rows.filter((e) => e.seconds >= 0.5)) {
     console.log(`  ${r.name.padEnd(64)} ${r.seconds.toFixed(1).padStart(7)} s ${(100 * r.seconds / total).toFixed(0).padStart(3)}%`);
   }
-  const small = rows.filter((e) => e.seconds < 0.5);
-  if (small.length) console.log(`  (under 0.5 s each: ${small.map((e) => e.name).join(', ')})`);
+  const small = rows.filter((e) => e.seconds < 0.5 && !e.sub);
+  const short = (name) => name.replace(/^walkthrough step (\d+):.*/, 'step $1').replace(/^walkthrough /, '').replace(/\s*\(.*\)$/, '');
+  if (small.length) console.log(`  (under 0.5 s each: ${small.map((e) => short(e.name)).join(', ')})`);
 }
 
 main().catch((e) => {
