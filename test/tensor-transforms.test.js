@@ -76,7 +76,9 @@ const CASES = {
     'F.rotate(x, 33.0, center=[10, 12], fill=[10.0, 20.0, 30.0])', 255, 0.002],
   // At 45 degrees about an integer centre many source coordinates fall exactly on .5, where float32 operation order decides (measured: 0.26%).
   'rotate(u8, 45, center [10, 12])': ['u8', (x) => F.rotate(x, 45, { center: [10, 12] }), 'F.rotate(x, 45.0, center=[10, 12], fill=[0.0, 0.0, 0.0])', 255, 0.005],
-  'gaussianBlur(u8, 5, 1.5)': ['u8', (x) => F.gaussianBlur(x, 5, 1.5), 'F.gaussian_blur(x, [5, 5], [1.5, 1.5])', 1, 0.002],
+  // Blur runs libtorch's reflect pad and conv2d as torchvision does (measured: identical); rounding to bytes may differ
+  // on another libtorch's convolution algorithm.
+  'gaussianBlur(u8, 5, 1.5)': ['u8', (x) => F.gaussianBlur(x, 5, 1.5), 'F.gaussian_blur(x, [5, 5], [1.5, 1.5])', 1, 0.001],
   'gaussianBlur(f32, [3, 7], [0.8, 2])': ['f32', (x) => F.gaussianBlur(x, [3, 7], [0.8, 2]), 'F.gaussian_blur(x, [3, 7], [0.8, 2.0])', 1e-6, 0],
   'convertImageDtype(u8, float32)': ['u8', (x) => F.convertImageDtype(x, 'float32'), 'F.convert_image_dtype(x, torch.float32)', 0, 0],
   'convertImageDtype(f32, uint8)': ['f32', (x) => F.convertImageDtype(x, 'uint8'), 'F.convert_image_dtype(x, torch.uint8)', 0, 0],
@@ -122,6 +124,7 @@ function compare(ours, ref, atol, maxFrac, name) {
     if (d > worst) worst = d;
     if (d > (ours.dtype === 'uint8' ? 0 : 1e-6)) differing++;
   }
+  if (process.env.TVGG_REPORT) console.log(`      ${name}: max diff ${worst}, ${differing} of ${a.length} differ`);
   assert.ok(worst <= atol, `${name}: max |ours - torchvision| = ${worst} > ${atol}`);
   assert.ok(differing <= maxFrac * a.length, `${name}: ${differing} of ${a.length} elements differ (allowed ${maxFrac * 100}%)`);
   return { worst, differing };

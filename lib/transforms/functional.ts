@@ -88,9 +88,9 @@ function apply<T extends Tensor | Image>(input: T, who: string, fn: (p: Planes) 
 
 /** Rounds float results back to uint8 as torchvision's _cast_squeeze_out does (round half to even, then cast). */
 function roundToByte(x: number): number {
-  const r = Math.round(x);
-  const v = Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-  return v < 0 ? 0 : v > 255 ? 255 : v;
+  let r = Math.round(x); // halves go up; Python's round takes them to the even neighbour
+  if (r - x === 0.5 && (r & 1) !== 0) r -= 1;
+  return r < 0 ? 0 : r > 255 ? 255 : r;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -384,8 +384,10 @@ function blendPlanes(p: Planes, factor: number, other: (img: number) => Float64A
     const o = other(img);
     for (let k = 0; k < c; k++) {
       const base = (img * c + k) * plane;
-      for (let i = 0; i < plane; i++) {
-        out[base + i] = blendValue(data[base + i], typeof o === 'number' ? o : o[i], r, oneMinus, max, isByte, isF32);
+      if (typeof o === 'number') {
+        for (let i = 0; i < plane; i++) out[base + i] = blendValue(data[base + i], o, r, oneMinus, max, isByte, isF32);
+      } else {
+        for (let i = 0; i < plane; i++) out[base + i] = blendValue(data[base + i], o[i], r, oneMinus, max, isByte, isF32);
       }
     }
   }
@@ -492,9 +494,26 @@ export function adjustHue<T extends Tensor | Image>(input: T, hueFactor: number)
         const pp = clamp01(f(v * f(1 - s)));
         const qq = clamp01(f(v * f(1 - f(s * fr))));
         const tt = clamp01(f(v * f(1 - f(s * f(1 - fr)))));
-        const sector = ((fi % 6) + 6) % 6;
-        const rgb = [[v, tt, pp], [qq, v, pp], [pp, v, tt], [pp, qq, v], [tt, pp, v], [v, pp, qq]][sector];
-        for (let k = 0; k < 3; k++) out[base + k * plane + i] = isByte ? Math.trunc(f(rgb[k] * 255)) : rgb[k];
+        let ro: number;
+        let go: number;
+        let bo: number;
+        switch (((fi % 6) + 6) % 6) {
+          case 0: ro = v; go = tt; bo = pp; break;
+          case 1: ro = qq; go = v; bo = pp; break;
+          case 2: ro = pp; go = v; bo = tt; break;
+          case 3: ro = pp; go = qq; bo = v; break;
+          case 4: ro = tt; go = pp; bo = v; break;
+          default: ro = v; go = pp; bo = qq;
+        }
+        if (isByte) {
+          out[base + i] = Math.trunc(f(ro * 255));
+          out[base + plane + i] = Math.trunc(f(go * 255));
+          out[base + 2 * plane + i] = Math.trunc(f(bo * 255));
+        } else {
+          out[base + i] = ro;
+          out[base + plane + i] = go;
+          out[base + 2 * plane + i] = bo;
+        }
       }
     }
     return [out, 3, h, w];
@@ -587,26 +606,25 @@ function rotatePlanes(p: Planes, angle: number, mode: 'nearest' | 'bilinear', ce
 // ---------------------------------------------------------------------------------------------------
 // Gaussian blur
 
-/** torchvision's _get_gaussian_kernel1d, in float32. */
-function gaussianKernel(size: number, sigma: number): Float64Array {
+/** torchvision's _get_gaussian_kernel1d in the kernel's precision (float32, or float64 for float64 images). */
+function gaussianKernel(size: number, sigma: number, f: (x: number) => number): number[] {
   const half = (size - 1) * 0.5;
-  const pdf = new Float64Array(size);
+  const pdf: number[] = [];
   let sum = 0;
   for (let i = 0; i < size; i++) {
-    const x = size === 1 ? -half : F32(-half + (2 * half * i) / (size - 1));
-    pdf[i] = F32(Math.exp(F32(-0.5 * F32(F32(x / F32(sigma)) ** 2))));
-    sum += pdf[i];
+    // torch.linspace(-half, half, size): start + i * step, the upper half computed from the end
+    const step = size === 1 ? 0 : f((2 * half) / (size - 1));
+    const x = i < size / 2 ? f(-half + i * step) : f(half - (size - 1 - i) * step);
+    const v = f(Math.exp(f(-0.5 * f(f(x / f(sigma)) ** 2))));
+    pdf.push(v);
+    sum = f(sum + v);
   }
-  for (let i = 0; i < size; i++) pdf[i] = F32(pdf[i] / F32(sum));
-  return pdf;
+  return pdf.map((v) => f(v / sum));
 }
-
-/** Reflect-padded index (no edge repeat), as F.pad(mode='reflect'). */
-const reflect = (i: number, n: number): number => (i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
 
 /**
  * Blurs with a Gaussian kernel of `kernelSize` ([x, y] or one odd integer) and `sigma` ([x, y] or one number; default from the size),
- * reflecting at the borders.
+ * reflecting at the borders. Runs as libtorch's reflect pad and depthwise conv2d, as torchvision does (so on the tensor's device).
  * Mirrors torchvision.transforms.v2.functional.gaussian_blur.
  * @throws TypeError when the input is not an image tensor; RangeError when a kernel size is not odd and positive,
  *   a sigma is not positive, or the kernel's half is not smaller than the image.
@@ -620,42 +638,42 @@ export function gaussianBlur<T extends Tensor | Image>(input: T, kernelSize: num
   let sg: number[];
   if (sigma === undefined) sg = ks.map((k) => k * 0.15 + 0.35); // torchvision's default
   else sg = typeof sigma === 'number' ? [sigma, sigma] : check.numbers(sigma, 'sigma', { length: 2 });
-  sg.forEach((s, i) => {
-    if (!(check.number(s, `sigma[${i}]`) > 0)) throw new RangeError(`sigma should have positive values; got ${JSON.stringify(sigma)}`);
+  sg.forEach((v, i) => {
+    if (!(check.number(v, `sigma[${i}]`) > 0)) throw new RangeError(`sigma should have positive values; got ${JSON.stringify(sigma)}`);
   });
-  return apply(input, 'gaussianBlur', (p) => [blurPlanes(p, ks, sg), p.c, p.h, p.w]);
+  if (input instanceof Image) {
+    const t = blurTensor(pilToTensor(input), ks, sg);
+    const p = planes(t, 'gaussianBlur');
+    return output(p, p.data, p.c, p.h, p.w, true) as T;
+  }
+  checkImageTensor(input, 'gaussianBlur');
+  return blurTensor(input, ks, sg) as T;
 }
 
-function blurPlanes(p: Planes, ks: number[], sigma: number[]): Pixels {
-  const { data, n, c, h, w } = p;
+function blurTensor(t: Tensor, ks: number[], sigma: number[]): Tensor {
+  const shape = t.shape;
+  const [c, h, w] = shape.slice(-3);
   const [rx, ry] = [Math.floor(ks[0] / 2), Math.floor(ks[1] / 2)];
   if (rx >= w || ry >= h) {
     throw new RangeError(`gaussianBlur: padding size should be less than the corresponding input dimension; kernel [${ks.join(', ')}] on a ${w}x${h} image`);
   }
-  const kx = gaussianKernel(ks[0], sigma[0]);
-  const ky = gaussianKernel(ks[1], sigma[1]);
-  const plane = h * w;
-  const tmp = new Float64Array(plane);
-  const out = alloc(p.dtype, data.length);
-  const isByte = p.dtype === 'uint8';
-  for (let q = 0; q < n * c; q++) {
-    const base = q * plane;
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        let acc = 0;
-        for (let t = 0; t < ks[0]; t++) acc += kx[t] * data[base + y * w + reflect(x + t - rx, w)];
-        tmp[y * w + x] = acc;
-      }
-    }
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        let acc = 0;
-        for (let t = 0; t < ks[1]; t++) acc += ky[t] * tmp[reflect(y + t - ry, h) * w + x];
-        out[base + y * w + x] = isByte ? roundToByte(acc) : acc;
-      }
-    }
+  const kdtype = t.dtype === 'float64' ? 'float64' : 'float32';
+  const f: (x: number) => number = kdtype === 'float64' ? (x) => x : F32;
+  const kx = gaussianKernel(ks[0], sigma[0], f);
+  const ky = gaussianKernel(ks[1], sigma[1], f);
+  const k2 = kdtype === 'float64' ? new Float64Array(c * ks[0] * ks[1]) : new Float32Array(c * ks[0] * ks[1]);
+  for (let ch = 0; ch < c; ch++) {
+    for (let i = 0; i < ks[1]; i++) for (let j = 0; j < ks[0]; j++) k2[(ch * ks[1] + i) * ks[0] + j] = f(ky[i] * kx[j]);
   }
-  return out;
+  const device = String(t.device);
+  let weight = torch.frombuffer(k2, { dtype: kdtype }).reshape([c, 1, ks[1], ks[0]]);
+  if (device !== 'cpu') weight = weight.to(device as never);
+  let x = t.reshape([-1, c, h, w]);
+  if (t.dtype === 'uint8') x = x.to('float32');
+  x = callOp('pad', x, [rx, rx, ry, ry], 'reflect') as Tensor;
+  x = callOp('conv2d', x, weight, null, [1, 1], [0, 0], [1, 1], c) as Tensor;
+  if (t.dtype === 'uint8') x = x.round().clamp(0, 255).to('uint8');
+  return x.reshape(shape);
 }
 
 // ---------------------------------------------------------------------------------------------------
