@@ -48,8 +48,10 @@ export default tseslint.config(
       // `DType | string` and `keyof X | string` document the names an argument usually takes even where the
       // union widens to string; the value is checked at runtime.
       '@typescript-eslint/no-redundant-type-constituents': 'off',
-      // Transforms are callable class instances: a class merged with a call-signature interface.
+      // Transforms are callable class instances: a class merged with a call-signature interface, often an
+      // empty `interface Resize extends ImageTransform {}` that only lends the class its call signature.
       '@typescript-eslint/no-unsafe-declaration-merging': 'off',
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
       // Shapes and sizes are printed as `${[2, 3]}` → "2,3" in error messages on purpose.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowArray: true }],
     },
