@@ -4,7 +4,7 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { transforms: T, torch } = require('..');
+const { transforms: T, torch, models } = require('..');
 const { python, needOracle } = require('./helpers');
 
 const F = T.functional;
@@ -80,6 +80,8 @@ const CASES = {
   // on another libtorch's convolution algorithm.
   'gaussianBlur(u8, 5, 1.5)': ['u8', (x) => F.gaussianBlur(x, 5, 1.5), 'F.gaussian_blur(x, [5, 5], [1.5, 1.5])', 1, 0.001],
   'gaussianBlur(f32, [3, 7], [0.8, 2])': ['f32', (x) => F.gaussianBlur(x, [3, 7], [0.8, 2]), 'F.gaussian_blur(x, [3, 7], [0.8, 2.0])', 1e-6, 0],
+  'normalize(f32, mean, std)': ['f32', (x) => F.normalize(x, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
+    'F.normalize(x, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])', 1e-6, 0],
   'convertImageDtype(u8, float32)': ['u8', (x) => F.convertImageDtype(x, 'float32'), 'F.convert_image_dtype(x, torch.float32)', 0, 0],
   'convertImageDtype(f32, uint8)': ['f32', (x) => F.convertImageDtype(x, 'uint8'), 'F.convert_image_dtype(x, torch.uint8)', 0, 0],
   'ImageClassification({ antialias: false }) on a uint8 batch = torchvision 0.14 weights.transforms()': ['u8', (x) => preset({ antialias: false })(x),
@@ -87,6 +89,10 @@ const CASES = {
   'ImageClassification() on a uint8 batch = the antialiased preset (torchvision 0.15+)': ['u8', (x) => preset()(x),
     'F.normalize(F.convert_image_dtype(F.center_crop(F.resize(x, [20], antialias=True), [16]), torch.float), [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])',
     // a byte that differs by 1 after resizing is 1/255/0.224 after normalising
+    1 / 255 / 0.224 + 1e-6, 0.002],
+  'models.VGG16_Weights.IMAGENET1K_V1.transforms() on a uint8 batch [N, 3, H, W] (resize 256, crop 224, antialiased)': ['u8',
+    (x) => models.VGG16_Weights.IMAGENET1K_V1.transforms()(x),
+    'F.normalize(F.convert_image_dtype(F.center_crop(F.resize(x, [256], antialias=True), [224]), torch.float), [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])',
     1 / 255 / 0.224 + 1e-6, 0.002],
   'ImageClassification() on a float [C, H, W] image': ['f32', (x) => preset()(x.select(0, 1)),
     'F.normalize(F.center_crop(F.resize(x[1], [20], antialias=True), [16]), [0.485, 0.456, 0.406], [0.229, 0.224, 0.225])', 1e-5, 0.05],
@@ -294,6 +300,8 @@ describe('tensor transforms: classes, random draws and invariants', function () 
     assert.throws(() => new T.GaussianBlur(3, 0), (e) => e instanceof RangeError && /sigma/.test(e.message));
     assert.throws(() => new T.ToDtype('float33'), (e) => e instanceof TypeError && /dtype/.test(e.message));
     assert.throws(() => new T.ConvertImageDtype('int64'), (e) => e instanceof TypeError && /dtype/.test(e.message));
+    assert.throws(() => F.normalize(U8, [0.5], [0.5]), (e) => e instanceof TypeError && /float tensor; got uint8/.test(e.message));
+    assert.throws(() => F.normalize(F32, [0.5, 0.5], [0.5]), (e) => e instanceof RangeError && /mean has 2 values/.test(e.message));
     assert.throws(() => F.adjustHue(U8, 0.6), (e) => e instanceof RangeError && /hueFactor/.test(e.message));
     assert.throws(() => F.rotate(U8, 10, { fill: [1, 2] }), (e) => e instanceof RangeError && /fill/.test(e.message));
     assert.throws(() => F.resize(U8, 0), (e) => e instanceof RangeError && /size/.test(e.message));

@@ -676,6 +676,28 @@ function blurTensor(t: Tensor, ks: number[], sigma: number[]): Tensor {
   return x.reshape(shape);
 }
 
+/**
+ * (x - mean[c]) / std[c] per channel of a float image tensor [..., C, H, W] (one value broadcasts to every channel).
+ * Mirrors torchvision.transforms.v2.functional.normalize.
+ * @throws TypeError for a non-float tensor or non-numeric mean/std; RangeError when mean/std do not match the channels
+ *   or std holds a 0.
+ */
+export function normalize(input: Tensor, mean: number[], std: number[]): Tensor {
+  checkImageTensor(input, 'normalize');
+  if (input.dtype === 'uint8') throw new TypeError('normalize expects a float tensor; got uint8 (use convertImageDtype first)');
+  const c = input.shape[input.dim() - 3];
+  for (const [v, n] of [[mean, 'mean'], [std, 'std']] as const) {
+    const values = check.numbers(v, n);
+    if (values.length !== 1 && values.length !== c) throw new RangeError(`normalize: ${n} has ${values.length} values but the tensor has ${c} channels`);
+  }
+  if (std.some((x) => x === 0)) throw new RangeError(`std must not contain 0 (division by zero); got ${JSON.stringify(std)}`);
+  const asTensor = (v: number[]): Tensor => {
+    const t = torch.tensor(input.dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v)).reshape([-1, 1, 1]);
+    return String(input.device) === 'cpu' ? t : t.to(input.device as never);
+  };
+  return input.sub(asTensor(mean)).div(asTensor(std));
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Dtypes
 
