@@ -8,7 +8,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { torch, models, nn, optim, server } = require('..');
+const { torch, models, optim, server } = require('..');
 const { relativeError, skip } = require('./helpers');
 
 const FULL = process.env.TORCHVGG_CUDA_TESTS === '1';

@@ -1,3 +1,4 @@
+// Host-side bounds checks for CUDA index tensors (see the header for why).
 #include "tensor/cuda_index_guard.h"
 #include "core/errors.h"
 
@@ -17,12 +18,11 @@ void CheckCudaIndexRange(const at::Tensor& index, int64_t size, const std::strin
   if (ignore) bad &= index != *ignore;
   if (!bad.any().item<bool>()) return;
   int64_t first = index.masked_select(bad).view(-1)[0].item<int64_t>();
-  throw ArgError(ArgError::Range, what + ": index " + std::to_string(first) + " is out of bounds for size " +
-                                      std::to_string(size));
+  throw ArgError(ArgError::Range,
+                 what + ": index " + std::to_string(first) + " is out of bounds for size " + std::to_string(size));
 }
 
-void CheckCudaClassTargets(const at::Tensor& input, const at::Tensor& target, int64_t ignore,
-                           const std::string& what) {
+void CheckCudaClassTargets(const at::Tensor& input, const at::Tensor& target, int64_t ignore, const std::string& what) {
   if (!input.defined() || !target.defined() || !target.is_cuda() || input.dim() == 0) return;
   int64_t classes = input.dim() == 1 ? input.size(0) : input.size(1);
   CheckCudaIndexRange(target, classes, what + " target", false, ignore);
