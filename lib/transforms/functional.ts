@@ -76,7 +76,7 @@ export function output(p: Planes, data: Pixels, c: number, h: number, w: number,
   }
   const dtype: ImageDType = data instanceof Uint8Array ? 'uint8' : data instanceof Float32Array ? 'float32' : 'float64';
   const t = torch.frombuffer(data, { dtype }).reshape([...p.lead, c, h, w]);
-  return p.device === 'cpu' ? t : t.to(p.device as never);
+  return p.device === 'cpu' ? t : t.to(p.device);
 }
 
 /** Applies `fn` to the planes of a tensor or an Image and returns the same kind. */
@@ -667,7 +667,7 @@ function blurTensor(t: Tensor, ks: number[], sigma: number[]): Tensor {
   }
   const device = String(t.device);
   let weight = torch.frombuffer(k2, { dtype: kdtype }).reshape([c, 1, ks[1], ks[0]]);
-  if (device !== 'cpu') weight = weight.to(device as never);
+  if (device !== 'cpu') weight = weight.to(device);
   let x = t.reshape([-1, c, h, w]);
   if (t.dtype === 'uint8') x = x.to('float32');
   x = callOp('pad', x, [rx, rx, ry, ry], 'reflect') as Tensor;
@@ -693,7 +693,7 @@ export function normalize(input: Tensor, mean: number[], std: number[]): Tensor 
   if (std.some((x) => x === 0)) throw new RangeError(`std must not contain 0 (division by zero); got ${JSON.stringify(std)}`);
   const asTensor = (v: number[]): Tensor => {
     const t = torch.tensor(input.dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v)).reshape([-1, 1, 1]);
-    return String(input.device) === 'cpu' ? t : t.to(input.device as never);
+    return String(input.device) === 'cpu' ? t : t.to(input.device);
   };
   return input.sub(asTensor(mean)).div(asTensor(std));
 }

@@ -426,9 +426,9 @@ export class ColorJitter extends Transform<ImageOrTensor, Image | Tensor, never,
   constructor(...args: unknown[]) {
     super(args);
     const first = args[0];
-    const o = first !== null && typeof first === 'object' && !Array.isArray(first)
-      ? check.options(first as ColorJitterOptions, 'ColorJitter options', ['brightness', 'contrast', 'saturation', 'hue'])
-      : { brightness: args[0], contrast: args[1], saturation: args[2], hue: args[3] } as Record<string, unknown>;
+    const o: Record<string, unknown> = first !== null && typeof first === 'object' && !Array.isArray(first)
+      ? check.options(first as Record<string, unknown>, 'ColorJitter options', ['brightness', 'contrast', 'saturation', 'hue'])
+      : { brightness: args[0], contrast: args[1], saturation: args[2], hue: args[3] };
     if (args.length > 4) throw new TypeError(`ColorJitter takes at most 4 arguments; got ${args.length}`);
     this.brightness = jitterRange(o.brightness ?? 0, 'brightness', 1, 0, Infinity, true);
     this.contrast = jitterRange(o.contrast ?? 0, 'contrast', 1, 0, Infinity, true);

@@ -49,7 +49,8 @@ function batchOf(input: unknown): { data: Pixels; dtype: 'uint8' | 'float32' | '
   }
   const device = String(t.device);
   let data = (device === 'cpu' ? t : t.to('cpu')).toTypedArray() as Pixels;
-  let [n, c, h, w] = shape;
+  const [n, , h, w] = shape;
+  let c = shape[1];
   if (c === 1) {
     // One channel becomes three (torch.cat((t, t, t))), as torchvision does.
     const plane = h * w;
@@ -58,7 +59,7 @@ function batchOf(input: unknown): { data: Pixels; dtype: 'uint8' | 'float32' | '
     data = out;
     c = 3;
   } else {
-    data = data.slice() as Pixels;
+    data = data.slice();
   }
   return { data, dtype, n, c, h, w, device };
 }
