@@ -10,6 +10,7 @@
 //   B. no prebuilds: the install builds from source with CMake.
 // Also: with LIBTORCH at an empty folder, the load and `npm rebuild` fail with the one message.
 // Prints the tarball's and the installed package's sizes. --keep leaves the temporary folder.
+// Every step runs under a timeout (the source build: 600 s, or TORCHVGG_PACK_BUILD_TIMEOUT).
 'use strict';
 const { spawnSync } = require('child_process');
 const assert = require('assert');
@@ -22,16 +23,24 @@ const started = Date.now();
 const secs = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'torchvgg-pack-'));
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+// The source build takes 1.5-3 min on 2 idle cores; a shared, loaded machine may need TORCHVGG_PACK_BUILD_TIMEOUT (s).
+const BUILD_TIMEOUT = Number(process.env.TORCHVGG_PACK_BUILD_TIMEOUT) || 600;
 
 // The environment of a user's shell: nothing from an `npm run` around us, no addon override.
 const baseEnv = Object.fromEntries(Object.entries(process.env)
   .filter(([k]) => !/^npm_/i.test(k) && k !== 'TORCHVGG_ADDON' && k !== 'INIT_CWD'));
 
+// Runs a command under coreutils' timeout, which signals the command's whole process group (npm, its
+// install scripts, cmake, the compilers), so that nothing outlives a step that ran out of time.
+const TIMEOUT = ['/usr/bin/timeout', '/bin/timeout'].find((f) => fs.existsSync(f));
 function run(cmd, args, { cwd = work, env = baseEnv, timeout = 120, expectFail = false } = {}) {
-  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: timeout * 1000, maxBuffer: 64 << 20 });
+  const [file, argv] = TIMEOUT ? [TIMEOUT, ['-k', '10', String(timeout), cmd, ...args]] : [cmd, args];
+  const r = spawnSync(file, argv, { cwd, env, encoding: 'utf8', timeout: (timeout + 30) * 1000, maxBuffer: 64 << 20 });
   const out = `${r.stdout || ''}${r.stderr || ''}`;
   const what = `${path.basename(cmd)} ${args.join(' ')}`.slice(0, 200);
-  if (r.error) throw new Error(`${what}: ${r.error.code === 'ETIMEDOUT' ? `timed out after ${timeout} s` : r.error.message}\n${out}`);
+  if (r.error || (TIMEOUT && (r.status === 124 || r.status === 137))) {
+    throw new Error(`${what}: ${!r.error || r.error.code === 'ETIMEDOUT' ? `timed out after ${timeout} s` : r.error.message}\n${out}`);
+  }
   if (expectFail ? r.status === 0 : r.status !== 0) {
     throw new Error(`${what} (in ${cwd}) ${expectFail ? 'succeeded but must fail' : `exited with ${r.status}`}:\n${out}`);
   }
@@ -237,7 +246,7 @@ function main() {
 
   console.log(`B. install without prebuilds: a source build (${secs()})`);
   const appB = project('app-source');
-  const outB = step('npm install <tarball B> (builds the addon with CMake)', () => install(appB, source.file, baseEnv, 420));
+  const outB = step('npm install <tarball B> (builds the addon with CMake)', () => install(appB, source.file, baseEnv, BUILD_TIMEOUT));
   assert.match(outB, /building the native addon/, outB);
   const pkgB = path.join(appB, 'node_modules', 'torchvgg');
   assert.ok(fs.existsSync(path.join(pkgB, 'build', 'Release', 'torchvgg.node')));
