@@ -78,6 +78,9 @@ const CASES = {
   'rotate(u8, 45, center [10, 12])': ['u8', (x) => F.rotate(x, 45, { center: [10, 12] }), 'F.rotate(x, 45.0, center=[10, 12], fill=[0.0, 0.0, 0.0])', 255, 0.005],
   // Blur runs libtorch's reflect pad and conv2d as torchvision does (measured: identical); rounding to bytes may differ
   // on another libtorch's convolution algorithm.
+  'rotate(u8, 30, expand)': ['u8', (x) => F.rotate(x, 30, { expand: true }), 'F.rotate(x, 30.0, expand=True, fill=[0.0, 0.0, 0.0])', 255, 0.002],
+  'rotate(f32, -100, bilinear, expand, center [5, 30])': ['f32', (x) => F.rotate(x, -100, { interpolation: 'bilinear', expand: true, center: [5, 30] }),
+    'F.rotate(x, -100.0, interpolation=InterpolationMode.BILINEAR, expand=True, center=[5, 30], fill=[0.0, 0.0, 0.0])', 1e-5, 0.001],
   'gaussianBlur(u8, 5, 1.5)': ['u8', (x) => F.gaussianBlur(x, 5, 1.5), 'F.gaussian_blur(x, [5, 5], [1.5, 1.5])', 1, 0.001],
   'gaussianBlur(f32, [3, 7], [0.8, 2])': ['f32', (x) => F.gaussianBlur(x, [3, 7], [0.8, 2]), 'F.gaussian_blur(x, [3, 7], [0.8, 2.0])', 1e-6, 0],
   'normalize(f32, mean, std)': ['f32', (x) => F.normalize(x, [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]),
@@ -223,6 +226,13 @@ describe('tensor transforms: classes, random draws and invariants', function () 
     assert.strictEqual(r[7 * 8], s[0]);
   });
 
+  it('RandomRotation with expand: the output holds the whole image (90 degrees swaps height and width)', async function () {
+    const out = await new T.RandomRotation([90, 90], { expand: true })(U8);
+    assert.deepStrictEqual(out.shape, [2, 3, 53, 37]);
+    const img = await new T.RandomRotation([45, 45], { expand: true })(new T.Image(new Uint8Array(10 * 10 * 3).fill(9), 10, 10, 3));
+    assert.deepStrictEqual([img.width, img.height], [16, 16]); // torchvision's size for 45 degrees of 10 x 10
+  });
+
   it('ColorJitter keeps shape, dtype and range; factors of 1 (and hue 0) leave the tensor unchanged', async function () {
     T.seed(1);
     const out = await new T.ColorJitter({ brightness: 0.5, contrast: 0.5, saturation: 0.5, hue: 0.2 })(F32);
@@ -293,7 +303,7 @@ describe('tensor transforms: classes, random draws and invariants', function () 
     assert.throws(() => new T.ColorJitter(-1), (e) => e instanceof RangeError && /brightness/.test(e.message));
     assert.throws(() => new T.ColorJitter(0, 0, 0, 0.7), (e) => e instanceof RangeError && /hue/.test(e.message));
     assert.throws(() => new T.ColorJitter({ bright: 1 }), (e) => e instanceof TypeError && /brightness/.test(e.message));
-    assert.throws(() => new T.RandomRotation(10, { expand: true }), (e) => e instanceof RangeError && /expand/.test(e.message));
+    assert.throws(() => new T.RandomRotation(10, { expand: 1 }), (e) => e instanceof TypeError && /expand must be a boolean/.test(e.message));
     assert.throws(() => new T.RandomRotation(10, { interpolation: 'bicubic' }), (e) => e instanceof TypeError && /interpolation/.test(e.message));
     assert.throws(() => new T.RandomRotation(-5), (e) => e instanceof RangeError && /degrees/.test(e.message));
     assert.throws(() => new T.GaussianBlur(4), (e) => e instanceof RangeError && /kernelSize/.test(e.message));

@@ -523,24 +523,40 @@ export function adjustHue<T extends Tensor | Image>(input: T, hueFactor: number)
 // ---------------------------------------------------------------------------------------------------
 // Rotation (torchvision's inverse affine grid, sampled as grid_sample with zero padding, then filled)
 
-export interface RotateOptions { interpolation?: 'nearest' | 'bilinear'; center?: [number, number]; fill?: number | number[] }
+export interface RotateOptions { interpolation?: 'nearest' | 'bilinear'; expand?: boolean; center?: [number, number]; fill?: number | number[] }
 
 /**
- * Rotates by `angle` degrees counter-clockwise about the centre (or `center`, [x, y] in pixels), keeping the size;
- * pixels from outside the image get `fill` (default 0).
- * Mirrors torchvision.transforms.v2.functional.rotate (expand=False).
+ * Rotates by `angle` degrees counter-clockwise about the centre (or `center`, [x, y] in pixels), keeping the size
+ * (or, with `expand`, enlarging the output to hold the whole rotated image); pixels from outside get `fill` (default 0).
+ * Mirrors torchvision.transforms.v2.functional.rotate.
  * @throws TypeError when the input is not an image tensor or an option has the wrong type; RangeError when fill has the wrong length.
  */
 export function rotate<T extends Tensor | Image>(input: T, angle: number, options: RotateOptions = {}): T {
   const a = check.number(angle, 'angle');
-  const o = check.options(options, 'rotate options', ['interpolation', 'center', 'fill']);
+  const o = check.options(options, 'rotate options', ['interpolation', 'expand', 'center', 'fill']);
   const interpolation = check.oneOf(o.interpolation ?? 'nearest', 'interpolation', ['nearest', 'bilinear'] as const);
+  const expand = o.expand === undefined ? false : check.bool(o.expand, 'expand');
   const center = o.center === undefined ? undefined : check.numbers(o.center, 'center', { length: 2 });
   const fill = o.fill === undefined ? 0 : typeof o.fill === 'number' ? check.number(o.fill, 'fill') : check.numbers(o.fill, 'fill');
-  return apply(input, 'rotate', (p) => [rotatePlanes(p, a, interpolation, center, fill), p.c, p.h, p.w]);
+  return apply(input, 'rotate', (p) => rotatePlanes(p, a, interpolation, center, fill, expand));
 }
 
-function rotatePlanes(p: Planes, angle: number, mode: 'nearest' | 'bilinear', center: number[] | undefined, fill: number | number[]): Pixels {
+/** torchvision's _compute_affine_output_size (float32, precision cut to 1e-4 before ceil/floor): [width, height]. */
+function expandedSize(m: number[], w: number, h: number): [number, number] {
+  const t = m.map(F32);
+  const pts = [[-0.5 * w, -0.5 * h], [-0.5 * w, 0.5 * h], [0.5 * w, 0.5 * h], [0.5 * w, -0.5 * h]];
+  const size: number[] = [];
+  for (const [d, half] of [[0, 0.5 * w], [1, 0.5 * h]]) {
+    const v = pts.map(([x, y]) => F32(F32(F32(x * t[3 * d]) + F32(y * t[3 * d + 1])) + t[3 * d + 2]));
+    const tol = F32(1e-4);
+    const cut = (x: number): number => F32(Math.trunc(F32(F32(x + half) / tol)) * tol);
+    size.push(Math.ceil(cut(Math.max(...v))) - Math.floor(cut(Math.min(...v))));
+  }
+  return [size[0], size[1]];
+}
+
+function rotatePlanes(p: Planes, angle: number, mode: 'nearest' | 'bilinear', center: number[] | undefined, fill: number | number[],
+  expand: boolean): [Pixels, number, number, number] {
   const { data, n, c, h, w } = p;
   const fills = Array.isArray(fill) ? fill : Array(c).fill(fill);
   if (fills.length !== 1 && fills.length !== c) throw new RangeError(`rotate: fill has ${fills.length} values but the image has ${c} channels`);
@@ -554,13 +570,16 @@ function rotatePlanes(p: Planes, angle: number, mode: 'nearest' | 'bilinear', ce
   // The grid in float32 (torchvision builds it in the image's float dtype, float32 for uint8).
   const f: (x: number) => number = p.dtype === 'float64' ? (x) => x : F32;
   const theta = [m[0], m[1], m[2]].map((v) => f(f(v) / f(0.5 * w))).concat([m[3], m[4], m[5]].map((v) => f(f(v) / f(0.5 * h))));
-  const out = alloc(p.dtype, data.length);
+  const [ow, oh] = expand ? expandedSize(m, w, h) : [w, h];
+  checkPixels(ow, oh, 'rotate');
+  const out = alloc(p.dtype, n * c * oh * ow);
   const isByte = p.dtype === 'uint8';
   const plane = h * w;
-  for (let i = 0; i < h; i++) {
-    const y = f(-h * 0.5 + 0.5 + i);
-    for (let j = 0; j < w; j++) {
-      const x = f(-w * 0.5 + 0.5 + j);
+  const oplane = oh * ow;
+  for (let i = 0; i < oh; i++) {
+    const y = f(-oh * 0.5 + 0.5 + i);
+    for (let j = 0; j < ow; j++) {
+      const x = f(-ow * 0.5 + 0.5 + j);
       const gx = f(f(f(x * theta[0]) + f(y * theta[1])) + theta[2]);
       const gy = f(f(f(x * theta[3]) + f(y * theta[4])) + theta[5]);
       const ix = f(f(f(f(gx + 1) * w) - 1) / 2);
@@ -570,7 +589,7 @@ function rotatePlanes(p: Planes, angle: number, mode: 'nearest' | 'bilinear', ce
         const sy = roundHalfEven(iy);
         const inside = sx >= 0 && sx < w && sy >= 0 && sy < h;
         for (let q = 0; q < n * c; q++) {
-          out[q * plane + i * w + j] = inside ? data[q * plane + sy * w + sx] : (isByte ? roundToByte(fillOf(q % c)) : fillOf(q % c));
+          out[q * oplane + i * ow + j] = inside ? data[q * plane + sy * w + sx] : (isByte ? roundToByte(fillOf(q % c)) : fillOf(q % c));
         }
       } else {
         const x0 = Math.floor(ix);
@@ -595,12 +614,12 @@ function rotatePlanes(p: Planes, angle: number, mode: 'nearest' | 'bilinear', ce
           for (const [idx, wt] of taps) v = f(v + f(wt * data[q * plane + idx]));
           const fl = fillOf(q % c);
           const r = f(f(v * mask) + f(f(1 - mask) * fl));
-          out[q * plane + i * w + j] = isByte ? roundToByte(r) : r;
+          out[q * oplane + i * ow + j] = isByte ? roundToByte(r) : r;
         }
       }
     }
   }
-  return out;
+  return [out, c, oh, ow];
 }
 
 // ---------------------------------------------------------------------------------------------------

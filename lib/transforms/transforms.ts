@@ -461,7 +461,8 @@ export class ColorJitter extends Transform<ImageOrTensor, Image | Tensor, never,
 /**
  * RandomRotation(degrees, { interpolation = 'nearest', expand = false, center, fill = 0 }): rotates by an angle drawn
  * from [-degrees, degrees] (or a [min, max] range), counter-clockwise, about the centre (or `center`, [x, y]); outside
- * pixels get `fill`. Images are rotated with the tensor arithmetic. `expand: true` is not supported.
+ * pixels get `fill`; `expand: true` enlarges the output to hold the whole rotated image. Images are rotated with the
+ * tensor arithmetic.
  * Mirrors torchvision.transforms.v2.RandomRotation.
  * @throws TypeError / RangeError for bad arguments; (when called) TypeError for an input that is not an image or image tensor.
  */
@@ -480,13 +481,8 @@ export class RandomRotation extends Transform<ImageOrTensor, Image | Tensor, nev
       this.degrees = [a, b];
     }
     const o = check.options(options, 'RandomRotation options', ['interpolation', 'expand', 'center', 'fill']);
-    if (o.expand !== undefined && check.bool(o.expand, 'expand')) {
-      throw new RangeError('RandomRotation: expand: true is not supported (the output keeps the input size)');
-    }
-    const { expand: _e, ...rest } = o;
-    void _e;
-    F.rotate(new Image(new Uint8Array(3), 1, 1, 3), 0, rest); // checks the options now, not at the first call
-    this.opts = rest;
+    F.rotate(new Image(new Uint8Array(3), 1, 1, 3), 0, o); // checks the options now, not at the first call
+    this.opts = o;
   }
   /** The angle of the next call, as torchvision's get_params. */
   getParams(): number { return currentGenerator().uniform(this.degrees[0], this.degrees[1]); }
