@@ -24,7 +24,7 @@ const path = require('path');
 const { torch } = require('..');
 const { benchLoad, ensureCheckpoints, BENCH_DIR } = require('./bench-load');
 const { CPU_SETTINGS, PYTHON_ONLY_SETTINGS, VGG16_GFLOP } = require('./bench/settings');
-const { DEFAULT_TIMING, Budget, Rates, bestOfRounds } = require('./bench/timing');
+const { DEFAULT_TIMING, Budget, Rates, bestOfRounds, fmtRate } = require('./bench/timing');
 const { measurePeak, measureConvPeak, measureBandwidth, rooflineImgS, vgg16Gflop } = require('./bench/roofline');
 const { trainingRows } = require('./bench/training');
 const { prepare, pythonBench } = require('./bench/python');
@@ -100,16 +100,19 @@ async function cpuBench(opts, stateDict, weightsPath, threads, total, cpu) {
   const timing = quick ? { minIters: 1, minSeconds: 0, maxIters: 1 } : DEFAULT_TIMING;
   // The most one row may take (warm-up included), and what the extras after the throughput rows need.
   const rowCap = quick ? 8 : 30;
-  const trainCap = quick ? 12 : 75;
+  const trainCap = quick ? 12 : 90;
   const reserve = quick ? 25 : 70;
   const skipped = [];
   const { peak, bandwidth, roof } = ceilings(quick, cpu);
   const settings = cpuSettings(cpu);
   // First guesses of each kind of call's rate (GFLOP/s), replaced by what each row measures.
   const fp32Rate = (rates) => Math.max(0.5 * peak.gflops, ...[...rates.known].filter(([k]) => k.startsWith('fp32')).map(([, v]) => v));
+  // Training: the fastest training kind measured so far, else 60% of the fp32 inference rate (backward
+  // runs somewhat below forward's rate).
+  const trainRate = (rates) => Math.max(0.6 * fp32Rate(rates), ...[...rates.known].filter(([k]) => k.startsWith('train')).map(([, v]) => v));
   const rates = new Rates((key) => {
     if (key.startsWith('bf16')) return cpu.nativeBf16 ? peak.gflops : 0.1 * peak.gflops;
-    if (key.startsWith('train')) return 0.3 * fp32Rate(rates);
+    if (key.startsWith('train')) return trainRate(rates);
     return 0.5 * peak.gflops;
   });
   const initialRates = (keys) => Object.fromEntries(keys.map((k) => [k, 1 / rates.predict(k, 1)]));
@@ -139,6 +142,9 @@ async function cpuBench(opts, stateDict, weightsPath, threads, total, cpu) {
       rates: initialRates([...settings, ...PYTHON_ONLY_SETTINGS].map((s) => s.key)), gflopPerImage: VGG16_GFLOP,
     });
     if (python.threads !== threads) throw new Error(`Python ran with ${python.threads} threads, torchvgg with ${threads}`);
+    for (const r of python.rows) {
+      log(`Python ${[...settings, ...PYTHON_ONLY_SETTINGS].find((st) => st.key === r.setting).name} batch ${r.batch}: ${fmtRate(r.batch, r)}`);
+    }
     rounds.python.push(python.rows);
     if (round === 1) pythonTinyOpNs = python.tinyOpNs;
     const tvBudget = roundBudget.part(0.75);

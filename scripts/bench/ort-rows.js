@@ -30,11 +30,12 @@ async function ortSession(onnxPath, threads) {
 /** budget, rowCap, rates: the time caps of timing.js, as for torchvgg's rows (rates keyed 'ort'). */
 async function ortRows({ ort, batches, timing, log = () => {}, budget = null, rowCap = Infinity, rates = null }) {
   const rows = [];
+  let rowsLeft = batches.length;
   for (const batch of batches) {
     const feeds = ort.input(batch);
     const gflop = VGG16_GFLOP * batch;
     const r = await bestSeconds(() => ort.session.run(feeds), {
-      ...timing, cap: budget ? budget.cap(rowCap) : rowCap, predicted: rates ? rates.predict('ort', gflop) : 0,
+      ...timing, cap: budget ? budget.cap(rowCap, rowsLeft--) : rowCap, predicted: rates ? rates.predict('ort', gflop) : 0,
     });
     if (rates) rates.record('ort', gflop, r);
     rows.push({ batch, seconds: r.seconds, iters: r.iters, cut: r.cut });

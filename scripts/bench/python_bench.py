@@ -49,8 +49,11 @@ class Caps:
         self.rates = dict(cfg.get("rates", {}))
         self.default_rate = cfg.get("defaultRate", 0)
 
-    def cap(self, factor=1.0):
-        return max(0.0, min(self.row_cap * factor, self.end - time.perf_counter()))
+    def cap(self, factor=1.0, rows_left=1):
+        """Budget.cap of timing.js: the row cap, but at most 3x and at least 1x an even share of what is left."""
+        left = max(0.0, self.end - time.perf_counter())
+        share = left / max(1, rows_left)
+        return min(left, max(min(self.row_cap * factor, 3 * share), share))
 
     def predict(self, key, gflop):
         rate = self.rates.get(key, self.default_rate)
@@ -85,9 +88,9 @@ def best_seconds(fn, sync, min_iters, min_seconds, max_iters, cap=float("inf"), 
     return (min(times) if times else None), len(times), cut, warmup
 
 
-def timed_row(caps, key, gflop, fn, sync, cfg, factor=1.0):
+def timed_row(caps, key, gflop, fn, sync, cfg, factor=1.0, rows_left=1):
     seconds, iters, cut, warmup = best_seconds(fn, sync, cfg["minIters"], cfg["minSeconds"], cfg["maxIters"],
-                                               caps.cap(factor), caps.predict(key, gflop))
+                                               caps.cap(factor, rows_left), caps.predict(key, gflop))
     caps.record(key, gflop, seconds, warmup)
     return {"seconds": seconds, "iters": iters, "cut": cut}
 
@@ -99,6 +102,7 @@ def vgg_rows(cfg, device, sync):
     caps = Caps(cfg)
     gflop_per_image = cfg.get("gflopPerImage", 31)
     rows = []
+    rows_left = len(cfg["settings"]) * len(cfg["batches"])
     for setting in cfg["settings"]:
         dtype, fmt = DTYPES[setting["dtype"]], FORMATS[setting["format"]]
         # Module.to(memory_format=...) converts every 4-D parameter, as torchvgg's model.to() does.
@@ -117,7 +121,8 @@ def vgg_rows(cfg, device, sync):
                     # also waits for the GPU.
                     model(x).cpu()
 
-            row = timed_row(caps, setting["key"], gflop_per_image * batch, step, sync, cfg, setting.get("capFactor", 1.0))
+            row = timed_row(caps, setting["key"], gflop_per_image * batch, step, sync, cfg, setting.get("capFactor", 1.0), rows_left)
+            rows_left -= 1
             rows.append({"setting": setting["key"], "batch": batch, **row})
         del model
         if device == "cuda":
@@ -131,6 +136,7 @@ def train_rows(cfg):
     caps = Caps(cfg)
     rows = []
     state = torch.load(cfg["weights"])
+    rows_left = len(cfg["train"])
     for r in cfg["train"]:
         torch.manual_seed(0)
         model = vgg16()
@@ -153,7 +159,8 @@ def train_rows(cfg):
             loss.item()
             (out.argmax(1) == y).sum().item()
 
-        row = timed_row(caps, r["key"], r["gflop"], step, lambda: None, cfg)
+        row = timed_row(caps, r["key"], r["gflop"], step, lambda: None, cfg, 1.0, rows_left)
+        rows_left -= 1
         rows.append({"setting": r["key"], "batch": r["batch"], **row})
         del model, opt
     return rows

@@ -3,6 +3,7 @@
 // bench` prints. Every ratio reads "> 1 means torchvgg is better": throughput ratios are torchvgg / other,
 // time ratios are other / torchvgg. A row cut short by its time cap prints "cut at N s".
 'use strict';
+const { cutText } = require('./timing');
 
 const fmt = (v, digits = 2) => (v === undefined || v === null || Number.isNaN(v) ? '–' : v.toFixed(digits));
 const x = (v) => (v === undefined || v === null || Number.isNaN(v) ? '–' : `${v.toFixed(2)}×`);
@@ -58,11 +59,11 @@ function trainingTableRows({ settings, torchvgg, python, peakGflops }) {
   });
 }
 
-const cutText = (cap) => `cut at ${cap.toFixed(0)} s`;
+const isCut = (cut) => cut !== null && cut !== undefined;
 /** A rate cell: the number, the number with "(cut at N s)", "cut at N s" alone, or "–". */
 const cell = (v, cut, digits = 2) => {
-  if (v === undefined || v === null || Number.isNaN(v)) return cut ? cutText(cut) : '–';
-  return cut ? `${fmt(v, digits)} (${cutText(cut)})` : fmt(v, digits);
+  if (v === undefined || v === null || Number.isNaN(v)) return isCut(cut) ? cutText(cut) : '–';
+  return isCut(cut) ? `${fmt(v, digits)} (${cutText(cut)})` : fmt(v, digits);
 };
 
 function cpuTargets(r) {

@@ -52,8 +52,16 @@ class Budget {
 
   part(share) { return new Budget(this.left() * share, this); }
 
-  /** The cap for one row: at most rowCap, and never past this allowance. */
-  cap(rowCap) { return Math.min(rowCap, this.left()); }
+  /**
+   * The cap for one of `rowsLeft` rows still to run: rowCap, but no more than 3× an even share of what is
+   * left (so early rows cannot starve later ones) and no less than an even share (so time left over is
+   * used); never past this allowance.
+   */
+  cap(rowCap, rowsLeft = 1) {
+    const left = this.left();
+    const share = left / Math.max(1, rowsLeft);
+    return Math.min(left, Math.max(Math.min(rowCap, 3 * share), share));
+  }
 }
 
 /**
@@ -95,7 +103,7 @@ function bestOfRounds(rounds) {
     for (const [k, v] of Object.entries(row)) {
       if (/seconds$/i.test(k)) m[k] = min(m[k], v);
       else if (k === 'iters') m[k] += v;
-      else if (/cut$/i.test(k)) m[k] = m[k] && v ? Math.max(m[k], v) : null;
+      else if (/cut$/i.test(k)) m[k] = m[k] !== null && m[k] !== undefined && v !== null && v !== undefined ? Math.max(m[k], v) : null;
     }
   }
   return [...merged.values()];
@@ -103,8 +111,13 @@ function bestOfRounds(rounds) {
 
 /** "12.34 img/s", with "(cut at N s)" after it, or only "cut at N s" when no call was timed. */
 function fmtRate(batch, r) {
-  if (!r.seconds) return `cut at ${r.cut.toFixed(0)} s`;
-  return `${(batch / r.seconds).toFixed(2)} img/s${r.cut ? ` (cut at ${r.cut.toFixed(0)} s)` : ''}`;
+  if (!r.seconds) return cutText(r.cut);
+  return `${(batch / r.seconds).toFixed(2)} img/s${r.cut !== null && r.cut !== undefined ? ` (${cutText(r.cut)})` : ''}`;
+}
+
+/** "cut at N s", or "cut: no time left" when the run's time cap was used up before the row. */
+function cutText(cap) {
+  return cap >= 0.5 ? `cut at ${cap.toFixed(0)} s` : 'cut: no time left';
 }
 
 /** Lets N-API finalizers run (they need a turn of the event loop), so garbage from one row is gone before the next. */
@@ -112,4 +125,4 @@ function turn() {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-module.exports = { DEFAULT_TIMING, bestSeconds, bestOfRounds, Budget, Rates, fmtRate, turn };
+module.exports = { DEFAULT_TIMING, bestSeconds, bestOfRounds, Budget, Rates, fmtRate, cutText, turn };

@@ -41,6 +41,7 @@ function inputFor(setting, batch, device) {
 
 async function torchvggRows({ settings, batches, stateDict, device = 'cpu', timing, log = () => {}, budget = null, rowCap = Infinity, rates = null, capOf = () => 1 }) {
   const rows = [];
+  let rowsLeft = settings.length * batches.length * 2; // sync and async
   for (const setting of settings) {
     const model = modelFor(setting, stateDict, device);
     for (const batch of batches) {
@@ -54,7 +55,7 @@ async function torchvggRows({ settings, batches, stateDict, device = 'cpu', timi
       const gflop = VGG16_GFLOP * batch;
       const limits = () => ({
         ...timing,
-        cap: budget ? budget.cap(rowCap * capOf(setting)) : rowCap * capOf(setting),
+        cap: budget ? budget.cap(rowCap * capOf(setting), rowsLeft--) : rowCap * capOf(setting),
         predicted: rates ? rates.predict(setting.key, gflop) : 0,
       });
       const sync = await bestSeconds(() => finish(torch.inferenceMode(() => model.forward(x))), limits());

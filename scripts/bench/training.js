@@ -28,6 +28,7 @@ function trainSettings() {
 
 async function torchvggTrainRows({ settings, stateDict, timing, budget, rowCap, rates, log }) {
   const rows = [];
+  let rowsLeft = settings.length;
   for (const s of settings) {
     torch.manualSeed(0);
     const model = models.vgg16({ initWeights: false });
@@ -39,7 +40,7 @@ async function torchvggTrainRows({ settings, stateDict, timing, budget, rowCap, 
     const input = torch.randn(s.batch, 3, s.size, s.size);
     const target = torch.tensor(Array.from({ length: s.batch }, (_, i) => (i * 7) % NUM_CLASSES), { dtype: 'int64' });
     const r = await bestSeconds(() => optim.trainStep({ model, optimizer, input, target }), {
-      ...timing, cap: budget.cap(rowCap), predicted: rates.predict(s.key, s.gflop),
+      ...timing, cap: budget.cap(rowCap, rowsLeft--), predicted: rates.predict(s.key, s.gflop),
     });
     rates.record(s.key, s.gflop, r);
     rows.push({ setting: s.key, batch: s.batch, seconds: r.seconds, iters: r.iters, cut: r.cut });
@@ -65,6 +66,7 @@ async function trainingRows({ stateDict, weightsPath, threads, timing, budget, r
     ...timing, budget: pyBudget.left(), rowCap, rates: initial,
   });
   for (const r of python.rows) log(`Python ${settings.find((s) => s.key === r.setting).name}: ${fmtRate(r.batch, r)}`);
+  for (const r of python.rows) rates.record(r.setting, settings.find((s) => s.key === r.setting).gflop, r);
   log(`training: torchvgg optim.trainStep rows (${budget.left().toFixed(0)} s at most) ...`);
   const torchvgg = await torchvggTrainRows({ settings, stateDict, timing, budget, rowCap, rates, log });
   return { settings, python: python.rows, torchvgg };
