@@ -54,12 +54,13 @@ function describe(lt) {
   return `libtorch ${lt.version} (${device}, ${abi})`;
 }
 
-/** Whether a prebuild (parsed name) fits a libtorch found on this machine. Unknown facts of `lt` (abi null,
- * device 'cuda') accept any value: the load then checks the rest. */
+/** Whether a prebuild (parsed name) fits a libtorch found on this machine. Unknown facts (abi null, device
+ * 'cuda': CUDA of an unknown version, on either side) accept any value of their kind: the load checks the rest. */
 function fits(prebuild, lt, libc = currentLibc()) {
   if (!prebuild || !lt) return false;
   if (prebuild.version !== lt.version) return false;
-  if (prebuild.device !== lt.device && !(lt.device === 'cuda' && prebuild.device !== 'cpu')) return false;
+  const anyCuda = (a, b) => a === 'cuda' && b !== 'cpu';
+  if (prebuild.device !== lt.device && !anyCuda(lt.device, prebuild.device) && !anyCuda(prebuild.device, lt.device)) return false;
   if (lt.abi && prebuild.abi !== lt.abi) return false;
   if (prebuild.libc && libc && prebuild.libc !== libc) return false;
   return true;

@@ -180,6 +180,10 @@ const wrong: number = models.listModels();
       // Unknown facts (no TorchConfig.cmake, no CUDA version) admit every candidate; the load checks the rest.
       assert.deepStrictEqual(pick({ version: '2.1.0', device: 'cuda', abi: null }),
         ['torchvgg.libtorch-2.1.0.cu118.cxx11abi.glibc.node', 'torchvgg.libtorch-2.1.0.cu121.cxx11abi.glibc.node']);
+      // A prebuild whose CUDA version its build did not record fits any CUDA libtorch of its version, never a CPU one.
+      const unknownCuda = ['torchvgg.libtorch-2.1.0.cuda.cxx11abi.glibc.node'];
+      assert.strictEqual(select.pickPrebuilds(unknownCuda, [{ version: '2.1.0', device: 'cu121', abi: 'cxx11' }], 'glibc').length, 1);
+      assert.strictEqual(select.pickPrebuilds(unknownCuda, [{ version: '2.1.0', device: 'cpu', abi: 'cxx11' }], 'glibc').length, 0);
     });
 
     it('describes the libtorch in a LIBTORCH folder from its files, and finds none in an empty one', () => {
