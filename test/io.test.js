@@ -7,6 +7,7 @@ const path = require('path');
 const sharp = require('sharp');
 const { io, utils, torch } = require('..');
 const { fixture, needFixtures, needOracle, python } = require('./helpers');
+const { runCapped, ending } = require('./support/capped');
 
 const IMAGES = fixture('images');
 
@@ -40,6 +41,16 @@ shapes = []
 def dump(t):
     open(f'{d}/py{len(shapes)}.bin', 'wb').write(t.contiguous().numpy().tobytes()); shapes.append(list(t.shape))
 `;
+
+/** CRC-32 (PNG's chunk checksum). */
+function crc32(buf) {
+  let c = ~0;
+  for (const byte of buf) {
+    c ^= byte;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
 
 let dir;
 before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tvgg-io-')); });
@@ -166,6 +177,30 @@ describe('io: hostile and bad input', function () {
     }
     await assert.rejects(io.decodeImage(good.subarray(0, 100)), /cannot decode image <buffer>/);
     await assert.rejects(io.decodeImage(Buffer.from('GIF89a garbage')), /cannot decode image <buffer>/);
+  });
+
+  it('a PNG whose header claims 50000 x 50000 pixels is refused from its header in a memory-capped child, from a file and from bytes', function () {
+    needFixtures(this, 'images');
+    this.timeout(120000);
+    const good = fs.readFileSync(path.join(IMAGES, 'landscape.png'));
+    const bomb = Buffer.from(good);
+    bomb.writeUInt32BE(50000, 16); // IHDR width
+    bomb.writeUInt32BE(50000, 20); // IHDR height
+    bomb.writeUInt32BE(crc32(bomb.subarray(12, 29)), 29); // IHDR's CRC over its type and data
+    const file = path.join(dir, 'bomb.png');
+    fs.writeFileSync(file, bomb);
+    const r = runCapped(`
+      const { io } = torchvgg;
+      (async () => {
+        for (const run of [() => io.readImage(process.argv[1]), () => io.decodeImage(require('fs').readFileSync(process.argv[1]))]) {
+          try { await run(); console.log('decoded?!'); } catch (e) { console.log(e.message); }
+        }
+      })();`, { args: [file], extraMB: 700, seconds: 60 });
+    assert.strictEqual(r.status, 0, ending(r));
+    const lines = r.stdout.trim().split('\n');
+    assert.strictEqual(lines.length, 2, r.stdout);
+    assert.match(lines[0], new RegExp(`^cannot decode image ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 50000x50000 is 2500000000 pixels, more than maxPixels`));
+    assert.match(lines[1], /^cannot decode image <buffer>: 50000x50000 is 2500000000 pixels/);
   });
 
   it('maxBytes and maxPixels bound what is read and decoded', async function () {
