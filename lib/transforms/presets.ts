@@ -1,6 +1,7 @@
 // torchvision.transforms._presets.ImageClassification: the eval preset that each Weights' transforms() returns.
 import { options, int, oneOf, bool, describe } from '../check';
 import { Compose, Resize, CenterCrop, ConvertImageDtype, Normalize, Interpolation } from './transforms';
+import type { Tensor } from '../torch/tensor';
 
 export const IMAGENET_MEAN: readonly number[] = Object.freeze([0.485, 0.456, 0.406]);
 export const IMAGENET_STD: readonly number[] = Object.freeze([0.229, 0.224, 0.225]);
@@ -33,7 +34,7 @@ const KEYS = ['cropSize', 'resizeSize', 'mean', 'std', 'interpolation', 'antiali
  * Mirrors torchvision.transforms._presets.ImageClassification.
  * @throws TypeError for a missing cropSize or a bad option; (when called) for an input that is not an image or image tensor.
  */
-export class ImageClassification extends Compose {
+export class ImageClassification extends Compose<unknown, Tensor> {
   readonly cropSize: number;
   readonly resizeSize: number;
   readonly mean: readonly number[];

@@ -61,8 +61,13 @@ export abstract class Transform<I = unknown, O = unknown, CI = I, CO = O> {
 
 type Step = Transform | ((input: any) => unknown);
 
-/** Applies transforms in order; plain (sync or async) functions may be mixed in. */
-export class Compose extends Transform<unknown, unknown> {
+/**
+ * Applies transforms in order; plain (sync or async) functions may be mixed in. `CI`/`CO` optionally type the call
+ * (`Compose<Image, Tensor>`); the default is unknown in, unknown out.
+ * Mirrors torchvision.transforms.v2.Compose.
+ * @throws TypeError when transforms is not an array of transforms or functions.
+ */
+export class Compose<CI = unknown, CO = unknown> extends Transform<unknown, unknown, CI, CO> {
   readonly transforms: Step[];
   constructor(transforms: Step[]) {
     if (!Array.isArray(transforms)) throw new TypeError(`transforms must be an array of transforms; got ${describe(transforms)}`);
