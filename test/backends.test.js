@@ -6,13 +6,30 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { torch } = require('..');
-const { parseCpuinfo, nativeSupport } = require('../dist/torch/backends');
 const { PYTHON, skip } = require('./helpers');
 
 const FLAGS = ['avx2', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'amx_bf16', 'amx_int8', 'amx_tile',
   'avx_vnni', 'fma', 'f16c'];
 const hasCpuinfo = process.platform === 'linux' && fs.existsSync('/proc/cpuinfo');
-const addonHasCapability = typeof require('../dist/native').native.cpuCapability === 'function';
+const addonHasCapability = torch.backends.cpu.capability().libtorch !== null;
+const ROOT = path.join(__dirname, '..');
+
+/** capability() as a fresh process reports it when TORCHVGG_CPUINFO names a file holding `text`. */
+function capabilityOf(text) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tvgg-cpuinfo-'));
+  try {
+    const file = path.join(dir, 'cpuinfo');
+    fs.writeFileSync(file, text);
+    const r = spawnSync(process.execPath, ['-e', `console.log(JSON.stringify(require(${JSON.stringify(ROOT)}).torch.backends.cpu.capability()))`],
+      { env: { ...process.env, TORCHVGG_CPUINFO: file }, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    const c = JSON.parse(r.stdout.trim().split('\n').pop());
+    assert.strictEqual(c.source, file);
+    return c;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 // Two sockets, two hyperthreads per core: 8 logical, 4 physical; AVX2 but no AVX-512.
 function intelText() {
@@ -97,42 +114,45 @@ describe('torch.backends.cpu', () => {
     }
   });
 
-  it('counts physical cores from (physical id, core id) and leaves out flags the CPU lacks', () => {
-    const p = parseCpuinfo(intelText());
-    assert.strictEqual(p.logical, 8);
-    assert.strictEqual(p.physical, 4);
-    assert.strictEqual(p.vendor, 'GenuineIntel');
-    assert.strictEqual(p.model, 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz');
-    assert.deepStrictEqual(FLAGS.filter((f) => p.flags[f]), ['avx2', 'fma', 'f16c']);
+  it('counts physical cores from (physical id, core id) and leaves out flags the CPU lacks (AVX2 Xeon, 2 sockets, HT)', function () {
+    this.timeout(30000);
+    const c = capabilityOf(intelText());
+    assert.deepStrictEqual(c.cores, { physical: 4, logical: 8 });
+    assert.strictEqual(c.vendor, 'GenuineIntel');
+    assert.strictEqual(c.model, 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz');
+    assert.deepStrictEqual(FLAGS.filter((f) => c.flags[f]), ['avx2', 'fma', 'f16c']);
+    if (process.arch === 'x64') assert.deepStrictEqual([c.nativeBf16, c.nativeInt8], [false, false]);
   });
 
-  it('reads a Xeon with AMX: every AVX-512 and AMX flag, native bf16 and int8', () => {
-    const text = Array.from({ length: 16 }, (_, n) => [`processor\t: ${n}`, 'vendor_id\t: GenuineIntel',
-      'model name\t: Intel(R) Xeon(R) Processor', 'physical id\t: 0', `core id\t\t: ${n}`, `flags\t\t: ${XEON_AMX_FLAGS}`].join('\n')).join('\n\n');
-    const p = parseCpuinfo(text);
-    assert.strictEqual(p.logical, 16);
-    assert.strictEqual(p.physical, 16);
-    assert.deepStrictEqual(FLAGS.filter((f) => !p.flags[f]), []);
-    assert.deepStrictEqual(nativeSupport(p.allFlags, 'x64'), { nativeBf16: true, nativeInt8: true });
-    // AVX2 alone (intelText) has neither; Cascade Lake (AVX-512 VNNI, no BF16) has int8 only.
-    assert.deepStrictEqual(nativeSupport(parseCpuinfo(intelText()).allFlags, 'x64'), { nativeBf16: false, nativeInt8: false });
-    assert.deepStrictEqual(nativeSupport(['avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni'], 'x64'), { nativeBf16: false, nativeInt8: true });
-    assert.deepStrictEqual(nativeSupport(['asimd', 'asimddp', 'bf16'], 'arm64'), { nativeBf16: true, nativeInt8: true });
+  it('reads a Xeon with AMX: every AVX-512 and AMX flag, native bf16 and int8; Cascade Lake: int8 only', function () {
+    this.timeout(30000);
+    const xeon = (flags, n) => Array.from({ length: n }, (_, i) => [`processor\t: ${i}`, 'vendor_id\t: GenuineIntel',
+      'model name\t: Intel(R) Xeon(R) Processor', 'physical id\t: 0', `core id\t\t: ${i}`, `flags\t\t: ${flags}`].join('\n')).join('\n\n');
+    const amx = capabilityOf(xeon(XEON_AMX_FLAGS, 16));
+    assert.deepStrictEqual(amx.cores, { physical: 16, logical: 16 });
+    assert.deepStrictEqual(FLAGS.filter((f) => !amx.flags[f]), []);
+    const cascade = capabilityOf(xeon('fpu sse sse2 avx avx2 fma f16c avx512f avx512dq avx512bw avx512vl avx512_vnni', 4));
+    assert.deepStrictEqual(FLAGS.filter((f) => cascade.flags[f]), ['avx2', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'fma', 'f16c']);
+    if (process.arch === 'x64') {
+      assert.deepStrictEqual([amx.nativeBf16, amx.nativeInt8], [true, true]);
+      assert.deepStrictEqual([cascade.nativeBf16, cascade.nativeInt8], [false, true]);
+    }
   });
 
-  it('reads an ARM /proc/cpuinfo (Features, no core ids) and an empty one without throwing', () => {
+  it('reads an ARM /proc/cpuinfo (Features, no core ids) and an empty one without throwing', function () {
+    this.timeout(30000);
     const arm = [0, 1, 2].map((n) => `processor\t: ${n}\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd asimddp bf16 i8mm\n`
       + 'CPU implementer\t: 0x41\nCPU part\t: 0xd40').join('\n\n');
-    const p = parseCpuinfo(arm);
-    assert.strictEqual(p.logical, 3);
-    assert.strictEqual(p.physical, 3);
-    assert.strictEqual(p.vendor, 'ARM implementer 0x41');
-    assert.ok(p.allFlags.includes('bf16') && p.allFlags.includes('i8mm'));
-    assert.ok(FLAGS.every((f) => p.flags[f] === false));
-    const empty = parseCpuinfo('');
-    assert.strictEqual(empty.model, 'unknown');
+    const c = capabilityOf(arm);
+    assert.deepStrictEqual(c.cores, { physical: 3, logical: 3 });
+    assert.strictEqual(c.vendor, 'ARM implementer 0x41');
+    assert.ok(c.allFlags.includes('bf16') && c.allFlags.includes('i8mm'));
+    assert.ok(FLAGS.every((f) => c.flags[f] === false));
+    if (process.arch === 'arm64') assert.deepStrictEqual([c.nativeBf16, c.nativeInt8], [true, true]);
+    const empty = capabilityOf('');
     assert.strictEqual(empty.vendor, 'unknown');
-    assert.strictEqual(empty.logical, 0);
+    assert.ok(FLAGS.every((f) => empty.flags[f] === false));
+    assert.strictEqual(empty.cores.logical, os.cpus().length, 'no processor entries: the cores Node sees');
   });
 });
 

@@ -45,8 +45,8 @@ export interface CpuCapability {
   model: string;
   /** 'GenuineIntel', 'AuthenticAMD', an ARM implementer code, or 'unknown' */
   vendor: string;
-  /** where `flags` came from: '/proc/cpuinfo', or 'unknown' (then every flag is false) */
-  source: '/proc/cpuinfo' | 'unknown';
+  /** the file `flags` came from ('/proc/cpuinfo', or TORCHVGG_CPUINFO's), or 'unknown' (then every flag is false) */
+  source: string;
   flags: CpuFlags;
   /** every flag /proc/cpuinfo lists (x86 `flags`, ARM `Features`), sorted; empty where unknown */
   allFlags: string[];
@@ -62,8 +62,8 @@ export interface CpuCapability {
 const FLAG_NAMES: (keyof CpuFlags)[] = ['avx2', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16',
   'amx_bf16', 'amx_int8', 'amx_tile', 'avx_vnni', 'fma', 'f16c'];
 
-/** @internal /proc/cpuinfo's text -> the fields capability() reports (exported for the tests). */
-export function parseCpuinfo(text: string): Pick<CpuCapability, 'model' | 'vendor' | 'flags' | 'allFlags'> & { physical: number; logical: number } {
+/** /proc/cpuinfo's text -> the fields capability() reports. */
+function parseCpuinfo(text: string): Pick<CpuCapability, 'model' | 'vendor' | 'flags' | 'allFlags'> & { physical: number; logical: number } {
   const blocks = text.split(/\n\s*\n/).filter((b) => /^processor\s*:/m.test(b));
   const field = (block: string, name: string): string | undefined => {
     const m = block.match(new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm'));
@@ -87,10 +87,10 @@ export function parseCpuinfo(text: string): Pick<CpuCapability, 'model' | 'vendo
 }
 
 /**
- * @internal Whether the CPU has native bf16 and int8 dot-product instructions, from /proc/cpuinfo's flag
- * names (x86 `flags` or ARM `Features`); exported for the tests.
+ * Whether the CPU has native bf16 and int8 dot-product instructions, from /proc/cpuinfo's flag names (x86
+ * `flags` or ARM `Features`).
  */
-export function nativeSupport(allFlags: Iterable<string>, arch: string): { nativeBf16: boolean; nativeInt8: boolean } {
+function nativeSupport(allFlags: Iterable<string>, arch: string): { nativeBf16: boolean; nativeInt8: boolean } {
   const all = new Set(allFlags);
   if (arch === 'arm64') return { nativeBf16: all.has('bf16'), nativeInt8: all.has('asimddp') || all.has('i8mm') };
   return {
@@ -119,9 +119,12 @@ let cached: CpuCapability | undefined;
 function compute(): CpuCapability {
   const logicalFallback = os.cpus().length || 1;
   let text: string | null = null;
-  if (process.platform === 'linux') {
+  // TORCHVGG_CPUINFO names a file in /proc/cpuinfo's format to read instead (a container that hides /proc,
+  // and the tests, which feed it other CPUs).
+  const file = process.env.TORCHVGG_CPUINFO || '/proc/cpuinfo';
+  if (process.platform === 'linux' || process.env.TORCHVGG_CPUINFO) {
     try {
-      text = fs.readFileSync('/proc/cpuinfo', 'utf8');
+      text = fs.readFileSync(file, 'utf8');
     } catch {
       text = null; // a sandbox without /proc: report unknown rather than throw
     }
@@ -134,7 +137,7 @@ function compute(): CpuCapability {
     arch: process.arch,
     model: model.replace(/\s+/g, ' '),
     vendor: parsed?.vendor ?? 'unknown',
-    source: parsed ? '/proc/cpuinfo' as const : 'unknown' as const,
+    source: parsed ? file : 'unknown',
     flags: Object.freeze(flags),
     allFlags: Object.freeze(parsed?.allFlags ?? []) as string[],
     cores: Object.freeze({
@@ -160,8 +163,8 @@ function needLibtorch(what: string): LibtorchCapability {
 export const cpu = {
   /**
    * The CPU as found: model, vendor, instruction sets, cores, and what libtorch's kernels can use.
-   * Read once (from /proc/cpuinfo on Linux; elsewhere model from os.cpus(), vendor 'unknown' and every flag
-   * false) and frozen. No PyTorch equivalent in one call: it gathers `torch.backends.cpu.get_cpu_capability()`,
+   * Read once (from /proc/cpuinfo on Linux, or the file TORCHVGG_CPUINFO names; elsewhere model from
+   * os.cpus(), vendor 'unknown' and every flag false) and frozen. No PyTorch equivalent in one call: it gathers `torch.backends.cpu.get_cpu_capability()`,
    * `torch.backends.mkldnn.is_available()`, `torch.backends.mkl.is_available()` and the CPU's flags.
    * Never throws; `libtorch` is null when the addon predates `cpuCapability()`.
    */
