@@ -168,6 +168,8 @@ export interface Binding {
   /** torch::jit::load; throws an Error naming the file when it cannot be parsed */
   jitLoad(path: string, device: string | null): NativeScriptModule;
   libtorchVersion: string;
+  /** what the addon was compiled against: the C++ ABI and whether its libtorch had CUDA */
+  libtorchBuild: { cxx11abi: boolean; cuda: boolean };
 }
 
 // The addon: TORCHVGG_ADDON names a build of it (npm run test:asan loads the sanitizer build this way);

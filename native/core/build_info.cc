@@ -27,6 +27,16 @@ TVGG_FUNCTION(CpuCapability) {
 
 void RegisterBuildInfo(Napi::Env env, Napi::Object exports) {
   exports.Set("cpuCapability", Napi::Function::New<CpuCapability>(env));
+  // What this addon was compiled against, so a loader can tell whether it fits the libtorch it finds:
+  // the C++ ABI (std::string layout) and whether the libtorch had CUDA.
+  auto build = Napi::Object::New(env);
+  build.Set("cxx11abi", Napi::Boolean::New(env, _GLIBCXX_USE_CXX11_ABI != 0));
+#ifdef TORCHVGG_CUDA
+  build.Set("cuda", Napi::Boolean::New(env, true));
+#else
+  build.Set("cuda", Napi::Boolean::New(env, false));
+#endif
+  exports.Set("libtorchBuild", build);
 }
 
 }  // namespace tvgg

@@ -34,6 +34,11 @@ JsErrorSpec DescribeException(std::exception_ptr e) noexcept {
       return {JsErrorSpec::RangeError, FirstLines(err.what_without_backtrace()), ""};
     } catch (const c10::TypeError& err) {
       return {JsErrorSpec::TypeError, FirstLines(err.what_without_backtrace()), ""};
+    } catch (const c10::OutOfMemoryError& err) {
+      // CUDA's caching allocator: "CUDA out of memory. Tried to allocate 16.00 GiB. GPU 0 has ...".
+      std::string message = FirstLines(err.what_without_backtrace());
+      auto cpu = OutOfMemory(message);
+      return {JsErrorSpec::RangeError, cpu ? *cpu : "out of memory: " + message, "ERR_TORCHVGG_OUT_OF_MEMORY"};
     } catch (const c10::Error& err) {
       std::string message = FirstLines(err.what_without_backtrace());
       if (auto oom = OutOfMemory(message)) return {JsErrorSpec::RangeError, *oom, "ERR_TORCHVGG_OUT_OF_MEMORY"};

@@ -1,5 +1,6 @@
 // TensorWrap: the JS handle of an at::Tensor, and dtype/device/shape conversions.
 #include "tensor/tensor.h"
+#include <unistd.h>
 #include "core/addon_data.h"
 #include "tensor/op_table.h"
 
@@ -10,6 +11,13 @@ namespace {
 constexpr uint64_t kMaxArrayBufferBytes = (uint64_t{1} << 53) - 1;
 // toTypedArray asks the allocator before V8 allocates from this size on.
 constexpr int64_t kProbeBytes = int64_t{64} << 20;
+// The machine's physical memory. Where the kernel grants every allocation (vm.overcommit_memory=1) the
+// malloc probe below always succeeds, and touching the pages gets the process killed instead; a copy
+// larger than all of memory is refused outright.
+uint64_t PhysicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) : UINT64_MAX;
+}
 const std::pair<const char*, c10::ScalarType> kDtypes[] = {{"float32", at::kFloat}, {"float64", at::kDouble},
                                                            {"float16", at::kHalf},  {"bfloat16", at::kBFloat16},
                                                            {"int64", at::kLong},    {"int32", at::kInt},
@@ -261,6 +269,10 @@ Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
   // RangeError instead. Small copies, the common case, skip the probe.
   if (bytes < kProbeBytes) {
     // nothing to ask
+  } else if (static_cast<uint64_t>(bytes) > PhysicalMemoryBytes()) {
+    throw ArgError(ArgError::Range, "out of memory: toTypedArray needs " + std::to_string(bytes) + " bytes for shape " +
+                                        c10::str(t.sizes()) + ", more than this machine's " +
+                                        std::to_string(PhysicalMemoryBytes()) + " bytes of memory");
   } else if (void* probe = std::malloc(static_cast<size_t>(bytes))) {
     std::free(probe);
   } else {
