@@ -98,18 +98,20 @@ export function pad(input: Tensor, padding: number[], mode: 'constant' | 'reflec
 }
 
 /**
- * F.interpolate(input, { size, scaleFactor, mode = 'nearest', alignCorners })
+ * F.interpolate(input, { size, scaleFactor, mode = 'nearest', alignCorners, antialias = false })
  * Mirrors `torch.nn.functional.interpolate`.
  * @throws TypeError for a non-Tensor input, a wrong argument type or an unknown option; RangeError for an argument out of range; Error with PyTorch's message for shapes or dtypes the op rejects.
  */
-export function interpolate(input: Tensor, opts: { size?: number | number[]; scaleFactor?: number; mode?: 'nearest' | 'linear' | 'bilinear' | 'bicubic' | 'area'; alignCorners?: boolean }): Tensor {
-  const o = check.options(opts, 'interpolate options', ['size', 'scaleFactor', 'mode', 'alignCorners']);
+export function interpolate(input: Tensor, opts: { size?: number | number[]; scaleFactor?: number; mode?: 'nearest' | 'linear' | 'bilinear' | 'bicubic' | 'area'; alignCorners?: boolean; antialias?: boolean }): Tensor {
+  const o = check.options(opts, 'interpolate options', ['size', 'scaleFactor', 'mode', 'alignCorners', 'antialias']);
+  if (o.antialias === true && o.mode !== 'bilinear' && o.mode !== 'bicubic') throw new TypeError(`interpolate: antialias works with mode 'bilinear' or 'bicubic'; got '${o.mode ?? 'nearest'}'`);
   if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new TypeError('interpolate needs exactly one of size or scaleFactor');
   const dims = unwrapped(input).dim() - 2;
   const size = o.size === undefined ? undefined : (Array.isArray(o.size) ? o.size : Array(dims).fill(o.size)).map((s, i) => check.int(s, `size[${i}]`, { min: 1 }));
   return fcall('interpolate', input, size, o.scaleFactor === undefined ? undefined : check.number(o.scaleFactor, 'scaleFactor', { min: 0 }),
     o.mode === undefined ? undefined : check.oneOf(o.mode, 'mode', ['nearest', 'linear', 'bilinear', 'bicubic', 'area']),
-    o.alignCorners === undefined ? undefined : check.bool(o.alignCorners, 'alignCorners'));
+    o.alignCorners === undefined ? undefined : check.bool(o.alignCorners, 'alignCorners'),
+    o.antialias === undefined ? undefined : check.bool(o.antialias, 'antialias'));
 }
 
 function unwrapped(t: Tensor): Tensor { unwrap(t, 'input'); return t; }

@@ -14,10 +14,13 @@ export interface ParamGroup { params: Tensor[] | Iterable<Tensor> | Tensor; [opt
 /** What an optimizer takes: parameters, or parameter groups with their own options. */
 export type Params = Tensor[] | ParamGroup[];
 
+// Adam's `fused` default changed from False (1.13) to None (2.x): param_groups say what the PyTorch of
+// the same libtorch says, so a state dict matches the Python beside it.
+const FUSED_DEFAULT = Number(native.libtorchVersion.split('.')[0]) >= 2 ? null : false;
 // Each optimizer's options in PyTorch 1.13's param_groups order, with its defaults.
 const DEFAULTS: Record<Kind, GroupOptions> = {
   SGD: { lr: NaN, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, foreach: null, differentiable: false },
-  Adam: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: false },
+  Adam: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: FUSED_DEFAULT },
   AdamW: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, amsgrad: false, foreach: null, maximize: false, capturable: false },
 };
 // Keys schedulers add to param groups (PyTorch's initial_lr, OneCycleLR's max_lr, ...): kept in the group

@@ -270,6 +270,7 @@ const std::map<std::string, Op>& Ops() {
          else if (mode == "area") o.mode(torch::kArea);
          else throw ArgError(ArgError::Type, "interpolate: unknown mode '" + mode + "'");
          if (!a.None(4)) o.align_corners(a.B(4));
+         if (!a.None(5)) o.antialias(a.B(5));  // bilinear/bicubic downsampling as PIL and torchvision v2 do
          return F::interpolate(a.T(0), o);
        }},
       {"max_pool2d", [](const Args& a) -> Result {
