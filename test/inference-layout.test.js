@@ -1,6 +1,8 @@
 // eval() prepares any module tree with convolutions for CPU inference (channels_last weights, input
-// converted once), not only VGG; to({ memoryFormat }) pins a layout; results do not change.
+// converted once; oneDNN's opaque layout between convolutions when no autograd records), not only VGG;
+// to({ memoryFormat }) pins a layout; results do not change.
 const assert = require('assert');
+const { spawnSync } = require('child_process');
 const { torch, nn, models } = require('..');
 
 function convs(m) { return m.modules().filter((x) => x instanceof nn.Conv2d); }
@@ -39,5 +41,60 @@ describe('inference layout', () => {
     other.train();
     const y = other.forward(torch.randn(1, 3, 5, 5));
     assert.ok(y.isContiguous('channels_last'), 'the input was converted to match the weights');
+  });
+
+  describe("oneDNN's opaque layout between convolutions (CPU inference without autograd)", () => {
+    // The same forward with the opaque runs switched off (TORCHVGG_ONEDNN_LAYOUT=0), in a child process.
+    function stridedForward(seed, shape, arch) {
+      const script = `const { torch, models } = require(${JSON.stringify(require('path').join(__dirname, '..'))});
+        torch.manualSeed(${seed}); const m = models.${arch}({ numClasses: 7 }).eval(); const x = torch.randn(${shape.join(', ')});
+        process.stdout.write(JSON.stringify(Array.from(torch.noGrad(() => m.forward(x)).toTypedArray())));`;
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, TORCHVGG_ONEDNN_LAYOUT: '0' }, maxBuffer: 1 << 24 });
+      assert.strictEqual(r.status, 0, r.stderr);
+      return torch.tensor(JSON.parse(r.stdout)).reshape(shape[0], 7);
+    }
+
+    it('gives the strided path\'s outputs (rtol 1e-5), sync, async and with grad recording on', async () => {
+      torch.manualSeed(3);
+      const m = models.vgg11({ numClasses: 7 }).eval();
+      const x = torch.randn(2, 3, 64, 64);
+      const strided = stridedForward(3, [2, 3, 64, 64], 'vgg11');
+      const opaque = torch.noGrad(() => m.forward(x));
+      assert.ok(opaque.allclose(strided, { rtol: 1e-5, atol: 1e-6 }), `max |diff| ${opaque.sub(strided).abs().max().item()}`);
+      assert.ok((await m.forwardAsync(x)).allclose(strided, { rtol: 1e-5, atol: 1e-6 }), 'forwardAsync (inference mode)');
+      assert.ok(m.forward(x).allclose(strided, { rtol: 1e-5, atol: 1e-6 }), 'grad on: the strided path');
+    });
+
+    it('re-reads weights that changed: loadStateDict and in-place edits after a forward', () => {
+      torch.manualSeed(4);
+      const m = models.vgg11({ numClasses: 7 }).eval();
+      const other = models.vgg11({ numClasses: 7 }).eval();
+      const x = torch.randn(1, 3, 32, 32);
+      torch.noGrad(() => m.forward(x)); // packs m's own weights
+      m.loadStateDict(other.stateDict());
+      const want = torch.noGrad(() => other.forward(x));
+      assert.ok(torch.noGrad(() => m.forward(x)).allclose(want, { rtol: 1e-5, atol: 1e-6 }), 'after loadStateDict');
+      torch.noGrad(() => m.features[0].weight.mul_(0.5));
+      torch.noGrad(() => other.features[0].weight.mul_(0.5));
+      assert.ok(torch.noGrad(() => m.forward(x)).allclose(torch.noGrad(() => other.forward(x)), { rtol: 1e-5, atol: 1e-6 }), 'after mul_');
+    });
+
+    it('hands hooks and JS modules strided tensors', () => {
+      torch.manualSeed(5);
+      const m = models.vgg11({ numClasses: 7 }).eval();
+      const x = torch.randn(1, 3, 32, 32);
+      const plain = torch.noGrad(() => m.forward(x));
+      const seen = [];
+      const h = m.features[1].registerForwardHook((_mod, _inp, out) => { seen.push(out.toTypedArray().length); });
+      const hooked = torch.noGrad(() => m.forward(x));
+      h.remove();
+      assert.deepStrictEqual(seen, [64 * 32 * 32], 'the hook read its output');
+      assert.ok(hooked.allclose(plain, { rtol: 1e-5, atol: 1e-6 }));
+      class Halve extends nn.Module { forward(t) { return t.mul(0.5); } }
+      const net = new nn.Sequential(new nn.Conv2d(3, 4, 3), new Halve(), new nn.ReLU(), new nn.Conv2d(4, 2, 3)).eval();
+      const y = torch.noGrad(() => net.forward(torch.randn(1, 3, 8, 8)));
+      assert.deepStrictEqual(y.shape, [1, 2, 4, 4]);
+      assert.ok(y.isContiguous() || y.isContiguous('channels_last'), 'a strided result');
+    });
   });
 });

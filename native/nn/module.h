@@ -79,7 +79,14 @@ class Module : public std::enable_shared_from_this<Module> {
   LayoutPreference Layout() const { return layout_; }
   void SetLayout(LayoutPreference p) { layout_ = p; }
 
+  // oneDNN's opaque layout for CPU inference (nn/onednn.h): whether Forward takes and returns opaque
+  // tensors right now, and whether a run of such layers may start here (a convolution) rather than
+  // only continue through it (ReLU, max pooling).
+  virtual bool PassesOpaque() const { return false; }
+  virtual bool StartsOpaque() const { return false; }
+
   // Calls through the JS dispatcher (hooks set) or not.
+  bool Bridged() const { return bridged_.load(std::memory_order_acquire); }
   void SetBridge(JsBridge* bridge, bool on);
   JsBridge* Bridge() const { return bridge_; }
 

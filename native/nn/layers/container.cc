@@ -1,5 +1,6 @@
 // nn.Sequential (torch/nn/modules/container.py): its children in order; the edits live in Module.
 #include "nn/layers/init.h"
+#include "nn/onednn.h"
 
 namespace tvgg {
 
@@ -7,11 +8,9 @@ namespace {
 class Sequential : public Module {
  public:
   Sequential() : Module("Sequential") {}
-  at::Tensor Forward(const at::Tensor& x) override {
-    at::Tensor y = x;
-    for (auto& [key, child] : Children()) y = child->Call(y);
-    return y;
-  }
+  // Children in order; runs of convolutions, ReLUs and max pools keep oneDNN's layout between them
+  // during CPU inference (nn/onednn.h).
+  at::Tensor Forward(const at::Tensor& x) override { return RunInOpaqueRuns(Children(), x); }
 };
 }  // namespace
 

@@ -1,5 +1,6 @@
 // nn.Conv2d (torch/nn/modules/conv.py), and the CPU inference layout it prepares at eval().
 #include "nn/layers/init.h"
+#include <mutex>
 
 namespace tvgg {
 
@@ -27,6 +28,7 @@ class Conv2d : public Module {
   }
 
   at::Tensor Forward(const at::Tensor& x) override {
+    if (x.is_mkldnn()) return ForwardOpaque(x);
     at::Tensor w = Param("weight");
     at::Tensor input = x;
     if (IsChannelsLast(w) && x.dim() == 4) {
@@ -55,6 +57,15 @@ class Conv2d : public Module {
     if (grad.defined()) grad = grad.contiguous(at::MemoryFormat::ChannelsLast);
   }
 
+  // In eval() on the CPU, with float32 weights, a container may hand this layer oneDNN's opaque layout
+  // (nn/onednn.h); to({ memoryFormat }) pins a layout and opts out, as does a named padding.
+  bool PassesOpaque() const override {
+    const at::Tensor& w = Param("weight");
+    return !Training() && padding_str_.empty() && Layout() == LayoutPreference::Auto && w.device().is_cpu() &&
+           w.scalar_type() == at::kFloat;
+  }
+  bool StartsOpaque() const override { return true; }
+
   std::string ExtraRepr() const override {
     // torch.nn.modules.conv._ConvNd.extra_repr
     std::string s = std::to_string(in_) + ", " + std::to_string(out_) + ", kernel_size=" + kernel_.TupleRepr() +
@@ -76,6 +87,31 @@ class Conv2d : public Module {
   }
 
  private:
+  // oneDNN's convolution on an opaque input, with the weight reordered into oneDNN's blocked layout once
+  // and again only after the weight changed (a new version or storage: load_state_dict, optimizer steps).
+  at::Tensor ForwardOpaque(const at::Tensor& x) {
+    at::Tensor weight, bias;
+    {
+      std::lock_guard<std::mutex> lock(packed_mu_);
+      const at::Tensor& w = Param("weight");
+      const at::Tensor& b = Param("bias");
+      if (!packed_weight_.defined() || packed_version_ != w._version() || packed_ptr_ != w.data_ptr()) {
+        at::NoGradGuard no_grad;
+        packed_weight_ = at::mkldnn_reorder_conv2d_weight(w.detach().contiguous().to_mkldnn(), padding_.Vec(),
+                                                          stride_.Vec(), dilation_.Vec(), groups_);
+        packed_version_ = w._version();
+        packed_ptr_ = w.data_ptr();
+      }
+      weight = packed_weight_;
+      if (b.defined()) bias = b.detach();
+    }
+    return at::mkldnn_convolution(x, weight, bias, padding_.Vec(), stride_.Vec(), dilation_.Vec(), groups_);
+  }
+
+  std::mutex packed_mu_;  // forward may run on the main thread and the executor thread at once
+  at::Tensor packed_weight_;
+  int64_t packed_version_ = -1;
+  const void* packed_ptr_ = nullptr;
   const int64_t in_, out_, groups_;
   const IntPair kernel_, stride_, padding_, dilation_;
   const std::string padding_str_;

@@ -12,6 +12,8 @@ class MaxPool2d : public Module {
   at::Tensor Forward(const at::Tensor& x) override {
     return at::max_pool2d(x, kernel_.Vec(), stride_.Vec(), padding_.Vec(), dilation_.Vec(), ceil_mode_);
   }
+  // oneDNN's max pooling takes the opaque layout, without dilation.
+  bool PassesOpaque() const override { return dilation_.a == 1 && dilation_.b == 1; }
   std::string ExtraRepr() const override {
     return "kernel_size=" + kernel_.Repr() + ", stride=" + stride_.Repr() + ", padding=" + padding_.Repr() +
            ", dilation=" + dilation_.Repr() + ", ceil_mode=" + PyBool(ceil_mode_);

@@ -1,0 +1,35 @@
+// Containers' side of oneDNN's opaque layout: where a run of opaque-capable layers starts and ends.
+#include "nn/onednn.h"
+#include <cstdlib>
+
+namespace tvgg {
+
+namespace {
+bool Enabled() {
+  // Read once: TORCHVGG_ONEDNN_LAYOUT=0 keeps every activation strided (for comparison in the bench).
+  static const bool enabled = [] {
+    const char* v = std::getenv("TORCHVGG_ONEDNN_LAYOUT");
+    return !(v && std::string(v) == "0") && at::hasMKLDNN();
+  }();
+  return enabled;
+}
+}  // namespace
+
+bool OpaqueFits(const Module& next, const at::Tensor& x) {
+  if (!Enabled() || next.Bridged() || !next.PassesOpaque() || at::GradMode::is_enabled()) return false;
+  if (!x.defined() || x.device().type() != at::kCPU || x.scalar_type() != at::kFloat || x.dim() != 4) return false;
+  return x.is_mkldnn() || x.numel() > 0;
+}
+
+at::Tensor RunInOpaqueRuns(const Module::Named& children, const at::Tensor& x) {
+  at::Tensor y = x;
+  for (auto& [key, child] : children) {
+    bool fits = OpaqueFits(*child, y);
+    if (y.is_mkldnn() && !fits) y = y.to_dense();
+    else if (!y.is_mkldnn() && fits && child->StartsOpaque()) y = y.to_mkldnn();
+    y = child->Call(y);
+  }
+  return y.is_mkldnn() ? y.to_dense() : y;
+}
+
+}  // namespace tvgg
