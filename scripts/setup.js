@@ -99,6 +99,17 @@ function ensureFastBlas() {
     + '(Debian: apt-get install libopenblas0-openmp) for ~10x faster fully connected layers.');
 }
 
+// With Debian's libtorch, the addon runs CPU inference through the same libdnnl's own primitives
+// (Winograd convolutions: about 2x VGG16's eval throughput, README "Performance"); that needs its
+// headers, libdnnl-dev. Without them the addon still builds, on libtorch's slower oneDNN path.
+function ensureOnednnHeaders() {
+  if (process.env.LIBTORCH || process.env.LIBTORCH_USE_PYTORCH === '1' || !systemLibtorch()) return;
+  if (fs.existsSync('/usr/include/oneapi/dnnl/dnnl.hpp')) return;
+  if (canApt && aptInstall(['libdnnl-dev'])) return;
+  console.error('torchvgg setup: oneDNN\'s headers are missing (Debian: apt-get install libdnnl-dev); the addon builds '
+    + 'without its oneDNN runs, about 2x slower in CPU inference.');
+}
+
 function oracleReady() {
   return fs.existsSync(PYTHON) && run(PYTHON, ['-c', 'import torch, torchvision'], { quiet: true });
 }
@@ -126,6 +137,7 @@ function mtime(p) { return fs.existsSync(p) ? fs.statSync(p).mtimeMs : 0; }
 function main() {
   timed('apt: libtorch', ensureLibtorch);
   timed('apt: OpenBLAS', ensureFastBlas);
+  timed('apt: oneDNN headers', ensureOnednnHeaders);
   const oracle = wantOracle && timed('apt: Python oracle', ensureOracle);
   timed('npm ci', () => {
     if (!fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {

@@ -54,6 +54,25 @@ describe('inference layout', () => {
       return torch.tensor(JSON.parse(r.stdout)).reshape(shape[0], 7);
     }
 
+    it('each CPU path gives the strided fp32 output within 1e-4 relative: oneDNN runs with Winograd, without, libtorch\'s oneDNN tensors', function () {
+      this.timeout(180000);
+      torch.manualSeed(6);
+      const m = models.vgg11({ numClasses: 7 }).eval();
+      const x = torch.randn(2, 3, 64, 64);
+      const strided = m.forward(x); // grad recording on: libtorch's strided convolutions
+      const paths = { default: {}, noWinograd: { TORCHVGG_ONEDNN_WINOGRAD: '0' }, noRuns: { TORCHVGG_ONEDNN_RUN: '0' } };
+      for (const [name, env] of Object.entries(paths)) {
+        const script = `const { torch, models } = require(${JSON.stringify(require('path').join(__dirname, '..'))});
+          torch.manualSeed(6); const m = models.vgg11({ numClasses: 7 }).eval(); const x = torch.randn(2, 3, 64, 64);
+          process.stdout.write(JSON.stringify(Array.from(torch.noGrad(() => m.forward(x)).toTypedArray())));`;
+        const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, ...env } });
+        assert.strictEqual(r.status, 0, r.stderr);
+        const y = torch.tensor(JSON.parse(r.stdout)).reshape(2, 7);
+        const rel = y.sub(strided).abs().max().item() / strided.abs().max().item();
+        assert.ok(rel <= 1e-4, `${name}: relative difference ${rel}`);
+      }
+    });
+
     it('gives the strided path\'s outputs (rtol 1e-5), sync, async and with grad recording on', async () => {
       torch.manualSeed(3);
       const m = models.vgg11({ numClasses: 7 }).eval();

@@ -2,6 +2,7 @@
 #include "core/build_info.h"
 #include <regex>
 #include "core/errors.h"
+#include "nn/onednn_run.h"
 
 namespace tvgg {
 
@@ -14,12 +15,25 @@ TVGG_FUNCTION(CpuCapability) {
   std::string config = at::show_config();
   std::smatch m;
   std::string aten = "unknown";
-  if (std::regex_search(config, m, std::regex("CPU capability usage: ([A-Za-z0-9_]+)"))) aten = m[1];
+  // "AVX2", "AVX512", or "NO AVX" where ATen has no vector kernels (reported as 'DEFAULT', PyTorch's name).
+  if (std::regex_search(config, m, std::regex("CPU capability usage: ([A-Za-z0-9_ ]+)"))) aten = m[1];
+  if (aten == "NO AVX") aten = "DEFAULT";
   auto out = Napi::Object::New(env);
   out.Set("aten", aten);
   out.Set("mkldnn", at::hasMKLDNN());
   out.Set("mkl", at::hasMKL());
   out.Set("openmp", at::hasOpenMP());
+  // Whether oneDNN runs bf16 here: the test PyTorch's mkldnn_bf16_device_check() makes on x86 (AVX-512
+  // BW, VL and DQ; without them bf16 is emulated or refused).
+#if defined(__x86_64__) || defined(__i386__)
+  bool bf16 =
+      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+#else
+  bool bf16 = false;
+#endif
+  out.Set("mkldnnBf16", at::hasMKLDNN() && bf16);
+  // Whether eval() on the CPU hands runs of convolutions to oneDNN's own primitives (nn/onednn_run.h).
+  out.Set("onednnRuns", OnednnRunCache::Available());
   out.Set("config", config);
   return out;
 }

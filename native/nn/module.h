@@ -23,6 +23,15 @@ struct JsBridge {
 // an explicit to({ memoryFormat }) pins the choice.
 enum class LayoutPreference { Auto, Contiguous, ChannelsLast };
 
+// One layer of a oneDNN run (nn/onednn_run.h): a convolution, a ReLU or a max pooling, with its arguments.
+struct OpaqueOp {
+  enum Kind { Conv, Relu, MaxPool } kind = Relu;
+  std::vector<int64_t> kernel, stride, padding, dilation;
+  int64_t groups = 1;
+  bool ceil_mode = false;
+  at::Tensor weight, bias;  // Conv only; bias may be undefined
+};
+
 class Module : public std::enable_shared_from_this<Module> {
  public:
   using Ptr = std::shared_ptr<Module>;
@@ -84,6 +93,9 @@ class Module : public std::enable_shared_from_this<Module> {
   // only continue through it (ReLU, max pooling).
   virtual bool PassesOpaque() const { return false; }
   virtual bool StartsOpaque() const { return false; }
+  // For a layer that passes opaque tensors: what it computes, so a container can hand a whole run to
+  // oneDNN's own primitives (nn/onednn_run.h). False where the layer cannot describe itself.
+  virtual bool DescribeOpaque(struct OpaqueOp* op) const { return false; }
 
   // Calls through the JS dispatcher (hooks set) or not.
   bool Bridged() const { return bridged_.load(std::memory_order_acquire); }

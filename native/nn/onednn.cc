@@ -21,10 +21,26 @@ bool OpaqueFits(const Module& next, const at::Tensor& x) {
   return x.is_mkldnn() || x.numel() > 0;
 }
 
-at::Tensor RunInOpaqueRuns(const Module::Named& children, const at::Tensor& x) {
+at::Tensor RunInOpaqueRuns(const Module::Named& children, const at::Tensor& x, OnednnRunCache* runs) {
   at::Tensor y = x;
-  for (auto& [key, child] : children) {
+  for (size_t i = 0; i < children.size(); i++) {
+    const Module::Ptr& child = children[i].second;
     bool fits = OpaqueFits(*child, y);
+    if (fits && runs && !y.is_mkldnn() && child->StartsOpaque()) {
+      // The whole run, from this convolution to the last layer that passes opaque tensors.
+      std::vector<Module::Ptr> run{child};
+      for (size_t j = i + 1; j < children.size(); j++) {
+        const Module& next = *children[j].second;
+        if (next.Bridged() || !next.PassesOpaque()) break;
+        run.push_back(children[j].second);
+      }
+      at::Tensor out;
+      if (runs->Run(run, y, &out)) {
+        y = out;
+        i += run.size() - 1;
+        continue;
+      }
+    }
     if (y.is_mkldnn() && !fits) y = y.to_dense();
     else if (!y.is_mkldnn() && fits && child->StartsOpaque()) y = y.to_mkldnn();
     y = child->Call(y);

@@ -5,6 +5,7 @@
 // so no module outside a run, hook or JS code ever sees an opaque tensor.
 #pragma once
 #include "nn/module.h"
+#include "nn/onednn_run.h"
 
 namespace tvgg {
 
@@ -12,7 +13,8 @@ namespace tvgg {
 // autograd recording, no hooks on `next`, and TORCHVGG_ONEDNN_LAYOUT not set to 0.
 bool OpaqueFits(const Module& next, const at::Tensor& x);
 
-// Runs `children` in order (Sequential's forward), moving into and out of the opaque layout.
-at::Tensor RunInOpaqueRuns(const Module::Named& children, const at::Tensor& x);
+// Runs `children` in order (Sequential's forward), moving into and out of the opaque layout. A run is
+// handed whole to oneDNN's primitives through `runs` where this build has them (nn/onednn_run.h).
+at::Tensor RunInOpaqueRuns(const Module::Named& children, const at::Tensor& x, OnednnRunCache* runs);
 
 }  // namespace tvgg

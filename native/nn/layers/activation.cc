@@ -16,6 +16,10 @@ class ReLU : public Module {
   std::string ExtraRepr() const override { return inplace_ ? "inplace=True" : ""; }
   Options Config() const override { return Options().Set("inplace", inplace_); }
   bool PassesOpaque() const override { return true; }  // oneDNN's ReLU takes the opaque layout as it is
+  bool DescribeOpaque(OpaqueOp* op) const override {
+    op->kind = OpaqueOp::Relu;
+    return true;
+  }
 
  private:
   const bool inplace_;

@@ -10,7 +10,10 @@ class Sequential : public Module {
   Sequential() : Module("Sequential") {}
   // Children in order; runs of convolutions, ReLUs and max pools keep oneDNN's layout between them
   // during CPU inference (nn/onednn.h).
-  at::Tensor Forward(const at::Tensor& x) override { return RunInOpaqueRuns(Children(), x); }
+  at::Tensor Forward(const at::Tensor& x) override { return RunInOpaqueRuns(Children(), x, &runs_); }
+
+ private:
+  OnednnRunCache runs_;  // oneDNN plans for this container's runs (per input shape)
 };
 }  // namespace
 

@@ -65,6 +65,18 @@ class Conv2d : public Module {
            w.scalar_type() == at::kFloat;
   }
   bool StartsOpaque() const override { return true; }
+  bool DescribeOpaque(OpaqueOp* op) const override {
+    if (!PassesOpaque()) return false;
+    op->kind = OpaqueOp::Conv;
+    op->kernel = kernel_.Vec();
+    op->stride = stride_.Vec();
+    op->padding = padding_.Vec();
+    op->dilation = dilation_.Vec();
+    op->groups = groups_;
+    op->weight = Param("weight");
+    op->bias = Param("bias");
+    return true;
+  }
 
   std::string ExtraRepr() const override {
     // torch.nn.modules.conv._ConvNd.extra_repr

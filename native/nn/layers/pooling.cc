@@ -14,6 +14,16 @@ class MaxPool2d : public Module {
   }
   // oneDNN's max pooling takes the opaque layout, without dilation.
   bool PassesOpaque() const override { return dilation_.a == 1 && dilation_.b == 1; }
+  bool DescribeOpaque(OpaqueOp* op) const override {
+    if (!PassesOpaque()) return false;
+    op->kind = OpaqueOp::MaxPool;
+    op->kernel = kernel_.Vec();
+    op->stride = stride_.Vec();
+    op->padding = padding_.Vec();
+    op->dilation = dilation_.Vec();
+    op->ceil_mode = ceil_mode_;
+    return true;
+  }
   std::string ExtraRepr() const override {
     return "kernel_size=" + kernel_.Repr() + ", stride=" + stride_.Repr() + ", padding=" + padding_.Repr() +
            ", dilation=" + dilation_.Repr() + ", ceil_mode=" + PyBool(ceil_mode_);
