@@ -216,6 +216,14 @@ function noAddonMessage(r) {
  * Throws one Error (code ERR_TORCHVGG_NO_ADDON) saying what was looked for and how to fix it.
  * opts.prebuildsOnly: skip build/Release (the install step asks whether a prebuild is enough).
  */
+/** What the addon says it was compiled against (ABI, CUDA) where that contradicts the prebuild's tag; null when it agrees. */
+function buildMismatch(build, p) {
+  if (!build) return null; // an addon from before libtorchBuild existed: the version check stands alone
+  if (build.cxx11abi !== (p.abi === 'cxx11')) return `was compiled with the ${build.cxx11abi ? 'C++11' : 'pre-C++11'} ABI, not the tagged one`;
+  if (build.cuda !== (p.device !== 'cpu')) return `was compiled against a ${build.cuda ? 'CUDA' : 'CPU-only'} libtorch, not the tagged one`;
+  return null;
+}
+
 function loadAddon(root, opts = {}) {
   const env = opts.env || process.env;
   const load = opts.require || require;
@@ -241,8 +249,9 @@ function loadAddon(root, opts = {}) {
     try {
       const binding = load(file);
       const got = splitVersion(binding.libtorchVersion);
-      if (got && got.version === p.version) return { binding, file, prebuild: p };
-      tried.push(`${file}: loaded, but reports libtorch ${binding.libtorchVersion}, not ${p.version}`);
+      const mismatch = buildMismatch(binding.libtorchBuild, p);
+      if (got && got.version === p.version && !mismatch) return { binding, file, prebuild: p };
+      tried.push(`${file}: loaded, but ${mismatch || `reports libtorch ${binding.libtorchVersion}, not ${p.version}`}`);
     } catch (err) {
       tried.push(`${file}: fits ${describe(p.libtorch)} but failed to load: ${firstLine(err)}`);
     }
@@ -257,5 +266,5 @@ function loadAddon(root, opts = {}) {
 
 module.exports = {
   FIX, deviceTag, splitVersion, libtorchTag, prebuildFileName, parsePrebuildName, describe, fits, pickPrebuilds,
-  findLibtorch, describeRoot, describeLibDir, prebuildDir, prebuildFiles, noAddonMessage, loadAddon, abiFromTorchConfig,
+  findLibtorch, describeRoot, describeLibDir, prebuildDir, prebuildFiles, noAddonMessage, loadAddon, abiFromTorchConfig, buildMismatch,
 };

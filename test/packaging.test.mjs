@@ -154,6 +154,17 @@ const wrong: number = models.listModels();
     const select = require(path.join(root, 'scripts', 'prebuild-select.js'));
     const cpu113 = { version: '1.13.0', device: 'cpu', abi: 'cxx11' };
 
+    it('refuses a loaded prebuild whose compiled-in ABI or CUDA contradicts its tag (the addon\'s libtorchBuild)', () => {
+      const tag = select.parsePrebuildName('torchvgg.libtorch-1.13.0.cpu.cxx11abi.glibc.node');
+      assert.strictEqual(select.buildMismatch({ cxx11abi: true, cuda: false }, tag), null);
+      assert.match(select.buildMismatch({ cxx11abi: false, cuda: false }, tag), /pre-C\+\+11 ABI/);
+      assert.match(select.buildMismatch({ cxx11abi: true, cuda: true }, tag), /CUDA libtorch/);
+      assert.strictEqual(select.buildMismatch(undefined, tag), null, 'an older addon: the version check alone');
+      const real = require(path.join(root, 'build', 'Release', 'torchvgg.node')).libtorchBuild;
+      assert.strictEqual(typeof real.cxx11abi, 'boolean');
+      assert.strictEqual(typeof real.cuda, 'boolean');
+    });
+
     it('names a prebuild after its libtorch and reads the name back', () => {
       assert.strictEqual(select.prebuildFileName(cpu113), 'torchvgg.libtorch-1.13.0.cpu.cxx11abi.glibc.node');
       assert.strictEqual(select.prebuildFileName({ version: '2.1.0', device: select.deviceTag('11.8'), abi: 'precxx11' }, null),

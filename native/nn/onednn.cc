@@ -16,7 +16,10 @@ bool Enabled() {
 }  // namespace
 
 bool OpaqueFits(const Module& next, const at::Tensor& x) {
-  if (!Enabled() || next.Bridged() || !next.PassesOpaque() || at::GradMode::is_enabled()) return false;
+  // Autograd records unless grad mode is off or inference mode holds (torch.inferenceMode keeps grad mode
+  // as the JS context set it, but nothing is recorded inside it).
+  bool recording = at::GradMode::is_enabled() && !c10::InferenceMode::is_enabled();
+  if (!Enabled() || next.Bridged() || !next.PassesOpaque() || recording) return false;
   if (!x.defined() || x.device().type() != at::kCPU || x.scalar_type() != at::kFloat || x.dim() != 4) return false;
   return x.is_mkldnn() || x.numel() > 0;
 }

@@ -10,7 +10,7 @@
 namespace tvgg {
 
 // Whether `x` may enter or stay in the opaque layout for `next`: CPU float32, 4-D, non-empty, no
-// autograd recording, no hooks on `next`, and TORCHVGG_ONEDNN_LAYOUT not set to 0.
+// autograd recording (grad mode off, or inference mode), no hooks on `next`, and TORCHVGG_ONEDNN_LAYOUT not set to 0.
 bool OpaqueFits(const Module& next, const at::Tensor& x);
 
 // Runs `children` in order (Sequential's forward), moving into and out of the opaque layout. A run is

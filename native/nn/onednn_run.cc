@@ -59,6 +59,9 @@ struct OnednnRunCache::Plan {
   std::vector<int64_t> input;  // the input shape
   std::vector<Step> steps;
   Dims out_dims;
+  // Buffers kept with the plan (runs hold the cache's lock): fresh ones per call would be mapped and
+  // faulted in anew each time, since glibc maps blocks over 32 MB (VGG16's activations from batch 3 on).
+  at::Tensor ping[2], staging, scratch;
 };
 
 namespace {
@@ -187,6 +190,16 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
   }
   stream.wait();
   plan->out_dims = cur;
+  size_t act = 0, pad = 0;
+  for (const auto& step : plan->steps) {
+    act = std::max({act, step.src.get_size(), step.dst.get_size()});
+    pad = std::max(pad, step.scratchpad.get_size());
+  }
+  auto floats = [](size_t bytes) { return at::empty({static_cast<int64_t>((bytes + 3) / 4)}, at::kFloat); };
+  plan->ping[0] = floats(act);
+  plan->ping[1] = floats(act);
+  plan->staging = floats(act);
+  plan->scratch = floats(std::max<size_t>(pad, 4));
   return plan;
 }
 
@@ -196,27 +209,31 @@ at::Tensor Execute(const OnednnRunCache::Plan& plan, const at::Tensor& x) {
   at::Tensor input = x.contiguous();
   Dims in{x.size(0), x.size(1), x.size(2), x.size(3)};
   memory cur(Plain(in, memory::format_tag::nchw), Engine(), input.data_ptr());
-  std::vector<at::Tensor> keep;  // the buffers in use until the run ends
+  // Each step writes into the ping-pong buffer its input is not in; a reorder goes through staging.
+  int next = 0;
   for (const auto& step : plan.steps) {
     if (cur.get_desc() != step.src) {
-      Buffer b = Allocate(step.src);
-      reorder(cur, b.mem).execute(stream, cur, b.mem);
-      keep.push_back(b.storage);
-      cur = b.mem;
+      memory staged(step.src, Engine(), plan.staging.data_ptr());
+      reorder(cur, staged).execute(stream, cur, staged);
+      cur = staged;
     }
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, cur}};
-    if (step.scratchpad.get_size() > 0) {
-      Buffer pad = Allocate(step.scratchpad);
-      keep.push_back(pad.storage);
-      args.insert({DNNL_ARG_SCRATCHPAD, pad.mem});
-    }
+    if (step.scratchpad.get_size() > 0)
+      args.insert({DNNL_ARG_SCRATCHPAD, memory(step.scratchpad, Engine(), plan.scratch.data_ptr())});
     if (step.in_place) {
       args.insert({DNNL_ARG_DST, cur});
       step.prim.execute(stream, args);
       continue;
     }
-    Buffer out = Allocate(step.dst);
-    args.insert({DNNL_ARG_DST, out.mem});
+    // Not the buffer `cur` lives in (after a reorder cur is in staging, so either ping buffer is free).
+    void* target = plan.ping[next].data_ptr();
+    if (target == cur.get_data_handle()) {
+      next = 1 - next;
+      target = plan.ping[next].data_ptr();
+    }
+    memory out(step.dst, Engine(), target);
+    next = 1 - next;
+    args.insert({DNNL_ARG_DST, out});
     if (step.kind == OpaqueOp::Conv) {
       args.insert({DNNL_ARG_WEIGHTS, step.weights.mem});
       if (step.bias.defined())
@@ -224,8 +241,7 @@ at::Tensor Execute(const OnednnRunCache::Plan& plan, const at::Tensor& x) {
             {DNNL_ARG_BIAS, memory(Plain({step.bias.size(0)}, memory::format_tag::a), Engine(), step.bias.data_ptr())});
     }
     step.prim.execute(stream, args);
-    keep.push_back(out.storage);
-    cur = out.mem;
+    cur = out;
   }
   at::Tensor result = at::empty(plan.out_dims, at::kFloat);
   memory dst(Plain(plan.out_dims, memory::format_tag::nchw), Engine(), result.data_ptr());
@@ -265,8 +281,8 @@ bool OnednnRunCache::Run(const std::vector<Module::Ptr>& layers, const at::Tenso
       return false;  // oneDNN refused a shape or layout: libtorch's path runs it
     }
     if (!fresh) return false;
-    // A few shapes (batch sizes) stay planned; each holds its own reordered weights.
-    if (plans_.size() >= 4) plans_.pop_back();
+    // Two shapes (batch sizes) stay planned; each holds its own reordered weights and buffers.
+    if (plans_.size() >= 2) plans_.pop_back();
     plans_.insert(plans_.begin(), std::move(fresh));
     plan = plans_[0].get();
   }
