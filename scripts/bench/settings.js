@@ -3,7 +3,9 @@
 
 const CPU_SETTINGS = [
   { key: 'fp32-nchw', name: 'fp32 NCHW', dtype: 'float32', format: 'nchw' },
-  { key: 'fp32-cl', name: 'fp32 channels_last (eval default)', dtype: 'float32', format: 'channels_last' },
+  // torchvgg's eval() default: oneDNN runs (Winograd where offered) where built with them, else channels_last;
+  // Python's side is eager channels_last, its fastest plain fp32.
+  { key: 'fp32-cl', name: 'fp32 eval default (Python: channels_last)', dtype: 'float32', format: 'channels_last' },
   { key: 'bf16-cl', name: 'bf16 channels_last', dtype: 'bfloat16', format: 'channels_last' },
 ];
 
