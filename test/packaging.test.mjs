@@ -12,6 +12,12 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
+/** Skips a test, printing why (a bare skip would hide the reason). */
+function skipBecause(ctx, reason) {
+  console.log(`      (skipped: ${reason})`);
+  ctx.skip();
+}
+
 describe('packaging', () => {
   it('imports { torch, nn, models, tasks } from an ES module', () => {
     assert.ok(torch.ones(2) instanceof Tensor);
@@ -261,9 +267,9 @@ const wrong: number = models.listModels();
     });
 
     it('install: a prebuild tagged for the libtorch here is used and nothing is built; one for another libtorch is not', function () {
-      if (!fs.existsSync(built)) this.skip();
+      if (!fs.existsSync(built)) skipBecause(this, `no source build at ${built} to load (npm test builds it)`);
       const { found } = select.findLibtorch(process.env);
-      if (!found.length) this.skip(); // built against a LIBTORCH/Python libtorch: covered by npm run test:pack
+      if (!found.length) skipBecause(this, 'no system libtorch found (built against LIBTORCH or Python\'s): npm run test:pack covers this');
       prebuild(select.prebuildFileName({ ...found[0], version: '9.9.9' }));
       prebuild(select.prebuildFileName(found[0]));
       const r = node(['scripts/build-native.js', '--if-needed'], { PATH: path.join(dir, 'no-tools') }); // no cmake, no compiler
@@ -276,7 +282,7 @@ const wrong: number = models.listModels();
     });
 
     it('load: no fitting build fails with one Error listing the source build, the prebuilds, the libtorch found and the fix', function () {
-      if (!fs.existsSync(built)) this.skip();
+      if (!fs.existsSync(built)) skipBecause(this, `no source build at ${built} to load (npm test builds it)`);
       prebuild('torchvgg.libtorch-9.9.9.cpu.cxx11abi.glibc.node');
       prebuild('torchvgg.node');
       const r = node(['-e', 'try { require("./scripts/prebuild-select.js").loadAddon(process.cwd()) } catch (e) { console.log(e.code); console.log(e.message) }']);
@@ -291,7 +297,7 @@ const wrong: number = models.listModels();
     });
 
     it('load: a prebuild tagged for another device is not picked; one that loads but reports another libtorch is refused', function () {
-      if (!fs.existsSync(built)) this.skip();
+      if (!fs.existsSync(built)) skipBecause(this, `no source build at ${built} to load (npm test builds it)`);
       const { found } = select.findLibtorch(process.env);
       if (found.length) {
         prebuild(select.prebuildFileName({ ...found[0], device: found[0].device === 'cpu' ? 'cu118' : 'cpu' }));

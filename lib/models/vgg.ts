@@ -7,6 +7,7 @@ import { AdaptiveAvgPool2d } from '../nn/modules/pooling';
 import { Linear } from '../nn/modules/linear';
 import * as check from '../check';
 import type { Tensor } from '../torch/tensor';
+import { noGrad } from '../torch/autograd';
 import { Weights, WeightsEnum, loadWeights, namedWeights } from './weights';
 import {
   VGG11_Weights, VGG11_BN_Weights, VGG13_Weights, VGG13_BN_Weights, VGG16_Weights, VGG16_BN_Weights,
@@ -188,7 +189,10 @@ export const vggFamily = {
   tail: TAIL,
   minImageSize: 32,
   async embed(model: VGG, x: Tensor): Promise<Tensor> {
-    const f = await model.avgpool.forwardAsync(await model.features.forwardAsync(x));
+    // The pooling (a few kB per sample) runs here without grad rather than in the executor's inference
+    // mode: its result is then a normal tensor, which a tail trained on these embeddings can use in autograd.
+    const features = await model.features.forwardAsync(x);
+    const f = noGrad(() => model.avgpool.forward(features));
     return f.reshape(f.size(0), -1);
   },
 } satisfies ModelFamily<VGG, VGGOptions>;

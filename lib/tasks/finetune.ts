@@ -43,7 +43,7 @@ export interface EpochReport { epoch: number; loss: number; accuracy: number; va
 /**
  * [async] What the model's trainable tail sees for each sample of `dataset` (its family's embed()), with
  * the labels. Runs off the main thread, in eval mode.
- * torchvgg's own (the "train on cached features" step of transfer learning).
+ * torchvgg's own (the "train on cached embeddings" step of transfer learning).
  * @throws Rejects with TypeError when model is not one of torchvgg's models or dataset is not a dataset; what the
  * dataset and the forward pass throw.
  */

@@ -190,15 +190,19 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
   }
   stream.wait();
   plan->out_dims = cur;
-  size_t act = 0, pad = 0;
+  // Staging only holds inputs that need a reorder (usually the first convolution's, from NCHW).
+  size_t act = 0, pad = 0, staged = 0;
+  memory::desc before = Plain({x.size(0), x.size(1), x.size(2), x.size(3)}, memory::format_tag::nchw);
   for (const auto& step : plan->steps) {
-    act = std::max({act, step.src.get_size(), step.dst.get_size()});
+    act = std::max(act, step.dst.get_size());
     pad = std::max(pad, step.scratchpad.get_size());
+    if (step.src != before) staged = std::max(staged, step.src.get_size());
+    before = step.dst;
   }
   auto floats = [](size_t bytes) { return at::empty({static_cast<int64_t>((bytes + 3) / 4)}, at::kFloat); };
   plan->ping[0] = floats(act);
   plan->ping[1] = floats(act);
-  plan->staging = floats(act);
+  plan->staging = floats(std::max<size_t>(staged, 4));
   plan->scratch = floats(std::max<size_t>(pad, 4));
   return plan;
 }
