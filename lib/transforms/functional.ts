@@ -98,87 +98,6 @@ function roundToByte(x: number): number {
 
 export type ResizeInterpolation = 'nearest' | 'bilinear' | 'bicubic';
 
-// The antialiasing filters of PyTorch's _upsample_*_aa kernels (bicubic with a = -0.5, as PIL's).
-const AA_FILTERS = {
-  bilinear: { size: 2, fn: (x: number): number => { x = Math.abs(x); return x < 1 ? 1 - x : 0; } },
-  bicubic: {
-    size: 4,
-    fn: (x: number): number => {
-      const a = -0.5;
-      x = Math.abs(x);
-      if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
-      if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
-      return 0;
-    },
-  },
-};
-
-/** For each output index: first input index, count and normalised weights (PyTorch's _compute_weights_aa). */
-function aaWeights(inSize: number, outSize: number, filter: 'bilinear' | 'bicubic'): { start: Int32Array; count: Int32Array; weights: Float64Array; k: number } {
-  const { size, fn } = AA_FILTERS[filter];
-  const scale = inSize / outSize;
-  const support = scale >= 1 ? size * 0.5 * scale : size * 0.5;
-  const invScale = scale >= 1 ? 1 / scale : 1;
-  const k = Math.ceil(support) * 2 + 1;
-  const start = new Int32Array(outSize);
-  const count = new Int32Array(outSize);
-  const weights = new Float64Array(outSize * k);
-  for (let i = 0; i < outSize; i++) {
-    const center = scale * (i + 0.5);
-    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
-    const xsize = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
-    let total = 0;
-    for (let j = 0; j < xsize; j++) {
-      const wt = fn((j + xmin - center + 0.5) * invScale);
-      weights[i * k + j] = wt;
-      total += wt;
-    }
-    if (total !== 0) for (let j = 0; j < xsize; j++) weights[i * k + j] /= total;
-    start[i] = xmin;
-    count[i] = xsize;
-  }
-  return { start, count, weights, k };
-}
-
-/** Antialiased separable resampling of every plane: width first, then height, as PyTorch's kernel does. */
-function resizeAA(p: Planes, oh: number, ow: number, filter: 'bilinear' | 'bicubic'): Pixels {
-  const { data, n, c, h, w } = p;
-  const planesN = n * c;
-  const hx = aaWeights(w, ow, filter);
-  const vy = aaWeights(h, oh, filter);
-  const tmp = new Float64Array(planesN * h * ow);
-  for (let q = 0; q < planesN; q++) {
-    const src = q * h * w;
-    const dst = q * h * ow;
-    for (let y = 0; y < h; y++) {
-      const row = src + y * w;
-      for (let x = 0; x < ow; x++) {
-        const s = hx.start[x];
-        const base = x * hx.k;
-        let acc = 0;
-        for (let j = 0; j < hx.count[x]; j++) acc += hx.weights[base + j] * data[row + s + j];
-        tmp[dst + y * ow + x] = acc;
-      }
-    }
-  }
-  const out = alloc(p.dtype, planesN * oh * ow);
-  const isByte = p.dtype === 'uint8';
-  for (let q = 0; q < planesN; q++) {
-    const src = q * h * ow;
-    const dst = q * oh * ow;
-    for (let y = 0; y < oh; y++) {
-      const s = vy.start[y];
-      const base = y * vy.k;
-      for (let x = 0; x < ow; x++) {
-        let acc = 0;
-        for (let j = 0; j < vy.count[y]; j++) acc += vy.weights[base + j] * tmp[src + (s + j) * ow + x];
-        out[dst + y * ow + x] = isByte ? roundToByte(acc) : acc;
-      }
-    }
-  }
-  return out;
-}
-
 /** torchvision's _compute_resized_output_size: [height, width]. */
 export function resizedOutputSize(h: number, w: number, size: number[], maxSize?: number): [number, number] {
   if (size.length === 2) return [size[0], size[1]];
@@ -191,11 +110,11 @@ export function resizedOutputSize(h: number, w: number, size: number[], maxSize?
 /** @internal Resizes planes to oh × ow (torchvision's tensor resize). */
 export function resizePlanes(p: Planes, oh: number, ow: number, interpolation: ResizeInterpolation, antialias: boolean): Pixels {
   if (oh === p.h && ow === p.w) return p.data;
-  if (antialias && interpolation !== 'nearest') return resizeAA(p, oh, ow, interpolation);
-  // No antialiasing: libtorch's interpolate, on float data as torchvision casts it.
+  // libtorch's interpolate (its antialiased _upsample_*_aa kernels when asked), on float data as torchvision casts it.
   const f = p.dtype === 'uint8' ? 'float32' : p.dtype;
+  const smooth = interpolation !== 'nearest';
   let t = torch.frombuffer(p.dtype === 'uint8' ? Float32Array.from(p.data) : p.data, { dtype: f }).reshape([p.n, p.c, p.h, p.w]);
-  t = callOp('interpolate', t, [oh, ow], undefined, interpolation, interpolation === 'nearest' ? undefined : false) as Tensor;
+  t = callOp('interpolate', t, [oh, ow], undefined, interpolation, smooth ? false : undefined, smooth && antialias ? true : undefined) as Tensor;
   const r = t.toTypedArray() as Float32Array | Float64Array;
   if (p.dtype !== 'uint8') return r;
   const out = new Uint8Array(r.length);
