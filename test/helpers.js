@@ -3,6 +3,7 @@
 // Fixtures are written by scripts/make-fixtures.py (npm test does it); when one is missing and the
 // oracle is usable, the first test to need it generates them all here.
 'use strict';
+const assert = require('assert');
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
@@ -94,6 +95,16 @@ function readRaw(stem) {
   return out;
 }
 
+/** The largest absolute elementwise difference of two tensors of the same shape. */
+function maxAbsDiff(a, b) {
+  assert.deepStrictEqual(a.shape, b.shape);
+  const x = a.toTypedArray();
+  const y = b.toTypedArray();
+  let d = 0;
+  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
+  return d;
+}
+
 /** max |a - b| / max |b|: the relative error of a whole output. */
 function relativeError(a, b) {
   const x = a.toTypedArray();
@@ -109,7 +120,7 @@ function relativeError(a, b) {
 }
 
 module.exports = {
-  FIXTURES, CHECKPOINTS, PYTHON, fixture, checkpoint, skip, needFixtures, needOracle, python, readJson, readRaw, relativeError,
+  FIXTURES, CHECKPOINTS, PYTHON, fixture, checkpoint, skip, needFixtures, needOracle, python, readJson, readRaw, relativeError, maxAbsDiff,
   // Older names, still imported by test files of other areas.
   requireFixture: needFixtures,
   requireOracle: needOracle,

@@ -6,19 +6,11 @@ const os = require('os');
 const path = require('path');
 const sharp = require('sharp');
 const { io, utils, torch } = require('..');
-const { fixture, needFixtures, needOracle, python } = require('./helpers');
+const { fixture, needFixtures, needOracle, python, maxAbsDiff } = require('./helpers');
 const { runCapped, ending } = require('./support/capped');
 
 const IMAGES = fixture('images');
 
-function maxAbsDiff(a, b) {
-  assert.deepStrictEqual(a.shape, b.shape);
-  const x = a.toTypedArray();
-  const y = b.toTypedArray();
-  let d = 0;
-  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-  return d;
-}
 function meanAbsDiff(a, b) {
   const x = a.toTypedArray();
   const y = b.toTypedArray();

@@ -6,15 +6,7 @@ const os = require('os');
 const path = require('path');
 const { torch, models, transforms: T } = require('torchvgg');
 const { requireOracle, python } = require('./support/checkpoint-fixtures');
-
-function maxAbsDiff(a, b) {
-  assert.deepStrictEqual(a.shape, b.shape);
-  const x = a.toTypedArray();
-  const y = b.toTypedArray();
-  let d = 0;
-  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-  return d;
-}
+const { maxAbsDiff } = require('./helpers');
 
 describe('ImageClassification preset', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchvgg-preset-'));

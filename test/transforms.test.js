@@ -3,20 +3,11 @@
 const assert = require('assert');
 const path = require('path');
 const { transforms: T, Tensor } = require('..');
-const { fixture, needFixtures, readRaw } = require('./helpers');
+const { fixture, needFixtures, readRaw, maxAbsDiff } = require('./helpers');
 
 const IMAGES = fixture('images');
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
-
-function maxAbsDiff(a, b) {
-  assert.deepStrictEqual(a.shape, b.shape);
-  const x = a.toTypedArray();
-  const y = b.toTypedArray();
-  let d = 0;
-  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i] - y[i]));
-  return d;
-}
 
 describe('transforms', function () {
   let ref;

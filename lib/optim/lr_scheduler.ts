@@ -345,6 +345,22 @@ export class LinearLR extends LRScheduler {
 }
 
 export type LrLambda = (epoch: number) => number;
+
+/** LambdaLR's and MultiplicativeLR's arguments: lrLambda is one function for all groups or one per group. */
+function parseLambdas(name: string, optimizer: Optimizer, args: unknown[]): { fns: LrLambda[]; lastEpoch: unknown; verbose: unknown } {
+  const a = parseArgs(name, [['lrLambda', REQUIRED], ['lastEpoch', -1], ['verbose', false]], args);
+  const n = checkOptimizer(optimizer).paramGroups.length;
+  if (!Array.isArray(a.lrLambda)) return { fns: Array(n).fill(check.func<LrLambda>(a.lrLambda, 'lrLambda')), lastEpoch: a.lastEpoch, verbose: a.verbose };
+  if (a.lrLambda.length !== n) throw new RangeError(`Expected ${n} lr_lambdas, but got ${a.lrLambda.length}`);
+  return { fns: a.lrLambda.map((f, i) => check.func<LrLambda>(f, `lrLambda[${i}]`)), lastEpoch: a.lastEpoch, verbose: a.verbose };
+}
+
+/** A state dict without its lr_lambdas entry (functions are never saved, so there is nothing to load). */
+function withoutLambdas(sd: Record<string, unknown>): Record<string, unknown> {
+  const { lr_lambdas: _ignored, ...rest } = sd ?? {};
+  void _ignored;
+  return rest;
+}
 export interface LambdaLROptions extends SchedulerOptions { lrLambda: LrLambda | LrLambda[] }
 
 /** lr = initial lr * lrLambda(epoch), one function for all groups or one per group. */
@@ -354,27 +370,15 @@ export class LambdaLR extends LRScheduler {
   constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[], options: SchedulerOptions);
   constructor(optimizer: Optimizer, options: LambdaLROptions);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const a = parseArgs('LambdaLR', [['lrLambda', REQUIRED], ['lastEpoch', -1], ['verbose', false]], args);
-    const n = checkOptimizer(optimizer).paramGroups.length;
-    let fns: LrLambda[];
-    if (Array.isArray(a.lrLambda)) {
-      if (a.lrLambda.length !== n) throw new RangeError(`Expected ${n} lr_lambdas, but got ${a.lrLambda.length}`);
-      fns = a.lrLambda.map((f, i) => check.func<LrLambda>(f, `lrLambda[${i}]`));
-    } else {
-      fns = Array(n).fill(check.func<LrLambda>(a.lrLambda, 'lrLambda'));
-    }
+    const a = parseLambdas('LambdaLR', optimizer, args);
     super(optimizer, a.lastEpoch, a.verbose);
-    this.lrLambdas = fns;
+    this.lrLambdas = a.fns;
     this._initialStep();
   }
   protected computeLr(): number[] { return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch)); }
   /** As PyTorch's: lr_lambdas is one null per group (functions are not saved). */
   stateDict(): Record<string, unknown> { return { ...super.stateDict(), lr_lambdas: this.lrLambdas.map(() => null) }; }
-  loadStateDict(sd: Record<string, unknown>): void {
-    const { lr_lambdas: _ignored, ...rest } = sd ?? {};
-    void _ignored;
-    super.loadStateDict(rest);
-  }
+  loadStateDict(sd: Record<string, unknown>): void { super.loadStateDict(withoutLambdas(sd)); }
 }
 
 export interface MultiplicativeLROptions extends SchedulerOptions { lrLambda: LrLambda | LrLambda[] }
@@ -390,17 +394,9 @@ export class MultiplicativeLR extends LRScheduler {
   constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[], options: SchedulerOptions);
   constructor(optimizer: Optimizer, options: MultiplicativeLROptions);
   constructor(optimizer: Optimizer, ...args: unknown[]) {
-    const a = parseArgs('MultiplicativeLR', [['lrLambda', REQUIRED], ['lastEpoch', -1], ['verbose', false]], args);
-    const n = checkOptimizer(optimizer).paramGroups.length;
-    let fns: LrLambda[];
-    if (Array.isArray(a.lrLambda)) {
-      if (a.lrLambda.length !== n) throw new RangeError(`Expected ${n} lr_lambdas, but got ${a.lrLambda.length}`);
-      fns = a.lrLambda.map((f, i) => check.func<LrLambda>(f, `lrLambda[${i}]`));
-    } else {
-      fns = Array(n).fill(check.func<LrLambda>(a.lrLambda, 'lrLambda'));
-    }
+    const a = parseLambdas('MultiplicativeLR', optimizer, args);
     super(optimizer, a.lastEpoch, a.verbose);
-    this.lrLambdas = fns;
+    this.lrLambdas = a.fns;
     this._initialStep();
   }
   protected computeLr(): number[] {
@@ -408,11 +404,7 @@ export class MultiplicativeLR extends LRScheduler {
   }
   /** As PyTorch's: lr_lambdas is one null per group (functions are not saved). */
   stateDict(): Record<string, unknown> { return { ...super.stateDict(), lr_lambdas: this.lrLambdas.map(() => null) }; }
-  loadStateDict(sd: Record<string, unknown>): void {
-    const { lr_lambdas: _ignored, ...rest } = sd ?? {};
-    void _ignored;
-    super.loadStateDict(rest);
-  }
+  loadStateDict(sd: Record<string, unknown>): void { super.loadStateDict(withoutLambdas(sd)); }
 }
 
 export interface ConstantLROptions extends SchedulerOptions { factor?: number; totalIters?: number }
