@@ -14,4 +14,5 @@ export * as utils from './utils';
 export * as io from './io';
 export * as optim from './optim';
 export * as tasks from './tasks';
+export * as quantization from './quantization';
 export * as server from './server';

@@ -7,6 +7,7 @@
 #include "tensor/ops.h"
 #include "optim/optim.h"
 #include "jit/script_module.h"
+#include "quantization/engine.h"
 #include "tensor/tensor.h"
 
 #ifdef __GLIBC__
@@ -32,6 +33,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tvgg::RegisterScriptModules(env, exports);
   tvgg::RegisterOptim(env, exports);
   tvgg::RegisterBuildInfo(env, exports);
+  tvgg::RegisterQuantization(env, exports);
   return exports;
 }
 }  // namespace

@@ -17,3 +17,5 @@ export {
 } from './registry';
 export type { ModelFamily, BuildOptions, Classifier } from './family';
 export type { ModelName } from './registry';
+export { quantize } from '../quantization/quantize';
+export type { QuantizeOptions } from '../quantization/quantize';

@@ -20,6 +20,7 @@ export { BatchNorm1d, BatchNorm2d } from './modules/batchnorm';
 export type { BatchNormOptions } from './modules/batchnorm';
 export { Flatten } from './modules/flatten';
 export { Sequential } from './modules/container';
+export * as quantized from './modules/quantized';
 export { CrossEntropyLoss, MSELoss, L1Loss, SmoothL1Loss, NLLLoss, BCEWithLogitsLoss, KLDivLoss } from './modules/loss';
 export * as functional from './functional';
 export * as utils from './utils';

@@ -374,6 +374,12 @@ export class Module {
           `the shape in current model is [${to.join(', ')}].`);
         continue;
       }
+      // copy_ would quantize a float source with the target's old parameters (or refuse in libtorch's words).
+      if (source.isQuantized !== target.isQuantized || (source.isQuantized && source.qscheme() !== target.qscheme())) {
+        errors.push(`dtype mismatch for ${name}: copying a ${source.isQuantized ? `${source.dtype} ${source.qscheme()}` : source.dtype} tensor from checkpoint, ` +
+          `the current model has ${target.isQuantized ? `${target.dtype} ${target.qscheme()}` : target.dtype} (a quantized checkpoint loads into models.quantize's model)`);
+        continue;
+      }
       copies.push([target, source]);
     }
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !names.has(k));

@@ -56,6 +56,10 @@ export function legacyLayout(buf: Uint8Array, file: string, predict = false, lim
       if (!(storage instanceof StorageRef)) throw new Error(`${file}: bad tensor: its storage is a ${pyType(storage)}`);
       return new DryTensor();
     },
+    rebuildQTensor: (storage) => {
+      if (!(storage instanceof StorageRef)) throw new Error(`${file}: bad tensor: its storage is a ${pyType(storage)}`);
+      return new DryTensor();
+    },
     isTensor: (v) => v instanceof DryTensor,
     setRequiresGrad: () => undefined,
   };
@@ -109,6 +113,7 @@ export function loadLegacy(buf: Uint8Array, file: string, mapLocation: string | 
     limits,
     persistentLoad: (pid) => builder.persistentLoad(pid),
     rebuildTensor: (s, o, size, stride, rg) => builder.rebuildTensor(s, o, size, stride, rg),
+    rebuildQTensor: (s, o, size, stride, q) => builder.rebuildQTensor(s, o, size, stride, q),
     isTensor: (v) => builder.isTensor(v),
     setRequiresGrad: (t, f) => builder.setRequiresGrad(t, f),
   }).value;

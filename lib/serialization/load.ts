@@ -120,6 +120,7 @@ function loadZip(buf: Uint8Array, file: string, mapLocation: string | undefined,
     limits,
     persistentLoad: (pid) => builder.persistentLoad(pid),
     rebuildTensor: (s, o, size, stride, rg) => builder.rebuildTensor(s, o, size, stride, rg),
+    rebuildQTensor: (s, o, size, stride, q) => builder.rebuildQTensor(s, o, size, stride, q),
     isTensor: (v) => builder.isTensor(v),
     setRequiresGrad: (t, f) => builder.setRequiresGrad(t, f),
   });
@@ -237,7 +238,8 @@ export function save(obj: unknown, path: string): void {
 
 /** The raw little-endian bytes of a tensor in row-major order: one copy, into a fresh buffer. */
 export function tensorBytes(t: Tensor): Buffer {
-  const out = Buffer.allocUnsafeSlow(t.numel() * ITEM_SIZE[t.dtype]);
-  if (out.length) frombuffer(out, { dtype: t.dtype }).view(t.shape).copy_(t.detach());
+  const src = t.isQuantized ? t.intRepr() : t.detach(); // a quantized tensor's storage holds its integers
+  const out = Buffer.allocUnsafeSlow(src.numel() * ITEM_SIZE[src.dtype]);
+  if (out.length) frombuffer(out, { dtype: src.dtype }).view(src.shape).copy_(src);
   return out;
 }

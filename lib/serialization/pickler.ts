@@ -12,7 +12,7 @@ import { DEFAULT_PROTOCOL, OP } from './opcodes';
 const STORAGE_NAMES: Record<string, string> = {
   float32: 'FloatStorage', float64: 'DoubleStorage', float16: 'HalfStorage', bfloat16: 'BFloat16Storage',
   int64: 'LongStorage', int32: 'IntStorage', int16: 'ShortStorage', int8: 'CharStorage', uint8: 'ByteStorage',
-  bool: 'BoolStorage',
+  bool: 'BoolStorage', qint8: 'QInt8Storage', quint8: 'QUInt8Storage', qint32: 'QInt32Storage',
 };
 
 const SIGN_BIT = 0x80; // of a LONG1 integer's last byte
@@ -105,7 +105,7 @@ export class Pickler {
     if (this.seen.has(v)) throw new TypeError(`torch.save: ${path} refers back to itself (cycles cannot be saved)`);
     if (depth >= MAX_DEPTH) throw new TypeError(`torch.save: ${path} nests deeper than ${MAX_DEPTH} levels (torch.load's default maxDepth)`);
     this.seen.add(v);
-    if (v instanceof Tensor) this.tensor(v);
+    if (v instanceof Tensor) this.tensor(v, path, depth);
     else if (Array.isArray(v)) {
       this.op(OP.EMPTY_LIST);
       if (v.length) {
@@ -135,12 +135,13 @@ export class Pickler {
     this.put(v);
   }
 
-  private tensor(t: Tensor): void {
+  private tensor(t: Tensor, path: string, depth: number): void {
     const [key, location, numel] = this.onTensor(t);
     const shape = t.shape;
     // The storage is written contiguous, so the strides are the contiguous ones.
     const stride = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-    this.global('torch._utils', '_rebuild_tensor_v2');
+    const quantized = t.isQuantized;
+    this.global('torch._utils', quantized ? '_rebuild_qtensor' : '_rebuild_tensor_v2');
     this.op(OP.MARK); // the argument tuple
     this.op(OP.MARK); // the persistent id tuple
     this.str('storage');
@@ -152,9 +153,32 @@ export class Pickler {
     this.int(0);
     this.op(OP.MARK); shape.forEach((d) => this.int(d)); this.op(OP.TUPLE);
     this.op(OP.MARK); stride.forEach((d) => this.int(d)); this.op(OP.TUPLE);
+    if (quantized) this.quantizerParams(t, path, depth);
     this.op(t.requiresGrad ? OP.NEWTRUE : OP.NEWFALSE);
     this.global('collections', 'OrderedDict');
     this.op(OP.EMPTY_TUPLE, OP.REDUCE); // backward hooks: OrderedDict()
     this.op(OP.TUPLE, OP.REDUCE);
+  }
+
+  /** Tensor._reduce_ex_internal's quantizer_params: (qscheme, scale, zero_point) or (qscheme, scales, zero_points, axis). */
+  private quantizerParams(t: Tensor, path: string, depth: number): void {
+    const scheme = t.qscheme();
+    this.op(OP.MARK);
+    if (scheme === 'per_tensor_affine') {
+      this.global('torch', 'per_tensor_affine');
+      const b = Buffer.alloc(9);
+      b[0] = OP.BINFLOAT; // the scale is a Python float even when integral
+      b.writeDoubleBE(t.qScale(), 1);
+      this.parts.push(b);
+      this.int(t.qZeroPoint());
+    } else if (scheme === 'per_channel_affine') {
+      this.global('torch', 'per_channel_affine');
+      this.value(t.qPerChannelScales(), `${path}.q_per_channel_scales`, depth + 1);
+      this.value(t.qPerChannelZeroPoints(), `${path}.q_per_channel_zero_points`, depth + 1);
+      this.int(t.qPerChannelAxis());
+    } else {
+      throw new TypeError(`torch.save: ${path} is quantized ${scheme}, which torch.save here cannot write`);
+    }
+    this.op(OP.TUPLE);
   }
 }

@@ -3,8 +3,9 @@
 // shared a storage in Python share it here too, with their stride and offset.
 import { DType } from '../torch/dtype';
 import { Tensor } from '../torch/tensor';
-import { ITEM_SIZE, frombuffer, cuda } from '../torch/factories';
-import { PyGlobal, STORAGE_DTYPES, UnpickleHooks, pyType } from './unpickler';
+import { ITEM_SIZE, frombuffer, cuda, tensor } from '../torch/factories';
+import { PyGlobal, QuantizerParams, STORAGE_DTYPES, UnpickleHooks, pyType } from './unpickler';
+import { makePerChannelQuantizedTensor, makePerTensorQuantizedTensor } from '../torch/quantized';
 import { checkedBytes, viewExtent } from './sizes';
 
 /** What a persistent id says about a storage; `offset` (elements) is non-zero only for legacy views. */
@@ -92,6 +93,28 @@ export class TensorBuilder implements Omit<UnpickleHooks, 'file'> {
     }
     if (requiresGrad && (storage.dtype.startsWith('float') || storage.dtype === 'bfloat16')) t.requiresGrad = true;
     return t;
+  }
+
+  /** A quantized tensor: its integers viewed like any tensor, then given its quantizer (one copy, by libtorch). */
+  rebuildQTensor(storage: unknown, offset: number, size: number[], stride: number[], params: QuantizerParams): Tensor {
+    const ints = this.rebuildTensor(storage, offset, size, stride, false);
+    const fail = (what: string): never => { throw new Error(`${this.file}: bad quantized tensor: ${what}`); };
+    if (!['int8', 'uint8', 'int32'].includes(ints.dtype)) fail(`its storage holds ${ints.dtype}`);
+    const cpu = ints.device === 'cpu' ? ints : ints.to('cpu');
+    try {
+      if (params.scheme === 'per_tensor_affine') return makePerTensorQuantizedTensor(cpu, params.scale, params.zeroPoint);
+      return makePerChannelQuantizedTensor(cpu, this.qparam(params.scales, 'float64', 'scales'),
+        this.qparam(params.zeroPoints, 'int64', 'zero points'), params.axis);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+  }
+
+  /** Per-channel scales or zero points: a tensor, or (as _rebuild_qtensor also accepts) a list of numbers. */
+  private qparam(v: unknown, dtype: 'float64' | 'int64', what: string): Tensor {
+    if (v instanceof Tensor) return v.device === 'cpu' ? v : v.to('cpu');
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return tensor(v, { dtype });
+    throw new Error(`${this.file}: bad quantized tensor: ${what} are ${pyType(v)}`);
   }
 
   isTensor(v: unknown): boolean { return v instanceof Tensor; }

@@ -20,15 +20,19 @@ export const STORAGE_DTYPES: Record<string, string> = {
   'torch.BFloat16Storage': 'bfloat16', 'torch.LongStorage': 'int64', 'torch.IntStorage': 'int32',
   'torch.ShortStorage': 'int16', 'torch.CharStorage': 'int8', 'torch.ByteStorage': 'uint8',
   'torch.BoolStorage': 'bool', 'torch.UntypedStorage': 'uint8',
+  // a quantized tensor's storage holds its integers (torch._utils._rebuild_qtensor)
+  'torch.QInt8Storage': 'int8', 'torch.QUInt8Storage': 'uint8', 'torch.QInt32Storage': 'int32',
 };
 
 const CALLABLES = new Set([
   'collections.OrderedDict', 'torch._utils._rebuild_tensor', 'torch._utils._rebuild_tensor_v2',
   'torch._utils._rebuild_parameter', 'torch._utils._rebuild_parameter_with_state',
-  'torch._tensor._rebuild_from_type_v2', 'torch.Size', '_codecs.encode',
+  'torch._tensor._rebuild_from_type_v2', 'torch.Size', '_codecs.encode', 'torch._utils._rebuild_qtensor',
 ]);
 // Globals that may appear as values (inside persistent ids or _rebuild_from_type_v2) but are never called.
-const TOKENS = new Set([...Object.keys(STORAGE_DTYPES), 'torch.Tensor', 'torch.nn.parameter.Parameter']);
+const TOKENS = new Set([...Object.keys(STORAGE_DTYPES), 'torch.Tensor', 'torch.nn.parameter.Parameter',
+  // quantization schemes (a quantized tensor's parameters) and quantized dtypes (LinearPackedParams.dtype)
+  'torch.per_tensor_affine', 'torch.per_channel_affine', 'torch.qint8', 'torch.quint8', 'torch.qint32']);
 
 /** Resource limits of one unpickle; a file that exceeds one is refused with an Error naming the limit. */
 export interface UnpickleLimits {
@@ -53,9 +57,16 @@ export interface UnpickleHooks {
   persistentLoad(pid: readonly unknown[]): unknown;
   /** torch._utils._rebuild_tensor*: a view into `storage` (validated by the hook) */
   rebuildTensor(storage: unknown, offset: number, size: number[], stride: number[], requiresGrad: boolean): unknown;
+  /** torch._utils._rebuild_qtensor: a quantized tensor over `storage` with its quantizer parameters */
+  rebuildQTensor(storage: unknown, offset: number, size: number[], stride: number[], params: QuantizerParams): unknown;
   isTensor(v: unknown): boolean;
   setRequiresGrad(t: unknown, flag: boolean): void;
 }
+
+/** A quantized tensor's quantizer, as _rebuild_qtensor receives it (scales may be a tensor or a list). */
+export type QuantizerParams =
+  | { scheme: 'per_tensor_affine'; scale: number; zeroPoint: number }
+  | { scheme: 'per_channel_affine'; scales: unknown; zeroPoints: unknown; axis: number };
 
 const metadata = new WeakMap<object, unknown>();
 
@@ -247,6 +258,21 @@ export function unpickle(buf: Uint8Array, pos: number, hooks: UnpickleHooks): { 
       case 'torch._utils._rebuild_tensor_v2': {
         const [s, o, size, stride, rg] = args(a, 6, fn.name);
         return hooks.rebuildTensor(s, int(o, 'storage offset'), ints(size, 'size'), ints(stride, 'stride'), rg === true);
+      }
+      case 'torch._utils._rebuild_qtensor': {
+        const [s, o, size, stride, q] = args(a, 5, fn.name);
+        if (!Array.isArray(q) || !(q[0] instanceof PyGlobal)) fail('_rebuild_qtensor: bad quantizer parameters');
+        const qp = q as unknown[];
+        const scheme = (qp[0] as PyGlobal).name;
+        let params: QuantizerParams;
+        if (scheme === 'torch.per_tensor_affine' && qp.length === 3 && typeof qp[1] === 'number') {
+          params = { scheme: 'per_tensor_affine', scale: qp[1], zeroPoint: int(qp[2], 'zero point') };
+        } else if (scheme === 'torch.per_channel_affine' && qp.length === 4) {
+          params = { scheme: 'per_channel_affine', scales: qp[1], zeroPoints: qp[2], axis: int(qp[3], 'axis') };
+        } else {
+          return fail(`_rebuild_qtensor: quantization scheme ${scheme} with ${qp.length - 1} parameters is not supported`);
+        }
+        return hooks.rebuildQTensor(s, int(o, 'storage offset'), ints(size, 'size'), ints(stride, 'stride'), params);
       }
       case 'torch._utils._rebuild_parameter':
       case 'torch._utils._rebuild_parameter_with_state': {

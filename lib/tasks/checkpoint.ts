@@ -6,6 +6,9 @@ import { Module } from '../nn/module';
 import { familyOfArch, getModel, listModels, numClassesOf } from '../models/registry';
 import type { Classifier } from '../models/family';
 import { ImageClassification } from '../transforms/presets';
+import { QuantWrapper } from '../nn/modules/quantized';
+import { quantizedFromStateDict } from '../quantization/quantize';
+import { engine, setEngine, supportedEngines, QuantizedEngine } from '../quantization/engine';
 import { describe, int, string } from '../check';
 
 /**
@@ -18,12 +21,21 @@ export interface Checkpoint {
   /** The side images are resized and centre-cropped to (evalTransform(image_size)). */
   image_size: number;
   model: Record<string, Tensor>;
+  /**
+   * 'qint8' when `model` is the state dict of an int8 model (models.quantize): QuantWrapper(the fused model).
+   * Python: build that model as README "int8" shows, then `load_state_dict(ck['model'])`.
+   */
+  quantized?: 'qint8';
+  /** The quantized engine it was calibrated for (torch.backends.quantized.engine). */
+  quantized_engine?: string;
 }
 
 /** What {@link loadCheckpoint} returns. */
 export interface LoadedCheckpoint {
-  /** The model, its weights loaded, in eval mode. */
-  model: Classifier;
+  /** The model, its weights loaded, in eval mode (a QuantWrapper for an int8 checkpoint). */
+  model: Classifier | QuantWrapper;
+  /** 'qint8' for an int8 checkpoint, else null. */
+  quantized: 'qint8' | null;
   arch: string;
   classes: string[];
   imageSize: number;
@@ -70,6 +82,7 @@ export function saveCheckpoint(file: string, c: { arch: string; classes: string[
   const checkpoint: Checkpoint = {
     arch, classes: [...checkClasses(c.classes, 'classes')], image_size: int(c.imageSize, 'imageSize', { min: familyOfArch(arch).minImageSize, max: MAX_IMAGE_SIZE }), model: c.model.stateDict(),
   };
+  if (c.model instanceof QuantWrapper) Object.assign(checkpoint, { quantized: 'qint8', quantized_engine: engine() });
   save(checkpoint, file);
   return checkpoint;
 }
@@ -89,9 +102,10 @@ function checkMetadata(file: string, ck: unknown): Checkpoint {
   if (!Number.isInteger(imageSize) || imageSize < minImageSize || imageSize > MAX_IMAGE_SIZE) {
     throw new Error(`${file}: image_size must be an integer in [${minImageSize}, ${MAX_IMAGE_SIZE}]; got ${imageSize}`);
   }
+  if (c.quantized !== undefined && c.quantized !== 'qint8') throw new Error(`${file}: quantized must be 'qint8'; got ${describe(c.quantized)}`);
   let headClasses: number;
   try {
-    headClasses = numClassesOf(arch, model);
+    headClasses = numClassesOf(arch, c.quantized ? floatNames(model) : model);
   } catch (e) {
     throw new Error(`${file}: ${(e as Error).message}`);
   }
@@ -110,12 +124,29 @@ function checkMetadata(file: string, ck: unknown): Checkpoint {
 export function loadCheckpoint(file: string): LoadedCheckpoint {
   string(file, 'file');
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file`);
-  const { arch, classes, image_size: imageSize, model: stateDict } = checkMetadata(file, load(file, { mapLocation: 'cpu' }));
+  const { arch, classes, image_size: imageSize, model: stateDict, quantized, quantized_engine: qengine } = checkMetadata(file, load(file, { mapLocation: 'cpu' }));
   const model = getModel(arch, { numClasses: classes.length, initWeights: false });
+  let loaded: Classifier | QuantWrapper = model;
   try {
-    model.loadStateDict(stateDict);
+    if (quantized) {
+      // Weights are packed for the engine they were calibrated for, when this libtorch has it.
+      if (qengine && (supportedEngines() as string[]).includes(qengine)) setEngine(qengine as QuantizedEngine);
+      loaded = quantizedFromStateDict(model, stateDict);
+    } else {
+      model.loadStateDict(stateDict);
+    }
   } catch (e) {
     throw new Error(`${file}: ${(e as Error).message}`);
   }
-  return { model: model.eval(), arch, classes, imageSize, transform: evalTransform(imageSize) };
+  return { model: loaded.eval(), arch, classes, imageSize, transform: evalTransform(imageSize), quantized: quantized ?? null };
+}
+
+// The float names of an int8 state dict's tensors (module.classifier.6.weight → classifier.6.weight),
+// so the family reads its head's size as from a float one.
+function floatNames(sd: Record<string, Tensor>): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(sd)) {
+    if (k.startsWith('module.')) out[k.slice('module.'.length)] = v;
+  }
+  return out;
 }

@@ -11,4 +11,6 @@ export type { EvaluateOptions } from './evaluate';
 export { predict } from './predict';
 export type { PredictInput, PredictOptions, Prediction } from './predict';
 export { saveCheckpoint, loadCheckpoint, evalTransform } from './checkpoint';
+export { quantizeCheckpoint, top1Agreement } from './quantize';
+export type { QuantizeCheckpointOptions, QuantizeReport } from './quantize';
 export type { Checkpoint, LoadedCheckpoint } from './checkpoint';

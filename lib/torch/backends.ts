@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import { native } from '../native';
+import * as check from '../check';
 
 /** ATen's kernel level, as PyTorch 2.x's `torch.backends.cpu.get_cpu_capability()` names it. */
 export type AtenCapability = 'DEFAULT' | 'AVX2' | 'AVX512' | (string & {});
@@ -214,4 +215,20 @@ export const openmp = {
   isAvailable(): boolean {
     return needLibtorch('torch.backends.openmp.isAvailable()').openmp;
   },
+};
+
+/** A quantized engine. Mirrors the values of `torch.backends.quantized.engine`. */
+export type QuantizedEngine = 'x86' | 'fbgemm' | 'onednn' | 'qnnpack';
+
+/** torch.backends.quantized: which of libtorch's quantized engines runs quantized layers. */
+export const quantized = {
+  /** The engine quantized layers run on (and pack their weights for). Mirrors `torch.backends.quantized.engine`. */
+  get engine(): QuantizedEngine | 'none' { return native.quantizedEngine() as QuantizedEngine | 'none'; },
+  /**
+   * Mirrors setting `torch.backends.quantized.engine`.
+   * @throws TypeError when not a string; RangeError for an engine this libtorch lacks (the message lists those it has).
+   */
+  set engine(name: QuantizedEngine | 'none') { native.setQuantizedEngine(check.string(name, 'engine')); },
+  /** The engines this libtorch was built with. Mirrors `torch.backends.quantized.supported_engines` (without 'none'). */
+  get supportedEngines(): QuantizedEngine[] { return native.supportedQuantizedEngines() as QuantizedEngine[]; },
 };

@@ -3,7 +3,9 @@ import * as check from '../check';
 /** An element type, PyTorch's name without the `torch.` prefix. Mirrors `torch.dtype`. */
 export type DType =
   | 'float32' | 'float64' | 'float16' | 'bfloat16'
-  | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+  | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool'
+  // quantized tensors only (torch/quantized.ts): no factory accepts these
+  | 'qint8' | 'quint8' | 'qint32';
 
 export const DTYPES: readonly DType[] = [
   'float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool',

@@ -123,8 +123,9 @@ export function tensorToString(t: Tensor): string {
     if (shape.length !== 1) suffixes.push(`size=(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`);
   } else {
     const summarize = numel > THRESHOLD;
-    // Summarized data, as get_summarized_data: only the edge rows of each long dimension.
-    let reduced = t.detach();
+    // Summarized data, as get_summarized_data: only the edge rows of each long dimension. A quantized
+    // tensor prints the values it stands for, as Python's does.
+    let reduced = t.isQuantized ? t.dequantize() : t.detach();
     const kept = shape.map((s) => keptIndices(s, summarize));
     kept.forEach((idx, d) => {
       if (idx) {
@@ -135,7 +136,7 @@ export function tensorToString(t: Tensor): string {
     });
     const values = reduced.toTypedArray();
     const bools = dtype === 'bool';
-    const floating = dtype.startsWith('float') || dtype === 'bfloat16';
+    const floating = dtype.startsWith('float') || dtype === 'bfloat16' || t.isQuantized;
     const fmt = new Formatter(bools ? Array.from(values as Uint8Array, (v) => v !== 0) : values, floating);
     const at = (i: number): number | boolean | bigint => (bools ? values[i] !== 0 : values[i]);
     const rshape = reduced.shape;
@@ -166,7 +167,9 @@ export function tensorToString(t: Tensor): string {
     body = render(0, 0, 'tensor('.length);
     reduced.dispose();
   }
+  if (t.isQuantized) suffixes.push(`size=(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`);
   if (dtype !== 'float32' && dtype !== 'int64' && dtype !== 'bool') suffixes.push(`dtype=torch.${dtype}`);
+  if (t.isQuantized) suffixes.push(...quantizerSuffixes(t));
   const gradFn = t.gradFnName();
   if (gradFn) suffixes.push(`grad_fn=<${gradFn}>`);
   else if (t.requiresGrad) suffixes.push('requires_grad=True');
@@ -184,4 +187,25 @@ export function tensorToString(t: Tensor): string {
     }
   }
   return out + ')';
+}
+
+// _tensor_str's quantization suffixes: the scheme, then scale and zero point (per tensor) or the
+// per-channel tensors and axis.
+function quantizerSuffixes(t: Tensor): string[] {
+  const scheme = t.qscheme();
+  const out = [`quantization_scheme=torch.${scheme}`];
+  if (scheme === 'per_tensor_affine' || scheme === 'per_tensor_symmetric') {
+    out.push(`scale=${pyNumber(t.qScale())}`, `zero_point=${t.qZeroPoint()}`);
+  } else {
+    out.push(`scale=${tensorToString(t.qPerChannelScales())}`, `zero_point=${tensorToString(t.qPerChannelZeroPoints())}`,
+      `axis=${t.qPerChannelAxis()}`);
+  }
+  return out;
+}
+
+// Python's str() of a float: 0.1, 1.0, 1e-05.
+function pyNumber(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e16) return v.toFixed(1);
+  const s = String(v);
+  return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }

@@ -6,6 +6,7 @@
  */
 export * from './factories';
 export * from './ops';
+export * from './quantized';
 export { executor } from './executor';
 export * as backends from './backends';
 export { device } from './device';

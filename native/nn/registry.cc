@@ -10,7 +10,8 @@ namespace tvgg {
 #define TVGG_LAYER_TYPES(X)                                                                           \
   X(Linear) X(Identity) X(Conv2d) X(ReLU) X(LeakyReLU) X(GELU) X(Sigmoid) X(Tanh) X(Softmax) X(Dropout) \
   X(Dropout2d) X(MaxPool2d) X(AvgPool2d) X(AdaptiveAvgPool2d) X(BatchNorm1d) X(BatchNorm2d) X(Flatten)  \
-  X(Sequential) X(VGG)
+  X(Sequential) X(VGG) X(Quantize) X(DeQuantize) X(QuantWrapper) X(QuantizedConv2d) X(QuantizedConvReLU2d)      \
+  X(QuantizedLinear) X(QuantizedLinearReLU) X(QuantizedDropout)
 // clang-format on
 
 #define TVGG_DECLARE(Name) Module::Ptr Create##Name(const Options&);

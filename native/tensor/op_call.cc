@@ -101,6 +101,52 @@ void GuardDim(const Args& a, const char* op) {
   int64_t dim = at::maybe_wrap_dim(a.I(1), self.dim());
   CheckCudaIndexRange(a.T(2), self.dim() == 0 ? 1 : self.size(dim), op);
 }
+// A quantized dtype by PyTorch's name.
+c10::ScalarType QuantizedDtype(const std::string& name) {
+  if (name == "qint8") return at::kQInt8;
+  if (name == "quint8") return at::kQUInt8;
+  if (name == "qint32") return at::kQInt32;
+  throw ArgError(ArgError::Type, "dtype must be 'qint8', 'quint8' or 'qint32'; got '" + name + "'");
+}
+// Checked here because libtorch checks some of these only in debug builds: a scale must be positive and
+// finite, zero points integers, and per-channel parameters one per slice along `axis` (-1: per tensor).
+void CheckQParams(const at::Tensor& self, const at::Tensor& scales, const at::Tensor& zero_points, int64_t axis) {
+  if (self.is_quantized()) throw ArgError(ArgError::Type, "the input is already quantized");
+  if (!self.device().is_cpu()) throw ArgError(ArgError::Type, "quantized tensors are CPU-only here");
+  if (!scales.is_floating_point() || !scales.device().is_cpu())
+    throw ArgError(ArgError::Type, "scales must be a floating-point CPU tensor");
+  if (zero_points.is_floating_point() || zero_points.is_complex() || !zero_points.device().is_cpu())
+    throw ArgError(ArgError::Type, "zero points must be an integer CPU tensor");
+  at::Tensor s = scales.to(at::kDouble);
+  if (s.numel() && !(s.gt(0).all().item<bool>() && s.isfinite().all().item<bool>()))
+    throw ArgError(ArgError::Range, "scales must be positive and finite");
+  if (axis < 0) return;
+  if (axis >= self.dim())
+    throw ArgError(ArgError::Range, "axis " + std::to_string(axis) + " is out of range for a " +
+                                        std::to_string(self.dim()) + "-D tensor");
+  if (scales.dim() != 1 || zero_points.dim() != 1 || scales.numel() != self.size(axis) ||
+      zero_points.numel() != self.size(axis))
+    throw ArgError(ArgError::Range, "per-channel scales and zero points need one value per slice of axis " +
+                                        std::to_string(axis) + " (" + std::to_string(self.size(axis)) + ")");
+}
+void CheckQParams(const at::Tensor& self, const at::Tensor& scale, int64_t zero_point, int64_t axis) {
+  CheckQParams(self, scale, at::scalar_tensor(zero_point, at::kLong), axis);
+}
+const at::Tensor& Quantized(const at::Tensor& t, const char* op) {
+  if (!t.is_quantized())
+    throw ArgError(ArgError::Type, std::string(op) + " needs a quantized tensor, got " + DtypeName(t.scalar_type()));
+  return t;
+}
+const at::Tensor& PerTensor(const at::Tensor& t, const char* op) {
+  if (Quantized(t, op).qscheme() != at::kPerTensorAffine && t.qscheme() != at::kPerTensorSymmetric)
+    throw ArgError(ArgError::Type, std::string(op) + " needs a per-tensor quantized tensor");
+  return t;
+}
+const at::Tensor& PerChannel(const at::Tensor& t, const char* op) {
+  if (Quantized(t, op).qscheme() != at::kPerChannelAffine && t.qscheme() != at::kPerChannelSymmetric)
+    throw ArgError(ArgError::Type, std::string(op) + " needs a per-channel quantized tensor");
+  return t;
+}
 Result Pair(std::tuple<at::Tensor, at::Tensor> t) { return std::vector<at::Tensor>{std::get<0>(t), std::get<1>(t)}; }
 Result List(std::vector<at::Tensor> v) { return v; }
 
@@ -198,6 +244,43 @@ const std::map<std::string, Op>& Ops() {
          return a.IsTensor(2) ? t.masked_fill_(a.T(1), a.T(2)) : t.masked_fill_(a.T(1), a.S(2));
        }},
       // Shape and selection
+      // Quantized tensors (torch.quantize_per_tensor and friends); nothing else makes them.
+      {"quantize_per_tensor", [](const Args& a) -> Result {
+         CheckQParams(a.T(0), at::scalar_tensor(a.D(1), at::kDouble), a.I(2), -1);
+         return at::quantize_per_tensor(a.T(0), a.D(1), a.I(2), QuantizedDtype(a.Str(3)));
+       }},
+      {"quantize_per_channel", [](const Args& a) -> Result {
+         CheckQParams(a.T(0), a.T(1), a.T(2), a.I(3));
+         return at::quantize_per_channel(a.T(0), a.T(1).to(at::kDouble), a.T(2).to(at::kLong), a.I(3),
+                                         QuantizedDtype(a.Str(4)));
+       }},
+      {"_make_per_tensor_quantized_tensor", [](const Args& a) -> Result {
+         CheckQParams(a.T(0), at::scalar_tensor(a.D(1), at::kDouble), a.I(2), -1);
+         return at::_make_per_tensor_quantized_tensor(a.T(0), a.D(1), a.I(2));
+       }},
+      {"_make_per_channel_quantized_tensor", [](const Args& a) -> Result {
+         CheckQParams(a.T(0), a.T(1), a.T(2), a.I(3));
+         return at::_make_per_channel_quantized_tensor(a.T(0), a.T(1).to(at::kDouble), a.T(2).to(at::kLong), a.I(3));
+       }},
+      {"int_repr", [](const Args& a) -> Result { return Quantized(a.T(0), "int_repr").int_repr(); }},
+      {"dequantize", [](const Args& a) -> Result { return a.T(0).is_quantized() ? a.T(0).dequantize() : a.T(0); }},
+      {"is_quantized", [](const Args& a) -> Result { return at::Scalar(a.T(0).is_quantized()); }},
+      {"qscheme", [](const Args& a) -> Result {
+         return at::Scalar(static_cast<int64_t>(Quantized(a.T(0), "qscheme").qscheme()));
+       }},
+      {"q_scale", [](const Args& a) -> Result { return at::Scalar(PerTensor(a.T(0), "q_scale").q_scale()); }},
+      {"q_zero_point", [](const Args& a) -> Result {
+         return at::Scalar(PerTensor(a.T(0), "q_zero_point").q_zero_point());
+       }},
+      {"q_per_channel_scales", [](const Args& a) -> Result {
+         return PerChannel(a.T(0), "q_per_channel_scales").q_per_channel_scales();
+       }},
+      {"q_per_channel_zero_points", [](const Args& a) -> Result {
+         return PerChannel(a.T(0), "q_per_channel_zero_points").q_per_channel_zero_points();
+       }},
+      {"q_per_channel_axis", [](const Args& a) -> Result {
+         return at::Scalar(PerChannel(a.T(0), "q_per_channel_axis").q_per_channel_axis());
+       }},
       {"flatten", [](const Args& a) -> Result { return a.T(0).flatten(a.I(1, 0), a.I(2, -1)); }},
       {"unflatten", [](const Args& a) -> Result { return a.T(0).unflatten(a.I(1), a.L(2)); }},
       {"expand", [](const Args& a) -> Result { return a.T(0).expand(a.L(1)); }},

@@ -34,6 +34,11 @@ c10::ScalarType ParseDtype(const std::string& name) {
 std::string DtypeName(c10::ScalarType type) {
   for (auto& [n, t] : kDtypes)
     if (type == t) return n;
+  // Quantized tensors are made only by quantize_per_tensor/_per_channel (op_call), never from a dtype
+  // name: a factory given a quantized dtype would make a tensor without a quantizer.
+  if (type == at::kQInt8) return "qint8";
+  if (type == at::kQUInt8) return "quint8";
+  if (type == at::kQInt32) return "qint32";
   return c10::toString(type);
 }
 
@@ -257,6 +262,9 @@ Napi::Value TensorWrap::ItemImpl(const Napi::CallbackInfo& info) {
 Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   at::Tensor t = Get().detach();
+  if (t.is_quantized())
+    throw ArgError(ArgError::Type, "toTypedArray: a quantized (" + DtypeName(t.scalar_type()) +
+                                       ") tensor has no typed array; call intRepr() or dequantize() first");
   bool half = t.scalar_type() == at::kHalf || t.scalar_type() == at::kBFloat16;
   // Checked before anything is allocated: a view can claim far more elements than its storage holds.
   int64_t bytes = CheckedBytes(t.sizes(), half ? 4 : static_cast<int64_t>(t.element_size()), "toTypedArray");

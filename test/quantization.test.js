@@ -1,0 +1,250 @@
+// int8 post-training quantization: quantized tensors, models.quantize, the quantized layers' printing and
+// state dicts against Python's eager-mode quantized VGG (same libtorch, same engine), and bad inputs.
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { torch, nn, models, quantization, Tensor } = require('..');
+const { needOracle, python, relativeError } = require('./helpers');
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'torchvgg-quant-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// Python's quantized VGG of the same structure: fused as models.quantize fuses, QuantWrapper, converted
+// with MinMax observers (their values are replaced by the loaded state dict anyway).
+const PY_QUANTIZED_VGG = `
+import json, sys, torch, torchvision
+from torch.ao.quantization import QuantWrapper, QConfig, MinMaxObserver, PerChannelMinMaxObserver, prepare, convert, fuse_modules
+def quantized_vgg(arch, num_classes, engine, calibrate=None):
+    torch.backends.quantized.engine = engine
+    m = getattr(torchvision.models, arch)(num_classes=num_classes).eval()
+    feats, groups = list(m.features), []
+    for i, l in enumerate(feats):
+        if isinstance(l, torch.nn.Conv2d):
+            n = 3 if isinstance(feats[i + 1], torch.nn.BatchNorm2d) else 2
+            groups.append([f'features.{i + k}' for k in range(n)])
+    groups += [['classifier.0', 'classifier.1'], ['classifier.3', 'classifier.4']]
+    fuse_modules(m, groups, inplace=True)
+    q = QuantWrapper(m)
+    reduce = engine in ('fbgemm', 'x86')
+    q.qconfig = QConfig(activation=MinMaxObserver.with_args(reduce_range=reduce),
+                        weight=PerChannelMinMaxObserver.with_args(dtype=torch.qint8, qscheme=torch.per_channel_symmetric))
+    prepare(q, inplace=True)
+    if calibrate is not None:
+        with torch.no_grad(): q(calibrate)
+    convert(q, inplace=True)
+    return q
+`;
+
+function calibrationBatches(n, size, seed) {
+  torch.manualSeed(seed);
+  return Array.from({ length: n }, () => torch.randn([4, 3, size, size]));
+}
+
+describe('quantized tensors', function () {
+  it('quantizePerTensor, intRepr and dequantize follow round(x / scale) + zeroPoint', function () {
+    const x = torch.tensor([-1, 0, 0.24, 0.26, 10]);
+    const q = torch.quantizePerTensor(x, 0.5, 10, 'quint8');
+    assert.strictEqual(q.dtype, 'quint8');
+    assert.ok(q.isQuantized && !x.isQuantized);
+    assert.strictEqual(q.qscheme(), 'per_tensor_affine');
+    assert.strictEqual(q.qScale(), 0.5);
+    assert.strictEqual(q.qZeroPoint(), 10);
+    assert.deepStrictEqual(Array.from(q.intRepr().toTypedArray()), [8, 10, 10, 11, 30]);
+    assert.deepStrictEqual(Array.from(q.dequantize().toTypedArray()), [-1, 0, 0, 0.5, 10]);
+    // what Python 1.13 prints for the same tensor
+    assert.strictEqual(String(q), 'tensor([-1.0000,  0.0000,  0.0000,  0.5000, 10.0000], size=(5,),\n'
+      + '       dtype=torch.quint8, quantization_scheme=torch.per_tensor_affine,\n       scale=0.5, zero_point=10)');
+  });
+
+  it('quantizePerChannel keeps one scale per slice', function () {
+    const w = torch.tensor([[1, -2], [0.1, 0.2]]);
+    const q = torch.quantizePerChannel(w, torch.tensor([0.02, 0.001], { dtype: 'float64' }), torch.tensor([0, 0], { dtype: 'int64' }), 0, 'qint8');
+    assert.strictEqual(q.qscheme(), 'per_channel_affine');
+    assert.strictEqual(q.qPerChannelAxis(), 0);
+    assert.deepStrictEqual(Array.from(q.qPerChannelScales().toTypedArray()), [0.02, 0.001]);
+    assert.deepStrictEqual(Array.from(q.intRepr().toTypedArray()), [50, -100, 100, 127]); // 200 saturates at 127
+  });
+
+  it('refuses what would make a broken quantized tensor, with clear errors', function () {
+    const x = torch.ones([2, 3]);
+    assert.throws(() => torch.quantizePerTensor(x, 0, 0, 'quint8'), RangeError);
+    assert.throws(() => torch.quantizePerTensor(x, 0.1, 0, 'int8'), TypeError);
+    assert.throws(() => torch.quantizePerChannel(x, torch.ones([3], { dtype: 'float64' }), torch.zeros([3], { dtype: 'int64' }), 0, 'qint8'), /one value per slice/);
+    assert.throws(() => torch.quantizePerChannel(x, torch.ones([2], { dtype: 'float64' }).neg(), torch.zeros([2], { dtype: 'int64' }), 0, 'qint8'), /positive/);
+    assert.throws(() => torch.quantizePerChannel(x, torch.ones([2], { dtype: 'float64' }), torch.zeros([2], { dtype: 'int64' }), 5, 'qint8'), /out of range/);
+    const q = torch.quantizePerTensor(x, 0.1, 0, 'quint8');
+    assert.throws(() => q.toTypedArray(), /intRepr\(\) or dequantize\(\)/);
+    assert.throws(() => q.qPerChannelScales(), TypeError);
+    assert.throws(() => x.intRepr(), TypeError);
+    assert.throws(() => torch.zeros([2], { dtype: 'qint8' }), TypeError);
+  });
+
+  it('torch.save writes _rebuild_qtensor and torch.load reads it back', function () {
+    const file = path.join(tmp, 'q.pth');
+    const pc = torch.quantizePerChannel(torch.randn([4, 3]), torch.tensor([0.1, 0.2, 0.3, 0.4], { dtype: 'float64' }), torch.tensor([0, 1, 2, 3], { dtype: 'int64' }), 0, 'qint8');
+    const pt = torch.quantizePerTensor(torch.randn([5]), 0.05, 128, 'quint8');
+    torch.save({ pc, pt }, file);
+    const back = torch.load(file);
+    for (const [a, b] of [[back.pc, pc], [back.pt, pt]]) {
+      assert.strictEqual(a.dtype, b.dtype);
+      assert.strictEqual(a.qscheme(), b.qscheme());
+      assert.deepStrictEqual(Array.from(a.intRepr().toTypedArray()), Array.from(b.intRepr().toTypedArray()));
+    }
+    assert.deepStrictEqual(Array.from(back.pc.qPerChannelZeroPoints().toTypedArray()), [0n, 1n, 2n, 3n]);
+    assert.strictEqual(back.pt.qScale(), 0.05);
+  });
+
+  it('Python reads our quantized tensors and we read Python\'s', function () {
+    needOracle(this);
+    const ours = path.join(tmp, 'ours-q.pth');
+    const theirs = path.join(tmp, 'theirs-q.pth');
+    const pc = torch.quantizePerChannel(torch.randn([3, 2]), torch.tensor([0.1, 0.2, 0.3], { dtype: 'float64' }), torch.tensor([0, 0, 0], { dtype: 'int64' }), 0, 'qint8');
+    torch.save({ w: pc }, ours);
+    const r = python(`
+import json, sys, torch
+d = torch.load(sys.argv[1])
+w = d['w']
+torch.save({'pt': torch.quantize_per_tensor(torch.tensor([0.5, -1.0, 3.0]), 0.25, 7, torch.quint8),
+            'pc': torch.quantize_per_channel(torch.tensor([[1.0, 2.0], [3.0, 4.0]]), torch.tensor([0.5, 0.25], dtype=torch.double),
+                                             torch.tensor([1, 2]), 0, torch.qint8)}, sys.argv[2])
+print(json.dumps({'dtype': str(w.dtype), 'scheme': str(w.qscheme()), 'ints': w.int_repr().flatten().tolist(),
+                  'scales': w.q_per_channel_scales().tolist()}))`, [ours, theirs]);
+    assert.deepStrictEqual(r, { dtype: 'torch.qint8', scheme: 'torch.per_channel_affine', ints: Array.from(pc.intRepr().toTypedArray()), scales: [0.1, 0.2, 0.3] });
+    const back = torch.load(theirs);
+    assert.deepStrictEqual(Array.from(back.pt.intRepr().toTypedArray()), [9, 3, 19]);
+    assert.strictEqual(back.pt.qZeroPoint(), 7);
+    assert.deepStrictEqual(Array.from(back.pc.intRepr().toTypedArray()), [3, 5, 14, 18]);
+    assert.deepStrictEqual(Array.from(back.pc.qPerChannelScales().toTypedArray()), [0.5, 0.25]);
+  });
+
+  it('a hostile quantized tensor in a file is an Error naming the file', function () {
+    const file = path.join(tmp, 'hostile-q.pth');
+    const pc = torch.quantizePerChannel(torch.randn([2, 2]), torch.tensor([0.1, 0.2], { dtype: 'float64' }), torch.tensor([0, 0], { dtype: 'int64' }), 0, 'qint8');
+    torch.save({ pc }, file);
+    // Rewrite the scales' storage (the second record, 2 float64) to a negative and a NaN scale.
+    const buf = fs.readFileSync(file);
+    const scales = Buffer.alloc(16);
+    scales.writeDoubleLE(-1, 0);
+    scales.writeDoubleLE(NaN, 8);
+    const at = buf.indexOf(Buffer.from(new Float64Array([0.1, 0.2]).buffer));
+    assert.ok(at > 0, 'found the scales record');
+    scales.copy(buf, at);
+    assert.throws(() => torch.load(buf), /<buffer>: bad quantized tensor: scales must be positive and finite/);
+  });
+});
+
+describe('models.quantize', function () {
+  this.timeout(300000);
+  let float, int8, batches;
+  before(async function () {
+    torch.manualSeed(3);
+    float = models.vgg11({ numClasses: 5 }).eval();
+    batches = calibrationBatches(4, 32, 1);
+    int8 = await models.quantize(float, { calibration: batches });
+  });
+
+  it('builds QuantWrapper(fused VGG) with quantized layers where Python has them', function () {
+    assert.ok(int8 instanceof quantization.QuantWrapper);
+    const f = int8.module.features;
+    assert.ok(f[0] instanceof quantization.QuantizedConvReLU2d);
+    assert.strictEqual(f[1].typeName, 'Identity');
+    assert.strictEqual(f[2].typeName, 'MaxPool2d');
+    assert.ok(int8.module.classifier[0] instanceof quantization.QuantizedLinearReLU);
+    assert.ok(int8.module.classifier[6] instanceof quantization.QuantizedLinear);
+    assert.strictEqual(int8.module.classifier[6].weight().dtype, 'qint8');
+    assert.ok(int8.quant.scale.item() > 0);
+    // the float model is left as it was
+    assert.ok(float.features[0] instanceof nn.Conv2d);
+  });
+
+  it('gives logits close to the float model on the calibration distribution (sync and async alike)', async function () {
+    const x = calibrationBatches(1, 32, 9)[0];
+    const ref = torch.noGrad(() => float.forward(x));
+    const y = int8.forward(x);
+    assert.strictEqual(y.dtype, 'float32');
+    assert.deepStrictEqual(y.shape, [4, 5]);
+    const err = relativeError(y, ref);
+    assert.ok(err < 0.1, `int8 vs float32 relative error ${err}`);
+    const yAsync = await int8.forwardAsync(x);
+    assert.strictEqual(relativeError(yAsync, y), 0);
+  });
+
+  it('prints exactly what Python prints for the same quantized model', function () {
+    needOracle(this);
+    const file = path.join(tmp, 'vgg11-int8.pth');
+    torch.save(int8.stateDict(), file);
+    const r = python(`${PY_QUANTIZED_VGG}
+q = quantized_vgg('vgg11', 5, sys.argv[2])
+q.load_state_dict(torch.load(sys.argv[1]))
+print(json.dumps(str(q)))`, [file, quantization.engine()]);
+    assert.strictEqual(String(int8), r);
+  });
+
+  it('Python loads our state dict and computes the same int8 logits', function () {
+    needOracle(this);
+    const file = path.join(tmp, 'vgg11-int8.pth');
+    const input = path.join(tmp, 'x.pth');
+    const out = path.join(tmp, 'y.pth');
+    const x = calibrationBatches(1, 32, 11)[0];
+    torch.save(int8.stateDict(), file);
+    torch.save({ x }, input);
+    python(`${PY_QUANTIZED_VGG}
+q = quantized_vgg('vgg11', 5, sys.argv[4])
+q.load_state_dict(torch.load(sys.argv[1]))
+with torch.no_grad(): y = q(torch.load(sys.argv[2])['x'])
+torch.save({'y': y}, sys.argv[3])
+print('{}')`, [file, input, out, quantization.engine()]);
+    const theirs = torch.load(out).y;
+    const ours = int8.forward(x);
+    // the same kernels on the same integers: equal, or one output quantum apart where rounding ties differ
+    const quantum = int8.module.classifier[6].scale;
+    const diff = ours.sub(theirs).abs().amax().item();
+    assert.ok(diff <= quantum * 1.01, `max |ours - Python| = ${diff}, output quantum ${quantum}`);
+  });
+
+  it('loads a quantized state dict Python saved (its _packed_params tuples) and matches Python', async function () {
+    needOracle(this);
+    const file = path.join(tmp, 'py-int8.pth');
+    const input = path.join(tmp, 'x2.pth');
+    const out = path.join(tmp, 'y2.pth');
+    const x = calibrationBatches(1, 32, 12)[0];
+    torch.save({ x }, input);
+    python(`${PY_QUANTIZED_VGG}
+torch.manual_seed(0)
+x = torch.load(sys.argv[2])['x']
+q = quantized_vgg('vgg11', 3, sys.argv[4], calibrate=x)
+torch.save(q.state_dict(), sys.argv[1])
+with torch.no_grad(): torch.save({'y': q(x)}, sys.argv[3])
+print('{}')`, [file, input, out, quantization.engine()]);
+    const sd = torch.load(file);
+    assert.ok(Object.keys(sd).some((k) => k.endsWith('_packed_params._packed_params')), 'Python wrote its version-3 layout');
+    const floatModel = models.vgg11({ numClasses: 3 });
+    const q = await models.quantize(floatModel, { stateDict: sd });
+    const diff = q.forward(x).sub(torch.load(out).y).abs().amax().item();
+    assert.ok(diff <= q.module.classifier[6].scale * 1.01, `max |ours - Python| = ${diff}`);
+  });
+
+  it('refuses what it cannot quantize or load, naming the problem', async function () {
+    const gelu = new nn.Sequential(new nn.Linear(4, 4), new nn.GELU());
+    await assert.rejects(models.quantize(gelu, { calibration: [torch.randn([2, 4])] }), /Sequential\.1 is a GELU, which cannot be quantized/);
+    await assert.rejects(models.quantize(float, {}), /needs calibration batches/);
+    await assert.rejects(models.quantize(float, { calibration: [] }), /gave no batch/);
+    await assert.rejects(models.quantize(float, { calibration: ['x'] }), TypeError);
+    await assert.rejects(models.quantize(float, { calibration: batches, backend: 'nope' }), RangeError);
+    assert.throws(() => int8.forward(torch.randn([1, 4, 32, 32])), /expects 3 input channels/);
+    assert.throws(() => int8.module.forward(torch.randn([1, 3, 32, 32])), /expects a quint8 quantized input/);
+    // a float checkpoint into the quantized model, and a quantized one into the float model
+    assert.throws(() => int8.module.loadStateDict(float.stateDict(), { strict: false }), /dtype mismatch for features\.0\.weight/);
+    assert.throws(() => models.vgg11({ numClasses: 5 }).loadStateDict(
+      Object.fromEntries(Object.entries(int8.module.stateDict()).filter(([k]) => k.startsWith('features.0.w'))), { strict: false }), /dtype mismatch/);
+  });
+
+  it('torch.backends.quantized lists and sets the engines this libtorch has', function () {
+    const engines = torch.backends.quantized.supportedEngines;
+    assert.ok(engines.length >= 1, 'at least one quantized engine');
+    assert.ok(engines.includes(torch.backends.quantized.engine));
+    assert.throws(() => { torch.backends.quantized.engine = 'nope'; }, /is not in this libtorch; it has/);
+    assert.ok(Tensor.prototype.intRepr);
+  });
+});
