@@ -31,6 +31,7 @@ const { prepare, pythonBench } = require('./bench/python');
 const { torchvggRows, loadedVgg16 } = require('./bench/torchvgg-rows');
 const { ortSession, ortRows } = require('./bench/ort-rows');
 const { tinyOp } = require('./bench/tiny-op');
+const { int8Rows } = require('./bench/int8');
 const { eventLoopDelay } = require('./bench/event-loop');
 const { readAccuracyInputs, bf16Accuracy } = require('./bench/accuracy');
 const { cudaBench } = require('./bench/cuda');
@@ -171,6 +172,14 @@ async function cpuBench(opts, stateDict, weightsPath, threads, total, cpu) {
   log('tiny op ...');
   const tiny = await tinyOp({ calls: quick ? 50000 : 200000 });
 
+  let int8 = null;
+  if (total.left() > 90) {
+    int8 = await int8Rows({ budget: new Budget(Math.min(60, total.left() - 60), total), log });
+    if (int8.skipped) { skipped.push(int8.skipped); int8 = null; }
+  } else {
+    skipped.push(`int8 rows: skipped (${total.left().toFixed(0)} s left of the time cap; they need about 90 s)`);
+  }
+
   const fp32Model = loadedVgg16(stateDict).eval();
   let accuracy = null;
   const bf16Predicted = rates.predict('bf16-cl', VGG16_GFLOP * 8);
@@ -210,7 +219,7 @@ async function cpuBench(opts, stateDict, weightsPath, threads, total, cpu) {
     // what eval() picked on this CPU: bf16 must never be the default where it is emulated
     evalDtype: fp32Model.features[0].weight.dtype,
     rounds: roundsDone, roundsSkipped: opts.rounds - roundsDone, rows, pythonOnly, training,
-    tinyOp: { ...tiny, pythonNs: pythonTinyOpNs }, load, eventLoop, accuracy, skipped,
+    tinyOp: { ...tiny, pythonNs: pythonTinyOpNs }, int8, load, eventLoop, accuracy, skipped,
     peak, bandwidth, vgg16Gflop: vgg16Gflop(224),
     roofline: batches.map((b) => ({ batch: b, imgS: roof.roofline(b, 'float32') })),
     rates: rates.toJSON(),

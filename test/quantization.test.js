@@ -4,7 +4,7 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { torch, nn, models, quantization, Tensor } = require('..');
+const { torch, nn, models, quantization, tasks, datasets, server, Tensor } = require('..');
 const { needOracle, python, relativeError } = require('./helpers');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'torchvgg-quant-'));
@@ -246,5 +246,46 @@ print('{}')`, [file, input, out, quantization.engine()]);
     assert.ok(engines.includes(torch.backends.quantized.engine));
     assert.throws(() => { torch.backends.quantized.engine = 'nope'; }, /is not in this libtorch; it has/);
     assert.ok(Tensor.prototype.intRepr);
+  });
+});
+
+describe('int8 checkpoints (torchvgg quantize) load, predict and serve', function () {
+  this.timeout(300000);
+  it('quantizeCheckpoint writes an int8 checkpoint that loadCheckpoint and the server read', async function () {
+    const floatFile = path.join(tmp, 'shapes-float.pth');
+    const int8File = path.join(tmp, 'shapes-int8.pth');
+    torch.manualSeed(5);
+    const classes = ['circle', 'star', 'cross'];
+    tasks.saveCheckpoint(floatFile, { arch: 'vgg11', classes, imageSize: 32, model: models.vgg11({ numClasses: 3 }) });
+    const transform = tasks.evalTransform(32);
+    const calibration = new datasets.Shapes({ classes, size: 32, count: 16, seed: 1, transform });
+    const validation = new datasets.Shapes({ classes, size: 32, count: 16, seed: 2, transform });
+    const r = await tasks.quantizeCheckpoint(floatFile, int8File, { calibration, validation, batchSize: 8 });
+    assert.strictEqual(r.calibrationImages, 16);
+    assert.ok(r.agreement >= 0 && r.agreement <= 1 && r.validationImages === 16);
+    assert.ok(fs.statSync(int8File).size < fs.statSync(floatFile).size / 3, 'int8 weights take a quarter of the bytes');
+    const ck = tasks.loadCheckpoint(int8File);
+    assert.strictEqual(ck.quantized, 'qint8');
+    assert.ok(ck.model instanceof quantization.QuantWrapper);
+    assert.deepStrictEqual(ck.classes, classes);
+    await assert.rejects(tasks.quantizeCheckpoint(int8File, path.join(tmp, 'again.pth'), { calibration }), /already qint8/);
+
+    const x = torch.randn([2, 3, 32, 32]);
+    const direct = ck.model.forward(x);
+    const srv = server.createServer({ models: [{ weights: int8File, name: 'int8' }], port: 0, host: '127.0.0.1', logLevel: 'silent', maxQueueDelayMs: 0 });
+    const { url } = await srv.listen();
+    try {
+      const body = { inputs: [{ name: 'input', datatype: 'FP32', shape: [2, 3, 32, 32], data: Array.from(x.toTypedArray()) }] };
+      const res = await fetch(`${url}/v2/models/int8/infer`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      assert.strictEqual(res.status, 200);
+      const out = (await res.json()).outputs[0];
+      assert.deepStrictEqual(out.shape, [2, 3]);
+      const want = Array.from(direct.toTypedArray());
+      out.data.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `logit ${i}: ${v} vs ${want[i]}`));
+    } finally {
+      await srv.close();
+    }
+    assert.throws(() => server.createServer({ models: [{ weights: int8File }], dtype: 'bfloat16', port: 0, host: '127.0.0.1', logLevel: 'silent' }),
+      /int8 model runs on the CPU/);
   });
 });

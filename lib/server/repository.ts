@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import { Module } from '../nn/module';
 import * as models from '../models';
 import { loadCheckpoint } from '../tasks/checkpoint';
+import { QuantWrapper } from '../nn/modules/quantized';
 import { describe } from '../check';
 import type { ModelSpec, ResolvedOptions } from './options';
 
@@ -83,6 +84,9 @@ export function loadModels(o: ResolvedOptions): Map<string, ServedModel> {
       throw new TypeError(`${where}: inputShape must be [C, H, W] with -1 for a free dimension; got ${describe(inputShape)}`);
     }
     m.module.eval();
+    if (m.module instanceof QuantWrapper && (o.device !== 'cpu' || o.dtype !== 'float32')) {
+      throw new Error(`${where}: an int8 model runs on the CPU and takes float32 (not --device ${o.device} --dtype ${o.dtype})`);
+    }
     if (o.device !== 'cpu' || o.dtype !== 'float32') m.module.to({ device: o.device, dtype: o.dtype });
     if (m.numClasses < 0 && m.classes) m.numClasses = m.classes.length;
     out.set(name, { ...m, name, inputShape, transform: spec.transform ?? m.transform });

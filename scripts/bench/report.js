@@ -113,6 +113,18 @@ function cpuTargets(r) {
       value: tr.map((row) => `${row.setting.replace('train-', '')} ${row.vsPython === undefined ? 'cut' : x(row.vsPython)}`).join(', '),
     });
   }
+  if (r.int8) {
+    const b8 = r.int8.rows.find((row) => row.batch === 8);
+    const ratio = b8 && b8.int8ImgS / b8.fp32ImgS;
+    t.push({
+      target: 'int8 ≥ 2.0× its own fp32 at batch 8 (walkthrough Shapes model)', met: ratio >= 2,
+      value: `${x(ratio)} (${fmt(b8?.int8ImgS)} vs ${fmt(b8?.fp32ImgS)} img/s, engine ${r.int8.engine})`,
+    });
+    t.push({
+      target: 'int8 top-1 agreement with fp32 ≥ 99% on the validation set', met: r.int8.agreement >= 0.99,
+      value: `${fmt(100 * r.int8.agreement, 1)}% of ${r.int8.validationImages} images`,
+    });
+  }
   const a = r.accuracy;
   if (a) {
     t.push({
@@ -157,6 +169,10 @@ function cpuTable(r) {
     const to = r.tinyOp;
     lines.push(`| 1-element add, µs per call | – | ${fmt(to.ns / 1000)} (dispose() each: ${fmt(to.disposedNs / 1000)}) | – | ${fmt(to.pythonNs / 1000)} | – | ${x(to.pythonNs / to.ns)} | – | – |`);
   }
+  for (const row of r.int8?.rows ?? []) {
+    lines.push(`| Shapes VGG16 ${r.int8.imageSize}x${r.int8.imageSize}: int8 (${r.int8.engine}) vs its fp32, img/s | ${row.batch} | ${fmt(row.int8ImgS)} int8 | – | ${fmt(row.fp32ImgS)} fp32 (torchvgg) | – | ${x(row.int8ImgS / row.fp32ImgS)} int8/fp32 | – | – |`);
+  }
+  if (r.int8) lines.push(`| int8 top-1 agreement with fp32 (validation set) | ${r.int8.validationImages} | ${fmt(100 * r.int8.agreement, 1)}% | – | – | – | – | – | – |`);
   for (const l of r.load ?? []) {
     lines.push(`| torch.load ${l.name} (553 MB), s | – | ${fmt(l.torchvggSeconds, 3)} | – | ${fmt(l.pythonSeconds, 3)} | – | ${x(l.pythonSeconds / l.torchvggSeconds)} | – | – |`);
   }
