@@ -141,7 +141,7 @@ export function loadCheckpoint(file: string): LoadedCheckpoint {
   return { model: loaded.eval(), arch, classes, imageSize, transform: evalTransform(imageSize), quantized: quantized ?? null };
 }
 
-// The float names of an int8 state dict's tensors (module.classifier.6.weight → classifier.6.weight),
+// The float names of an int8 state dict's tensors (the QuantWrapper's `module.` prefix dropped),
 // so the family reads its head's size as from a float one.
 function floatNames(sd: Record<string, Tensor>): Record<string, Tensor> {
   const out: Record<string, Tensor> = {};
