@@ -19,6 +19,14 @@ export interface LibtorchCapability {
   openmp: boolean;
   /** oneDNN accepts bfloat16 on this CPU (natively or by its own emulation); null when the addon does not say */
   mkldnnBf16: boolean | null;
+  /** eval() hands runs of convolutions to oneDNN's own primitives (built where libdnnl-dev was found); null when the addon does not say */
+  onednnRuns: boolean | null;
+  /**
+   * Whether libtorch's CPU blocks of 32 MB and more ask the kernel for transparent huge pages ('madvise'),
+   * or not ('off': TORCHVGG_HUGEPAGES=0 or no such advice on this system); null when the addon does not say.
+   * The kernel's own setting is {@link CpuCapability.transparentHugePages}.
+   */
+  hugePages: 'madvise' | 'off' | null;
 }
 
 /** The instruction sets that decide which kernels are fast: /proc/cpuinfo's names. */
@@ -58,6 +66,8 @@ export interface CpuCapability {
   nativeBf16: boolean;
   /** the CPU has an int8 dot product (x86: AVX-512 VNNI, AVX-VNNI or AMX-INT8; ARM: dotprod or i8mm) */
   nativeInt8: boolean;
+  /** the kernel's transparent huge page mode ('always', 'madvise', 'never'), or 'unknown' where it cannot be read */
+  transparentHugePages: string;
 }
 
 const FLAG_NAMES: (keyof CpuFlags)[] = ['avx2', 'avx512f', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16',
@@ -112,7 +122,19 @@ function libtorchCapability(): LibtorchCapability | null {
   return Object.freeze({
     aten, mkldnn: r.mkldnn === true, mkl: r.mkl === true, openmp: r.openmp === true,
     mkldnnBf16: typeof r.mkldnnBf16 === 'boolean' ? r.mkldnnBf16 : null,
+    onednnRuns: typeof r.onednnRuns === 'boolean' ? r.onednnRuns : null,
+    hugePages: r.hugePages === 'madvise' || r.hugePages === 'off' ? r.hugePages : null,
   });
+}
+
+/** The bracketed word of /sys/kernel/mm/transparent_hugepage/enabled ("always [madvise] never"). */
+function transparentHugePageMode(): string {
+  try {
+    const text = fs.readFileSync('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8');
+    return /\[(\w+)\]/.exec(text)?.[1] ?? 'unknown';
+  } catch {
+    return 'unknown'; // not Linux, or a sandbox that hides /sys
+  }
 }
 
 let cached: CpuCapability | undefined;
@@ -148,6 +170,7 @@ function compute(): CpuCapability {
     libtorch: libtorchCapability(),
     nativeBf16,
     nativeInt8,
+    transparentHugePages: transparentHugePageMode(),
   });
 }
 

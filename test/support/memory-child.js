@@ -4,6 +4,8 @@
 //               warm up; RSS sampled every 1,000 calls
 //   control     4,000 calls with every result kept: what a leak looks like to the same measurement
 //   dispose     a 200 MB tensor filled, then disposed: RSS before, after filling, and after dispose
+//   faults      a 64 MiB tensor filled, five times over: the minor page faults each fill took, and the
+//               allocator policy reported (run with TORCHVGG_HUGEPAGES=0 for libtorch's own allocator)
 'use strict';
 const { torch, nn } = require('../..');
 
@@ -41,6 +43,17 @@ async function main(scenario) {
       if (ms < 300) await sleep(50);
     }
     return { beforeMB: before / MB, filledMB: filled / MB, afterDisposeMB: samples[0].rssMB, samples };
+  }
+  if (scenario === 'faults') {
+    const faults = [];
+    for (let i = 0; i < 5; i++) {
+      const before = process.resourceUsage().minorPageFault;
+      const t = torch.ones(16 * 1024 * 1024); // 64 MiB of float32, every page written
+      faults.push(process.resourceUsage().minorPageFault - before);
+      t.dispose();
+    }
+    return { faults, hugePages: torch.backends.cpu.capability().libtorch.hugePages,
+      system: torch.backends.cpu.capability().transparentHugePages };
   }
   const model = smallModel();
   const x = torch.randn(1, 3, 32, 32);
