@@ -19,10 +19,10 @@ TVGG_LAYER_TYPES(TVGG_DECLARE)
 #undef TVGG_DECLARE
 
 namespace {
-using Factory = Module::Ptr (*)(const Options&);
-const std::map<std::string, Factory>& Factories() {
+using LayerFactory = Module::Ptr (*)(const Options&);
+const std::map<std::string, LayerFactory>& Factories() {
 #define TVGG_ENTRY(Name) {#Name, &Create##Name},
-  static const std::map<std::string, Factory> table = {TVGG_LAYER_TYPES(TVGG_ENTRY)};
+  static const std::map<std::string, LayerFactory> table = {TVGG_LAYER_TYPES(TVGG_ENTRY)};
 #undef TVGG_ENTRY
   return table;
 }
