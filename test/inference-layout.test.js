@@ -84,6 +84,42 @@ describe('inference layout', () => {
       assert.ok(m.forward(x).allclose(strided, { rtol: 1e-5, atol: 1e-6 }), 'grad on: the strided path');
     });
 
+    it('keeps a plan per batch size, as a server forms them: every size gives the strided rows', () => {
+      torch.manualSeed(5);
+      const m = models.vgg11({ numClasses: 7 }).eval();
+      const x = torch.randn(8, 3, 32, 32);
+      const strided = stridedForward(5, [8, 3, 32, 32], 'vgg11');
+      // small before large (the shared buffers must grow), back to small, and the largest again
+      for (const b of [1, 3, 8, 2, 8, 1, 5]) {
+        const y = torch.noGrad(() => m.forward(x.narrow(0, 0, b)));
+        const want = strided.narrow(0, 0, b);
+        assert.ok(y.allclose(want, { rtol: 1e-5, atol: 1e-6 }), `batch ${b}: max |diff| ${y.sub(want).abs().max().item()}`);
+      }
+    });
+
+    it('runs batches of changing sizes about as fast as one size (no re-planning per batch)', async function () {
+      this.timeout(120000);
+      torch.manualSeed(7);
+      const m = models.vgg11({ numClasses: 10 }).eval();
+      const sizes = [20, 21, 22, 23, 24, 25, 26, 27];
+      const inputs = new Map(sizes.map((b) => [b, torch.randn(b, 3, 32, 32)]));
+      // Per-image seconds of one pass over `seq`, best of three (the machine is shared).
+      const perImage = async (seq) => {
+        let best = Infinity;
+        for (let rep = 0; rep < 3; rep++) {
+          const t = performance.now();
+          for (const b of seq) (await m.forwardAsync(inputs.get(b))).dispose();
+          best = Math.min(best, (performance.now() - t) / seq.reduce((a, b) => a + b, 0));
+        }
+        return best;
+      };
+      await perImage(sizes); // plans every size once
+      const changing = await perImage(sizes);
+      const fixed = await perImage(sizes.map(() => 24));
+      // With two plans kept (before), cycling 8 sizes re-planned every batch: 3.7x slower than one size.
+      assert.ok(changing < 2 * fixed, `changing sizes ${(changing * 1000).toFixed(2)} ms/image vs one size ${(fixed * 1000).toFixed(2)} ms/image`);
+    });
+
     it('re-reads weights that changed: loadStateDict and in-place edits after a forward', () => {
       torch.manualSeed(4);
       const m = models.vgg11({ numClasses: 7 }).eval();

@@ -59,12 +59,64 @@ struct OnednnRunCache::Plan {
   std::vector<int64_t> input;  // the input shape
   std::vector<Step> steps;
   Dims out_dims;
-  // Buffers kept with the plan (runs hold the cache's lock): fresh ones per call would be mapped and
-  // faulted in anew each time, since glibc maps blocks over 32 MB (VGG16's activations from batch 3 on).
+  size_t activation_bytes = 0, staging_bytes = 0, scratch_bytes = 0;  // what it needs of the workspace
+};
+
+// A server forms batches of every size from 1 to its maximum, so plans for many input shapes live side
+// by side. What is costly to hold or to make lives here once, not per plan: each convolution's weights
+// in the layout oneDNN picked (the same for most batch sizes; VGG16's are 58 MB in fp32, more in
+// Winograd's domain) and the buffers activations run in (kept: fresh ones per call would be mapped and
+// faulted in anew each time, since glibc maps blocks over 32 MB). Runs hold the cache's lock, so one
+// set of buffers, as large as the largest plan needs, serves them all.
+struct OnednnRunCache::Workspace {
+  struct Weights {
+    uint64_t layer;
+    const void* ptr;
+    int64_t version;
+    memory::desc md;
+    Buffer buffer;
+  };
+  std::vector<Weights> weights;
   at::Tensor ping[2], staging, scratch;
+
+  // The layer's weights in layout `md`, reordered from `w` only when no plan has them in that layout yet.
+  Buffer WeightsFor(uint64_t layer, const OpaqueOp& op, const at::Tensor& w, const memory::desc& md, memory user,
+                    dnnl::stream& stream) {
+    // Weights of this layer from before an update (another storage or version) are never asked for again.
+    weights.erase(std::remove_if(weights.begin(), weights.end(),
+                                 [&](const Weights& e) {
+                                   return e.layer == layer &&
+                                          (e.ptr != op.weight.data_ptr() || e.version != op.weight._version());
+                                 }),
+                  weights.end());
+    for (const auto& e : weights)
+      if (e.layer == layer && e.md == md) return e.buffer;
+    Buffer b = Allocate(md);
+    dnnl::reorder(user, b.mem).execute(stream, user, b.mem);
+    weights.push_back({layer, op.weight.data_ptr(), op.weight._version(), md, b});
+    return b;
+  }
+  // Layouts no plan uses any more (the workspace holds the last reference).
+  void DropUnused() {
+    weights.erase(std::remove_if(weights.begin(), weights.end(),
+                                 [](const Weights& e) { return e.buffer.storage.use_count() == 1; }),
+                  weights.end());
+  }
+  void Fit(const Plan& p) {
+    auto grow = [](at::Tensor& t, size_t bytes) {
+      int64_t floats = static_cast<int64_t>((std::max<size_t>(bytes, 4) + 3) / 4);
+      if (!t.defined() || t.numel() < floats) t = at::empty({floats}, at::kFloat);
+    };
+    grow(ping[0], p.activation_bytes);
+    grow(ping[1], p.activation_bytes);
+    grow(staging, p.staging_bytes);
+    grow(scratch, p.scratch_bytes);
+  }
 };
 
 namespace {
+constexpr size_t kMaxPlans = 32;
+
 bool PlanFits(const OnednnRunCache::Plan& p, const std::vector<Module::Ptr>& layers, const std::vector<OpaqueOp>& ops,
               const at::Tensor& x) {
   if (p.ids.size() != layers.size() || p.input != x.sizes().vec()) return false;
@@ -112,7 +164,8 @@ dnnl::convolution_forward::primitive_desc ConvDesc(const OpaqueOp& op, const Dim
 }
 
 std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& layers,
-                                                const std::vector<OpaqueOp>& ops, const at::Tensor& x) {
+                                                const std::vector<OpaqueOp>& ops, const at::Tensor& x,
+                                                OnednnRunCache::Workspace& ws) {
   using namespace dnnl;
   auto plan = std::make_unique<OnednnRunCache::Plan>();
   plan->input = x.sizes().vec();
@@ -140,10 +193,9 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
       step.src = pd.src_desc();
       step.dst = pd.dst_desc();
       step.scratchpad = pd.scratchpad_desc();
-      step.weights = Allocate(pd.weights_desc());
       memory user_w(Plain(wei, op.groups == 1 ? memory::format_tag::oihw : memory::format_tag::goihw), Engine(),
                     w.data_ptr());
-      reorder(user_w, step.weights.mem).execute(stream, user_w, step.weights.mem);
+      step.weights = ws.WeightsFor(layers[i]->Id(), op, w, pd.weights_desc(), user_w, stream);
       if (op.bias.defined()) step.bias = op.bias.detach().contiguous();
       plan->weight_ptrs.push_back(op.weight.data_ptr());
       plan->weight_versions.push_back(op.weight._version());
@@ -199,15 +251,13 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
     if (step.src != before) staged = std::max(staged, step.src.get_size());
     before = step.dst;
   }
-  auto floats = [](size_t bytes) { return at::empty({static_cast<int64_t>((bytes + 3) / 4)}, at::kFloat); };
-  plan->ping[0] = floats(act);
-  plan->ping[1] = floats(act);
-  plan->staging = floats(std::max<size_t>(staged, 4));
-  plan->scratch = floats(std::max<size_t>(pad, 4));
+  plan->activation_bytes = act;
+  plan->staging_bytes = staged;
+  plan->scratch_bytes = pad;
   return plan;
 }
 
-at::Tensor Execute(const OnednnRunCache::Plan& plan, const at::Tensor& x) {
+at::Tensor Execute(const OnednnRunCache::Plan& plan, const OnednnRunCache::Workspace& ws, const at::Tensor& x) {
   using namespace dnnl;
   dnnl::stream stream(Engine());
   at::Tensor input = x.contiguous();
@@ -217,23 +267,23 @@ at::Tensor Execute(const OnednnRunCache::Plan& plan, const at::Tensor& x) {
   int next = 0;
   for (const auto& step : plan.steps) {
     if (cur.get_desc() != step.src) {
-      memory staged(step.src, Engine(), plan.staging.data_ptr());
+      memory staged(step.src, Engine(), ws.staging.data_ptr());
       reorder(cur, staged).execute(stream, cur, staged);
       cur = staged;
     }
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, cur}};
     if (step.scratchpad.get_size() > 0)
-      args.insert({DNNL_ARG_SCRATCHPAD, memory(step.scratchpad, Engine(), plan.scratch.data_ptr())});
+      args.insert({DNNL_ARG_SCRATCHPAD, memory(step.scratchpad, Engine(), ws.scratch.data_ptr())});
     if (step.in_place) {
       args.insert({DNNL_ARG_DST, cur});
       step.prim.execute(stream, args);
       continue;
     }
     // Not the buffer `cur` lives in (after a reorder cur is in staging, so either ping buffer is free).
-    void* target = plan.ping[next].data_ptr();
+    void* target = ws.ping[next].data_ptr();
     if (target == cur.get_data_handle()) {
       next = 1 - next;
-      target = plan.ping[next].data_ptr();
+      target = ws.ping[next].data_ptr();
     }
     memory out(step.dst, Engine(), target);
     next = 1 - next;
@@ -278,25 +328,30 @@ bool OnednnRunCache::Run(const std::vector<Module::Ptr>& layers, const at::Tenso
     break;
   }
   if (!plan) {
+    if (!ws_) ws_ = std::make_unique<Workspace>();
     std::unique_ptr<Plan> fresh;
     try {
-      fresh = BuildPlan(layers, ops, x);
+      fresh = BuildPlan(layers, ops, x, *ws_);
     } catch (const dnnl::error&) {
       return false;  // oneDNN refused a shape or layout: libtorch's path runs it
     }
     if (!fresh) return false;
-    // Two shapes (batch sizes) stay planned; each holds its own reordered weights and buffers.
-    if (plans_.size() >= 2) plans_.pop_back();
+    // Every batch size up to a server's default maximum stays planned: a plan itself is only primitives,
+    // its weights and buffers are the workspace's.
+    if (plans_.size() >= kMaxPlans) plans_.pop_back();
     plans_.insert(plans_.begin(), std::move(fresh));
+    ws_->DropUnused();
+    ws_->Fit(*plans_[0]);
     plan = plans_[0].get();
   }
-  *out = Execute(*plan, x);
+  *out = Execute(*plan, *ws_, x);
   return true;
 }
 
 #else  // no oneDNN of libtorch's to link: containers use libtorch's oneDNN tensors
 
 struct OnednnRunCache::Plan {};
+struct OnednnRunCache::Workspace {};
 OnednnRunCache::OnednnRunCache() = default;
 OnednnRunCache::~OnednnRunCache() = default;
 bool OnednnRunCache::Available() { return false; }
