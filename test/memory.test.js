@@ -5,6 +5,7 @@
 const assert = require('assert');
 const { execFileSync } = require('child_process');
 const path = require('path');
+const { skip } = require('./helpers');
 
 const CHILD = path.join(__dirname, 'support', 'memory-child.js');
 // RSS may rise this much above the warmed-up level over 10,000 calls. Leaking every result would add
@@ -48,7 +49,9 @@ describe('memory', () => {
     // The control: without the advice the same fill faults every 4 KiB page, so the next check can fail.
     assert.ok(Math.min(...off.faults) >= 16000, `libtorch's own allocator: ${off.faults.join(', ')} faults per fill`);
     const on = runChild('faults');
-    if (on.system === 'never' || on.system === 'unknown') this.skip(); // the kernel gives no huge pages here
+    if (on.system === 'never' || on.system === 'unknown') {
+      skip(this, `the kernel gives no transparent huge pages here (THP mode: ${on.system})`);
+    }
     assert.strictEqual(on.hugePages, 'madvise');
     // Some fills may get small pages where the kernel has no free huge page at hand; most must not.
     const few = on.faults.filter((n) => n < 1000);

@@ -79,21 +79,22 @@ struct OnednnRunCache::Workspace {
   std::vector<Weights> weights;
   at::Tensor ping[2], staging, scratch;
 
-  // The layer's weights in layout `md`, reordered from `w` only when no plan has them in that layout yet.
-  Buffer WeightsFor(uint64_t layer, const OpaqueOp& op, const at::Tensor& w, const memory::desc& md, memory user,
+  // The layer's weights in layout `md`, reordered from `user` (a view of `weight`) only when no plan has
+  // them in that layout yet.
+  Buffer WeightsFor(uint64_t layer, const at::Tensor& weight, const memory::desc& md, memory user,
                     dnnl::stream& stream) {
     // Weights of this layer from before an update (another storage or version) are never asked for again.
     weights.erase(std::remove_if(weights.begin(), weights.end(),
                                  [&](const Weights& e) {
                                    return e.layer == layer &&
-                                          (e.ptr != op.weight.data_ptr() || e.version != op.weight._version());
+                                          (e.ptr != weight.data_ptr() || e.version != weight._version());
                                  }),
                   weights.end());
     for (const auto& e : weights)
       if (e.layer == layer && e.md == md) return e.buffer;
     Buffer b = Allocate(md);
     dnnl::reorder(user, b.mem).execute(stream, user, b.mem);
-    weights.push_back({layer, op.weight.data_ptr(), op.weight._version(), md, b});
+    weights.push_back({layer, weight.data_ptr(), weight._version(), md, b});
     return b;
   }
   // Layouts no plan uses any more (the workspace holds the last reference).
@@ -195,7 +196,7 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
       step.scratchpad = pd.scratchpad_desc();
       memory user_w(Plain(wei, op.groups == 1 ? memory::format_tag::oihw : memory::format_tag::goihw), Engine(),
                     w.data_ptr());
-      step.weights = ws.WeightsFor(layers[i]->Id(), op, w, pd.weights_desc(), user_w, stream);
+      step.weights = ws.WeightsFor(layers[i]->Id(), op.weight, pd.weights_desc(), user_w, stream);
       if (op.bias.defined()) step.bias = op.bias.detach().contiguous();
       plan->weight_ptrs.push_back(op.weight.data_ptr());
       plan->weight_versions.push_back(op.weight._version());
