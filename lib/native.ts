@@ -136,7 +136,7 @@ export interface Binding {
   supportedQuantizedEngines(): string[];
   quantizedEngine(): string;
   setQuantizedEngine(name: string): void;
-  cpuCapability(): { aten: string; mkldnn: boolean; mkl: boolean; openmp: boolean; mkldnnBf16: boolean; onednnRuns: boolean; hugePages: string; config: string };
+  cpuCapability(): { aten: string; mkldnn: boolean; mkl: boolean; openmp: boolean; mkldnnBf16: boolean; onednnRuns: boolean; fastLinear: boolean; hugePages: string; config: string };
   /** an op of native/tensor/op_call.cc by name: args[0] is the tensor; TypeError for an unknown op or argument */
   callOp(name: string, args: OpArg[]): OpResult;
   /** Python's self[...] */

@@ -120,7 +120,7 @@ function relativeError(a, b) {
 }
 
 module.exports = {
-  FIXTURES, CHECKPOINTS, PYTHON, fixture, checkpoint, skip, needFixtures, needOracle, python, readJson, readRaw, relativeError, maxAbsDiff,
+  FIXTURES, CHECKPOINTS, PYTHON, fixture, checkpoint, skip, oracleProblem, needFixtures, needOracle, python, readJson, readRaw, relativeError, maxAbsDiff,
   // Older names, still imported by test files of other areas.
   requireFixture: needFixtures,
   requireOracle: needOracle,

@@ -445,3 +445,51 @@ describe('inference server limits', function () {
     assert.match(cli('--help').stdout, /--max-queue-delay-ms 5/);
   });
 });
+
+describe('dynamic batcher: when a batch starts', function () {
+  this.timeout(30000);
+  // The batcher itself (internal): the server's event-loop timing is what is tested, without sockets' noise.
+  const { Batcher } = require('../dist/server/batcher');
+  const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
+
+  it('waits for the requests of the clients it just answered, even when answering them outlasts the queue delay', async () => {
+    const sizes = [];
+    const run = async (x) => { sizes.push(x.shape[0]); await sleep(40); return torch.zeros([x.shape[0], 2]); };
+    const b = new Batcher(run, { maxBatchSize: 4, maxBatchElements: 1e9, maxQueueDelayMs: 5, maxQueue: 100, instances: 1, preferredBatchSizes: [], timeoutMs: 20000 });
+    // Requests that come as I/O (a MessagePort is read when the event loop polls, as sockets are).
+    const { port1, port2 } = new MessageChannel();
+    const next = [];
+    port2.on('message', () => next.push(b.submit(torch.zeros([1, 1]))));
+    try {
+      // Three clients; each takes 3 ms to handle its answer (9 ms in all, past the 5 ms delay), then sends its next request.
+      const firstRound = [0, 1, 2].map(() => b.submit(torch.zeros([1, 1])).then(() => { busy(3); port1.postMessage(0); }));
+      await sleep(15);
+      const late = b.submit(torch.zeros([1, 1])); // arrives while the first batch runs
+      await Promise.all(firstRound);
+      while (next.length < 3) await sleep(1);
+      await Promise.all([late, ...next]);
+      // Deciding when the delay ran out, before the loop read the three requests, would have sent `late` alone ([3, 1, 3]).
+      assert.deepStrictEqual(sizes, [3, 4]);
+      assert.deepStrictEqual(b.stats, { requests: 7, batches: 2, rows: 7, failedBatches: 0, timedOut: 0, rejected: 0 });
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+
+  it('still sends a partial batch once the delay has passed after the answering turn', async () => {
+    const sizes = [];
+    const run = async (x) => { sizes.push(x.shape[0]); await sleep(20); return torch.zeros([x.shape[0], 2]); };
+    const b = new Batcher(run, { maxBatchSize: 8, maxBatchElements: 1e9, maxQueueDelayMs: 5, maxQueue: 100, instances: 1, preferredBatchSizes: [], timeoutMs: 20000 });
+    const t0 = performance.now();
+    const a = b.submit(torch.zeros([2, 1]));
+    await sleep(10);
+    const c = b.submit(torch.zeros([1, 1])); // queued during the first batch; nobody else comes
+    const [ra, rc] = await Promise.all([a, c]);
+    assert.deepStrictEqual(sizes, [2, 1]);
+    assert.deepStrictEqual(ra.output.shape, [2, 2]);
+    assert.deepStrictEqual(rc.output.shape, [1, 2]);
+    // 5 ms delay + 20 ms run, then the answering turn and 5 ms more + 20 ms: not waiting for ever, not the 20 s timeout.
+    assert.ok(performance.now() - t0 < 2000, `took ${performance.now() - t0} ms`);
+  });
+});

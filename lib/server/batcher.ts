@@ -33,6 +33,8 @@ export interface BatchObserver {
 interface Pending {
   x: Tensor;
   rows: number;
+  /** x.numel(), read once: schedule() runs on every arrival and walks the queue. */
+  elements: number;
   key: string;
   enqueued: number;
   timer: NodeJS.Timeout;
@@ -46,6 +48,11 @@ export class Batcher {
   /** When the last batch finished: a request's delay clock starts when it could first have run. */
   private freeSince = 0;
   private wake: NodeJS.Timeout | null = null;
+  /**
+   * From a batch's end until the turn of the event loop after it: its answers are being written, and its clients
+   * cannot have sent their next requests yet, so no partial batch starts (a full one still does).
+   */
+  private answering = false;
   private idleWaiters: (() => void)[] = [];
   /** While draining, nothing waits for more requests: every queued one runs as soon as it can. */
   draining = false;
@@ -61,7 +68,8 @@ export class Batcher {
 
   /** Queues x ([N, ...]); resolves with its N rows of output. 503 when the queue is full, 504 when it waits past its timeout. */
   submit(x: Tensor, timeoutMs = this.o.timeoutMs): Promise<BatchResult> {
-    const rows = x.shape[0];
+    const shape = x.shape;
+    const rows = shape[0];
     if (rows > this.o.maxBatchSize) return Promise.reject(new ServeError(400, `batch of ${rows} exceeds the max batch size ${this.o.maxBatchSize}`));
     if (this.queue.length >= this.o.maxQueue) {
       this.stats.rejected++;
@@ -69,7 +77,7 @@ export class Batcher {
     }
     return new Promise<BatchResult>((resolve, reject) => {
       const p: Pending = {
-        x, rows, key: `${x.dtype}[${x.shape.slice(1).join(',')}]`, enqueued: performance.now(), resolve, reject,
+        x, rows, elements: shape.reduce((a, b) => a * b, 1), key: `${x.dtype}[${shape.slice(1).join(',')}]`, enqueued: performance.now(), resolve, reject,
         timer: setTimeout(() => {
           const i = this.queue.indexOf(p);
           if (i < 0) return; // already in a batch: it finishes
@@ -113,15 +121,21 @@ export class Batcher {
     const batch: Pending[] = [];
     let rows = 0;
     let elements = 0;
+    let sameShape = 0; // queued requests of first's shape: more than fit means the batch is full
+    let stopped = false;
     for (const p of this.queue) {
       if (p.key !== first.key) continue;
-      const n = p.x.numel();
-      if (rows + p.rows > this.o.maxBatchSize || (batch.length > 0 && elements + n > this.o.maxBatchElements)) break;
+      sameShape++;
+      if (stopped) continue;
+      if (rows + p.rows > this.o.maxBatchSize || (batch.length > 0 && elements + p.elements > this.o.maxBatchElements)) {
+        stopped = true;
+        continue;
+      }
       batch.push(p);
       rows += p.rows;
-      elements += n;
+      elements += p.elements;
     }
-    let full = rows === this.o.maxBatchSize || batch.length < this.queue.filter((p) => p.key === first.key).length;
+    let full = rows === this.o.maxBatchSize || batch.length < sameShape;
     if (!full && this.o.preferredBatchSizes.length) {
       // As Triton: the largest preferred size the queue can form goes at once, without waiting out the delay.
       let r = 0;
@@ -130,15 +144,18 @@ export class Batcher {
       batch.forEach((p, i) => { r += p.rows; if (this.o.preferredBatchSizes.includes(r)) { cut = i + 1; cutRows = r; } });
       if (cut) { batch.length = cut; rows = cutRows; full = true; }
     }
-    const waited = performance.now() - Math.max(first.enqueued, this.freeSince);
+    const waited = this.answering ? 0 : performance.now() - Math.max(first.enqueued, this.freeSince);
     if (!full && !this.draining && waited < this.o.maxQueueDelayMs) {
-      if (!this.wake) {
-        this.wake = setTimeout(() => { this.wake = null; this.schedule(); }, Math.max(0, this.o.maxQueueDelayMs - waited));
+      if (!this.wake && !this.answering) { // while answering, the end of the answering turn schedules
+        // The decision waits one turn of the event loop: requests already sitting in sockets are read first (a timer runs
+        // before the loop polls for I/O, so deciding in the timer itself would cut a batch short of requests that had arrived).
+        this.wake = setTimeout(() => setImmediate(() => { this.wake = null; this.schedule(); }), Math.max(0, this.o.maxQueueDelayMs - waited));
       }
       return;
     }
     if (this.wake) { clearTimeout(this.wake); this.wake = null; }
-    this.queue = this.queue.filter((p) => !batch.includes(p));
+    const taken = new Set(batch);
+    this.queue = this.queue.filter((p) => !taken.has(p));
     void this.dispatch(batch, rows);
     this.schedule(); // another instance may take the next batch
   }
@@ -152,7 +169,14 @@ export class Batcher {
     }
     try {
       const x = batch.length === 1 ? batch[0].x : torch.cat(batch.map((p) => p.x));
-      let out = await this.run(x);
+      let out: Tensor;
+      try {
+        out = await this.run(x);
+      } finally {
+        // The batch's own copy of the inputs goes now rather than at a later collection: V8 counts it as external
+        // memory, and collections forced by it would land between batches, where the clients wait.
+        if (x !== batch[0].x) x.dispose();
+      }
       if (out.device !== 'cpu' || out.dtype !== 'float32') out = out.to({ device: 'cpu', dtype: 'float32' });
       if (out.dim() < 1 || out.shape[0] !== rows) throw new Error(`the model returned shape [${out.shape.join(', ')}] for a batch of ${rows}`);
       const computeMs = performance.now() - start;
@@ -170,9 +194,15 @@ export class Batcher {
       for (const p of batch) p.reject(err);
     } finally {
       this.running--;
-      this.freeSince = performance.now();
-      this.schedule();
-      this.settle();
+      // The delay clock starts once this turn's callbacks have answered the batch: the answered clients' next
+      // requests can only come after their responses went out (writing 32 of them can outlast the delay).
+      this.answering = true;
+      setImmediate(() => {
+        this.answering = false;
+        this.freeSince = performance.now();
+        this.schedule();
+        this.settle();
+      });
     }
   }
 }

@@ -22,6 +22,12 @@ export interface LibtorchCapability {
   /** eval() hands runs of convolutions to oneDNN's own primitives (built where libdnnl-dev was found); null when the addon does not say */
   onednnRuns: boolean | null;
   /**
+   * Linear layers of 1M weights and more, at inference, may run on oneDNN's sgemm (each layer measures it against
+   * libtorch's BLAS on its first call at each batch size and keeps the faster; TORCHVGG_FAST_LINEAR=0 switches it
+   * off); null when the addon does not say.
+   */
+  fastLinear: boolean | null;
+  /**
    * Whether libtorch's CPU blocks of 32 MB and more ask the kernel for transparent huge pages ('madvise'),
    * or not ('off': TORCHVGG_HUGEPAGES=0 or no such advice on this system); null when the addon does not say.
    * The kernel's own setting is {@link CpuCapability.transparentHugePages}.
@@ -123,6 +129,7 @@ function libtorchCapability(): LibtorchCapability | null {
     aten, mkldnn: r.mkldnn === true, mkl: r.mkl === true, openmp: r.openmp === true,
     mkldnnBf16: typeof r.mkldnnBf16 === 'boolean' ? r.mkldnnBf16 : null,
     onednnRuns: typeof r.onednnRuns === 'boolean' ? r.onednnRuns : null,
+    fastLinear: typeof r.fastLinear === 'boolean' ? r.fastLinear : null,
     hugePages: r.hugePages === 'madvise' || r.hugePages === 'off' ? r.hugePages : null,
   });
 }

@@ -3,14 +3,15 @@
 #include <regex>
 #include "core/errors.h"
 #include "core/memory.h"
+#include "nn/fast_linear.h"
 #include "nn/onednn_run.h"
 
 namespace tvgg {
 
 namespace {
-// cpuCapability() -> { aten, mkldnn, mkl, openmp, mkldnnBf16, onednnRuns, hugePages, config }. `aten` is the kernel set
-// ATen's dispatcher uses ('DEFAULT', 'AVX2', 'AVX512', ...), read from at::show_config() because get_cpu_capability()
-// is not exported by every libtorch; ATEN_CPU_CAPABILITY in the environment can lower or raise it.
+// cpuCapability() -> { aten, mkldnn, mkl, openmp, mkldnnBf16, onednnRuns, fastLinear, hugePages, config }. `aten` is
+// the kernel set ATen's dispatcher uses ('DEFAULT', 'AVX2', 'AVX512', ...), read from at::show_config() because
+// get_cpu_capability() is not exported by every libtorch; ATEN_CPU_CAPABILITY in the environment can lower or raise it.
 TVGG_FUNCTION(CpuCapability) {
   Napi::Env env = info.Env();
   std::string config = at::show_config();
@@ -35,6 +36,8 @@ TVGG_FUNCTION(CpuCapability) {
   out.Set("mkldnnBf16", at::hasMKLDNN() && bf16);
   // Whether eval() on the CPU hands runs of convolutions to oneDNN's own primitives (nn/onednn_run.h).
   out.Set("onednnRuns", OnednnRunCache::Available());
+  // Whether large Linear layers at inference may run on oneDNN's sgemm (nn/fast_linear.h).
+  out.Set("fastLinear", FastLinear::Available());
   // Whether libtorch's CPU blocks of 32 MB and more ask for transparent huge pages (core/memory.h).
   out.Set("hugePages", HugePagePolicy());
   out.Set("config", config);

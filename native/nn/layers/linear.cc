@@ -1,4 +1,5 @@
 // nn.Linear and nn.Identity (torch/nn/modules/linear.py).
+#include "nn/fast_linear.h"
 #include "nn/layers/init.h"
 
 namespace tvgg {
@@ -12,7 +13,11 @@ class Linear : public Module {
     if (bias) AddParameter("bias", at::empty({out}));
     DefaultInit(Param("weight"), Param("bias"));
   }
-  at::Tensor Forward(const at::Tensor& x) override { return at::linear(x, Param("weight"), Param("bias")); }
+  at::Tensor Forward(const at::Tensor& x) override {
+    at::Tensor y;
+    if (fast_.Forward(x, Param("weight"), Param("bias"), &y)) return y;
+    return at::linear(x, Param("weight"), Param("bias"));
+  }
   std::string ExtraRepr() const override {
     return "in_features=" + std::to_string(in_) + ", out_features=" + std::to_string(out_) +
            ", bias=" + PyBool(Param("bias").defined());
@@ -23,6 +28,7 @@ class Linear : public Module {
 
  private:
   const int64_t in_, out_;
+  FastLinear fast_;  // inference on large layers (nn/fast_linear.h)
 };
 
 class Identity : public Module {

@@ -1,0 +1,104 @@
+#include "nn/fast_linear.h"
+#include <chrono>
+#include <cstdlib>
+#include <string>
+#include <limits>
+#include <stdexcept>
+#include "core/thread_state.h"
+#if TORCHVGG_DNNL
+#include <oneapi/dnnl/dnnl.h>
+#endif
+
+namespace tvgg {
+
+namespace {
+enum LinearWay { kLibtorch = 0, kRowsTimesWeightT = 1, kWeightTimesRowsT = 2, kLinearWays = 3 };
+
+#if TORCHVGG_DNNL
+void Sgemm(char transb, int64_t m, int64_t n, int64_t k, const float* a, const float* b, float beta, float* c) {
+  // Row-major C[m, n] = A[m, k] * op(B) + beta * C; op(B) = B^T with B stored [n, k] when transb is 'T'.
+  if (dnnl_sgemm('N', transb, m, n, k, 1.0f, a, k, b, transb == 'T' ? k : n, beta, c, n) != dnnl_success) {
+    throw std::runtime_error("oneDNN sgemm failed");
+  }
+}
+
+// The output of one way, bias included (pre-filled, then accumulated onto with beta = 1).
+at::Tensor RunWay(int way, const at::Tensor& x, const at::Tensor& w, const at::Tensor& b) {
+  const int64_t m = x.size(0), k = x.size(1), n = w.size(0);
+  const float beta = b.defined() ? 1.0f : 0.0f;
+  if (way == kRowsTimesWeightT) {
+    at::Tensor y = at::empty({m, n}, x.options());
+    if (b.defined()) y.copy_(b.unsqueeze(0).expand({m, n}));  // a copy: with one row, contiguous() would alias the bias
+    Sgemm('T', m, n, k, x.data_ptr<float>(), w.data_ptr<float>(), beta, y.data_ptr<float>());
+    return y;
+  }
+  if (way == kWeightTimesRowsT) {  // y^T = W x^T: the weight streams as the left matrix, best for a few rows
+    at::Tensor yt = at::empty({n, m}, x.options());
+    if (b.defined()) yt.copy_(b.unsqueeze(1).expand({n, m}));
+    Sgemm('T', n, m, k, w.data_ptr<float>(), x.data_ptr<float>(), beta, yt.data_ptr<float>());
+    return yt.t().contiguous();
+  }
+  return at::linear(x, w, b);
+}
+#endif
+}  // namespace
+
+bool FastLinear::Available() {
+#if TORCHVGG_DNNL
+  static const bool on = [] {
+    const char* v = std::getenv("TORCHVGG_FAST_LINEAR");
+    return !(v && std::string(v) == "0");
+  }();
+  return on;
+#else
+  return false;
+#endif
+}
+
+bool FastLinear::Forward(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias, at::Tensor* out) {
+#if TORCHVGG_DNNL
+  const auto f32_cpu = [](const at::Tensor& t) {
+    return t.device().is_cpu() && t.scalar_type() == at::kFloat && t.layout() == at::kStrided && !t.is_quantized();
+  };
+  if (!Available() || !f32_cpu(x) || !f32_cpu(weight) || x.dim() != 2 || weight.dim() != 2 || x.size(0) < 1 ||
+      x.size(1) != weight.size(1) || weight.numel() < kMinWeight || !weight.is_contiguous()) {
+    return false;
+  }
+  if (bias.defined() && (!f32_cpu(bias) || bias.dim() != 1 || bias.size(0) != weight.size(0))) return false;
+  const bool needs_grad = x.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad());
+  if ((at::GradMode::is_enabled() && needs_grad) || AutocastEnabled(c10::DeviceType::CPU)) return false;
+  const at::Tensor xc = x.contiguous();
+  const int64_t m = x.size(0);
+  int way = -1;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = way_.find(m);
+    if (it != way_.end()) way = it->second;
+    else if (way_.size() >= kMaxSizes) way = kLibtorch;
+  }
+  if (way >= 0) {
+    *out = RunWay(way, xc, weight, bias);
+    return true;
+  }
+  // First call at this batch size: each way once on this very input, the fastest one's output returned.
+  double best = std::numeric_limits<double>::infinity();
+  for (int w = 0; w < kLinearWays; w++) {
+    const auto start = std::chrono::steady_clock::now();
+    at::Tensor y = RunWay(w, xc, weight, bias);
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (s < best) {
+      best = s;
+      way = w;
+      *out = std::move(y);
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  way_.emplace(m, way);
+  return true;
+#else
+  (void)x, (void)weight, (void)bias, (void)out;
+  return false;
+#endif
+}
+
+}  // namespace tvgg
