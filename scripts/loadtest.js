@@ -46,6 +46,11 @@ async function child(f) {
     times.sort((a, b) => a - b);
     return { imagesPerSecond: (n * times.length * 1000) / times.reduce((a, b) => a + b, 0), p50: percentile(times, 50) };
   };
+  // Warm-up, as Triton's model_warmup: one forward at every batch size the server can form, so that the cells
+  // measure serving rather than the first-call work at each size (oneDNN plans, the Linear layers' measurements).
+  const warmStart = performance.now();
+  for (let n = 1; n <= maxBatch; n++) (await model.forwardAsync(torch.randn([n, 3, size, size]).to(f.device))).dispose();
+  const warmupSeconds = (performance.now() - warmStart) / 1000;
   const batched = await offline(maxBatch, 2);
   const single = await offline(1, 2);
   const srv = server.createServer({
@@ -54,7 +59,7 @@ async function child(f) {
     maxQueue: 1024, logLevel: 'warn',
   });
   const addr = await srv.listen();
-  process.send({ addr, batched, single });
+  process.send({ addr, batched, single, warmupSeconds });
   process.on('message', async (m) => {
     if (m === 'stats') process.send({ stats: srv.stats, idle: srv.stats.queueDepth === 0 && torch.executor.pending() === 0 });
     if (m === 'offline') process.send({ batched: await offline(maxBatch, 2), single: await offline(1, 2) });
@@ -107,7 +112,7 @@ async function main() {
   const routes = f.routes.split(',');
   const proc = fork(__filename, ['--child', ...process.argv.slice(2)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = () => new Promise((resolve) => proc.once('message', resolve));
-  const { addr, batched, single } = await next();
+  const { addr, batched, single, warmupSeconds } = await next();
   const stats = async () => { proc.send('stats'); return (await next()).stats; };
   const idle = async () => { proc.send('stats'); return (await next()).idle; };
 
@@ -155,7 +160,8 @@ async function main() {
     `${f.arch}, ${size}x${size} input, max batch ${f['max-batch-size']}, max queue delay ${f['max-queue-delay-ms']} ms, ${seconds} s per cell, device ${f.device}; `
       + `${cpu[0].model.trim()} (${cpu.length} logical CPUs), Node ${process.version}`,
     '',
-    `Offline (forwardAsync in the server's process, 2 s before the cells): batch ${f['max-batch-size']}: ${fmt(batched.imagesPerSecond)} images/s; `
+    `Warm-up: one forward at each batch size 1-${f['max-batch-size']} before serving (${fmt(warmupSeconds)} s). `
+      + `Offline (forwardAsync in the server's process, 2 s before the cells): batch ${f['max-batch-size']}: ${fmt(batched.imagesPerSecond)} images/s; `
       + `batch 1: ${fmt(single.imagesPerSecond)} images/s, p50 ${fmt(single.p50)} ms. Each row's references are measured again around its cell: batch 1 and batch ${f['max-batch-size']} just before, the batch size the server formed just after.`,
     '',
     `| route | concurrency | req/s (= images/s) | p50 ms | p99 ms | errors | mean batch | offline at that batch, img/s | served / that | offline batch ${f['max-batch-size']}, img/s | served / that | offline batch-1 p50 ms |`,

@@ -15,7 +15,7 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 const PY_QUANTIZED_VGG = `
 import json, sys, torch, torchvision
 from torch.ao.quantization import QuantWrapper, QConfig, MinMaxObserver, PerChannelMinMaxObserver, prepare, convert, fuse_modules
-def quantized_vgg(arch, num_classes, engine, calibrate=None):
+def quantized_vgg(arch, num_classes, engine, calibrate=None, keep_float=()):
     torch.backends.quantized.engine = engine
     m = getattr(torchvision.models, arch)(num_classes=num_classes).eval()
     feats, groups = list(m.features), []
@@ -25,6 +25,11 @@ def quantized_vgg(arch, num_classes, engine, calibrate=None):
             groups.append([f'features.{i + k}' for k in range(n)])
     groups += [['classifier.0', 'classifier.1'], ['classifier.3', 'classifier.4']]
     fuse_modules(m, groups, inplace=True)
+    for p in keep_float:  # a layer left in float: qconfig None, a DeQuantStub before it
+        parent, i = p.rsplit('.', 1)
+        layer = m.get_submodule(p)
+        layer.qconfig = None
+        m.get_submodule(parent)[int(i)] = torch.nn.Sequential(torch.ao.quantization.DeQuantStub(), layer)
     q = QuantWrapper(m)
     reduce = engine in ('fbgemm', 'x86')
     q.qconfig = QConfig(activation=MinMaxObserver.with_args(reduce_range=reduce),
@@ -246,6 +251,82 @@ print('{}')`, [file, input, out, quantization.engine()]);
     assert.ok(engines.includes(torch.backends.quantized.engine));
     assert.throws(() => { torch.backends.quantized.engine = 'nope'; }, /is not in this libtorch; it has/);
     assert.ok(Tensor.prototype.intRepr);
+  });
+});
+
+describe('models.quantize with keepFloat (trailing layers in float32)', function () {
+  this.timeout(300000);
+  let float, int8, allInt8;
+  before(async function () {
+    torch.manualSeed(4);
+    float = models.vgg11({ numClasses: 5 }).eval();
+    const batches = calibrationBatches(4, 32, 2);
+    int8 = await models.quantize(float, { calibration: batches, keepFloat: ['classifier.6'] });
+    allInt8 = await models.quantize(float, { calibration: batches });
+  });
+
+  it('keeps classifier.6 as Sequential(DeQuantize, Linear) in float, the rest quantized, and prints as Python does', function () {
+    const head = int8.module.classifier[6];
+    assert.strictEqual(head.typeName, 'Sequential');
+    assert.strictEqual(head[0].typeName, 'DeQuantize');
+    assert.ok(head[1] instanceof nn.Linear);
+    assert.strictEqual(head[1].weight.dtype, 'float32');
+    assert.ok(head[1].weight.detach().allclose(float.classifier[6].weight.detach()), 'the float weights, copied');
+    assert.ok(int8.module.classifier[3] instanceof quantization.QuantizedLinearReLU);
+    needOracle(this);
+    const file = path.join(tmp, 'vgg11-int8-float-head.pth');
+    torch.save(int8.stateDict(), file);
+    const r = python(`${PY_QUANTIZED_VGG}
+q = quantized_vgg('vgg11', 5, sys.argv[2], keep_float=['classifier.6'])
+q.load_state_dict(torch.load(sys.argv[1]))
+print(json.dumps(str(q)))`, [file, quantization.engine()]);
+    assert.strictEqual(String(int8), r);
+  });
+
+  it('Python loads the state dict into its own float-head model and computes the same logits; they are not rounded to a grid', function () {
+    needOracle(this);
+    const file = path.join(tmp, 'vgg11-int8-float-head.pth');
+    const input = path.join(tmp, 'xf.pth');
+    const out = path.join(tmp, 'yf.pth');
+    const x = calibrationBatches(1, 32, 13)[0];
+    torch.save(int8.stateDict(), file);
+    torch.save({ x }, input);
+    python(`${PY_QUANTIZED_VGG}
+q = quantized_vgg('vgg11', 5, sys.argv[4], keep_float=['classifier.6'])
+q.load_state_dict(torch.load(sys.argv[1]))
+with torch.no_grad(): y = q(torch.load(sys.argv[2])['x'])
+torch.save({'y': y}, sys.argv[3])
+print('{}')`, [file, input, out, quantization.engine()]);
+    const theirs = torch.load(out).y;
+    const ours = int8.forward(x);
+    // The same int8 kernels up to classifier.5, then the same float layer: within float rounding, or one
+    // quantum of classifier.3's output (times the head's weights) where a rounding tie went the other way.
+    const quantum = int8.module.classifier[3].scale * float.classifier[6].weight.detach().abs().sum(1).amax().item();
+    const diff = ours.sub(theirs).abs().amax().item();
+    assert.ok(diff <= quantum, `max |ours - Python| = ${diff}, bound ${quantum}`);
+    // All-int8 logits sit on the last layer's grid (scale * integer); the float head's do not.
+    const grid = (t, scale) => t.toTypedArray().every((v) => Math.abs(v / scale - Math.round(v / scale)) < 1e-3);
+    assert.ok(grid(allInt8.forward(x), allInt8.module.classifier[6].scale), 'all-int8 logits are on the output grid');
+    assert.ok(!grid(ours, allInt8.module.classifier[6].scale), 'float-head logits are not');
+  });
+
+  it('reads such a state dict back (keepFloat found from its keys), here and through an int8 checkpoint', async function () {
+    const x = calibrationBatches(1, 32, 14)[0];
+    const back = await models.quantize(models.vgg11({ numClasses: 5 }), { stateDict: int8.stateDict() });
+    assert.strictEqual(back.module.classifier[6].typeName, 'Sequential');
+    assert.strictEqual(relativeError(back.forward(x), int8.forward(x)), 0);
+    const file = path.join(tmp, 'float-head-ck.pth');
+    tasks.saveCheckpoint(file, { arch: 'vgg11', classes: ['a', 'b', 'c', 'd', 'e'], imageSize: 32, model: int8 });
+    const ck = tasks.loadCheckpoint(file);
+    assert.strictEqual(ck.quantized, 'qint8');
+    assert.strictEqual(relativeError(ck.model.forward(x), int8.forward(x)), 0);
+  });
+
+  it('refuses a path the model lacks, a layer that is not trailing, and a wrong type, naming them', async function () {
+    const batches = calibrationBatches(1, 32, 2);
+    await assert.rejects(models.quantize(float, { calibration: batches, keepFloat: ['classifier.9'] }), /keepFloat names classifier\.9, which the model does not have as a Linear or Conv2d/);
+    await assert.rejects(models.quantize(float, { calibration: batches, keepFloat: ['classifier.0'] }), /keepFloat may only name trailing layers/);
+    await assert.rejects(models.quantize(float, { calibration: batches, keepFloat: 'classifier.6' }), /keepFloat must be an array of module paths/);
   });
 });
 

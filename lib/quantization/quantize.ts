@@ -8,8 +8,9 @@ import { Conv2d } from '../nn/modules/conv';
 import { Identity, Linear } from '../nn/modules/linear';
 import { BatchNorm2d } from '../nn/modules/batchnorm';
 import { Dropout } from '../nn/modules/dropout';
+import { Sequential } from '../nn/modules/container';
 import {
-  QuantWrapper, Quantize, QuantizedDropout, QuantizedConv2d, QuantizedConvReLU2d, QuantizedLinear, QuantizedLinearReLU,
+  DeQuantize, QuantWrapper, Quantize, QuantizedDropout, QuantizedConv2d, QuantizedConvReLU2d, QuantizedLinear, QuantizedLinearReLU,
 } from '../nn/modules/quantized';
 import { Tensor } from '../torch/tensor';
 import { zeros } from '../torch/factories';
@@ -37,6 +38,14 @@ export interface QuantizeOptions {
    * Python), loaded into the quantized structure built from `model`.
    */
   stateDict?: StateDict | Record<string, unknown>;
+  /**
+   * Paths of trailing Linear/Conv2d layers that stay float32 (PyTorch: `qconfig = None` on them, with a DeQuantStub
+   * before), e.g. `['classifier.6']` for VGG's last layer: its logits are then not rounded to 256 levels, which
+   * decides near-ties between classes as the float model does. Each becomes `Sequential(DeQuantize(), the float
+   * layer)`; no quantized layer may come after one. A state dict with such layers (keys `<path>.1.weight`) is read
+   * with them whether or not this is given.
+   */
+  keepFloat?: string[];
 }
 
 // Leaves that run on quantized tensors unchanged (copied as they are).
@@ -65,12 +74,14 @@ interface Point { observe: Module; target: QuantizedConv2d | QuantizedLinear }
  * ```
  */
 export async function quantize(model: Module, opts: QuantizeOptions): Promise<QuantWrapper> {
-  const o = check.options(opts, 'quantize options', ['calibration', 'numBatches', 'backend', 'stateDict']);
+  const o = check.options(opts, 'quantize options', ['calibration', 'numBatches', 'backend', 'stateDict', 'keepFloat']);
   if (!(model instanceof Module)) throw new TypeError(`model must be an nn.Module; got ${check.describe(model)}`);
   if (o.backend !== undefined) setEngine(o.backend);
   if (!o.stateDict && !o.calibration) throw new Error('quantize needs calibration batches (calibration) or a quantized state dict (stateDict)');
   const numBatches = o.numBatches === undefined ? Infinity : check.int(o.numBatches, 'numBatches', { min: 1 });
-  const { wrapper, points } = build(model);
+  const keep = keepFloatOption(o.keepFloat);
+  if (o.stateDict) for (const k of keptInStateDict(model, o.stateDict as Record<string, unknown>)) keep.add(k);
+  const { wrapper, points } = build(model, keep);
   if (o.stateDict) {
     loadQuantizedStateDict(wrapper, o.stateDict);
     return wrapper;
@@ -113,25 +124,63 @@ export async function quantize(model: Module, opts: QuantizeOptions): Promise<Qu
  * @throws As {@link quantize}.
  */
 export function quantizedFromStateDict(model: Module, stateDict: StateDict | Record<string, unknown>): QuantWrapper {
-  const { wrapper } = build(model);
+  const { wrapper } = build(model, keptInStateDict(model, stateDict as Record<string, unknown>));
   loadQuantizedStateDict(wrapper, stateDict);
   return wrapper;
 }
 
 // The quantized structure beside the float modules whose outputs calibration observes. Weights are read,
 // never changed: the float model stays as it was.
-function build(model: Module): { wrapper: QuantWrapper; points: Point[] } {
+function build(model: Module, keep: Set<string>): { wrapper: QuantWrapper; points: Point[] } {
   for (const p of model.parameters()) {
     if (p.device !== 'cpu') throw new TypeError('quantize: the model must be on the CPU (quantized kernels are CPU-only)');
   }
   const points: Point[] = [];
-  const converted = noGrad(() => convert(model, model.typeName, points));
+  const kept: Kept = { keep, found: new Set(), pointsBefore: -1 };
+  const converted = noGrad(() => convert(model, model.typeName, '', points, kept));
+  const missing = [...keep].filter((k) => !kept.found.has(k));
+  if (missing.length) throw new TypeError(`quantize: keepFloat names ${missing.join(', ')}, which the model does not have as a Linear or Conv2d`);
+  if (kept.pointsBefore >= 0 && points.length > kept.pointsBefore) {
+    throw new TypeError(`quantize: keepFloat may only name trailing layers; quantized layers come after ${[...keep].join(', ')}`);
+  }
   // eval(): dropout must be off in the int8 model whatever mode the float model was built in
   return { wrapper: new QuantWrapper(converted, new Quantize(1, 0)).eval(), points };
 }
 
+/** The float layers a conversion keeps: the paths asked for, those met, and how many quantized layers came before the first. */
+interface Kept { keep: Set<string>; found: Set<string>; pointsBefore: number }
+
+function keepFloatOption(v: unknown): Set<string> {
+  if (v === undefined) return new Set();
+  if (!Array.isArray(v) || !v.every((p) => typeof p === 'string' && p.length > 0)) {
+    throw new TypeError(`keepFloat must be an array of module paths such as 'classifier.6'; got ${check.describe(v)}`);
+  }
+  return new Set(v as string[]);
+}
+
+// Layers a quantized state dict holds in float: `<path>.1.weight` not quantized, where `model` has a Linear or Conv2d at path.
+function keptInStateDict(model: Module, sd: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  if (sd === null || typeof sd !== 'object') return out;
+  for (const [k, v] of Object.entries(sd)) {
+    const m = /^module\.(.+)\.1\.weight$/.exec(k);
+    if (!m || !(v instanceof Tensor) || v.isQuantized) continue;
+    let layer: Module | null = null;
+    try { layer = model.getSubmodule(m[1]); } catch { layer = null; }
+    if (layer instanceof Linear || layer instanceof Conv2d) out.add(m[1]);
+  }
+  return out;
+}
+
+// `Sequential(DeQuantize(), a float copy of layer)`, its parameters frozen: the int8 model is for inference.
+function floatTail(layer: Module): Module {
+  const copy = layer.deepcopy();
+  for (const p of copy.parameters()) p.requiresGrad_(false);
+  return new Sequential(new DeQuantize(), copy);
+}
+
 // The quantized copy of `m` (a container or a leaf), registering what calibration must observe.
-function convert(m: Module, path: string, points: Point[]): Module {
+function convert(m: Module, path: string, rel: string, points: Point[], kept: Kept): Module {
   const type = m.typeName;
   if (!CONTAINERS.has(type)) {
     if (PASS_THROUGH.has(type)) return m.deepcopy(); // no weights: a fresh copy of the layer
@@ -146,8 +195,13 @@ function convert(m: Module, path: string, points: Point[]): Module {
   for (let i = 0; i < children.length; i++) {
     const [key, child] = children[i];
     const at = `${path}.${key}`;
+    const relAt = rel ? `${rel}.${key}` : key;
     const next = (k: number): Module | undefined => (type === 'Sequential' ? children[i + k]?.[1] : undefined);
-    if (child instanceof Conv2d) {
+    if (kept.keep.has(relAt) && (child instanceof Linear || child instanceof Conv2d)) {
+      kept.found.add(relAt);
+      if (kept.pointsBefore < 0) kept.pointsBefore = points.length;
+      out._native.setChild(key, floatTail(child)._native);
+    } else if (child instanceof Conv2d) {
       const bn = next(1) instanceof BatchNorm2d ? next(1) as BatchNorm2d : undefined;
       const relu = next(bn ? 2 : 1)?.typeName === 'ReLU' ? next(bn ? 2 : 1) : undefined;
       const q = quantizedConv(child, bn, relu !== undefined, at);
@@ -166,7 +220,7 @@ function convert(m: Module, path: string, points: Point[]): Module {
     } else if (child instanceof BatchNorm2d) {
       throw new TypeError(`quantize: ${at} is a BatchNorm2d that does not follow a Conv2d, so it cannot be folded`);
     } else {
-      out._native.setChild(key, convert(child, at, points)._native);
+      out._native.setChild(key, convert(child, at, relAt, points, kept)._native);
     }
   }
   return out;

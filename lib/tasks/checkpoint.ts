@@ -148,5 +148,10 @@ function floatNames(sd: Record<string, Tensor>): Record<string, Tensor> {
   for (const [k, v] of Object.entries(sd)) {
     if (k.startsWith('module.')) out[k.slice('module.'.length)] = v;
   }
+  // A layer kept in float32 (quantize's keepFloat) sits at <path>.1 behind a DeQuantize: its head reads as <path>.
+  for (const [k, v] of Object.entries(out)) {
+    const m = /^(.+)\.1\.(weight|bias)$/.exec(k);
+    if (m && !(`${m[1]}.${m[2]}` in out) && !(`${m[1]}.scale` in out) && !v.isQuantized) out[`${m[1]}.${m[2]}`] = v;
+  }
   return out;
 }

@@ -20,6 +20,8 @@ export interface QuantizeCheckpointOptions {
   batchSize?: number;
   /** default: torch.backends.quantized.engine */
   backend?: QuantizedEngine;
+  /** Trailing layers kept in float32, e.g. ['classifier.6'] (see quantize's keepFloat). */
+  keepFloat?: string[];
 }
 
 /** What {@link quantizeCheckpoint} did. */
@@ -39,14 +41,14 @@ export interface QuantizeReport {
  */
 export async function quantizeCheckpoint(file: string, out: string, opts: QuantizeCheckpointOptions): Promise<QuantizeReport> {
   string(file, 'file'); string(out, 'out');
-  const o = options(opts, 'quantizeCheckpoint options', ['calibration', 'numImages', 'validation', 'batchSize', 'backend']);
+  const o = options(opts, 'quantizeCheckpoint options', ['calibration', 'numImages', 'validation', 'batchSize', 'backend', 'keepFloat']);
   if (!o.calibration || typeof o.calibration.length !== 'number') throw new TypeError(`calibration must be a Dataset; got ${describe(o.calibration)}`);
   const batchSize = int(o.batchSize ?? 32, 'batchSize', { min: 1 });
   const numImages = Math.min(int(o.numImages ?? 256, 'numImages', { min: 1 }), o.calibration.length);
   const ck = loadCheckpoint(file);
   if (ck.quantized) throw new Error(`${file}: this checkpoint is already ${ck.quantized}`);
   const loader = new DataLoader(o.calibration, { batchSize, seed: 0 });
-  const int8 = await quantize(ck.model, { calibration: loader, numBatches: Math.ceil(numImages / batchSize), backend: o.backend });
+  const int8 = await quantize(ck.model, { calibration: loader, numBatches: Math.ceil(numImages / batchSize), backend: o.backend, keepFloat: o.keepFloat });
   saveCheckpoint(out, { arch: ck.arch, classes: ck.classes, imageSize: ck.imageSize, model: int8 });
   if (!o.validation) return { calibrationImages: numImages, agreement: null, validationImages: 0 };
   const agreement = await top1Agreement(int8, ck.model, o.validation, batchSize);
