@@ -80,7 +80,7 @@ export async function quantize(model: Module, opts: QuantizeOptions): Promise<Qu
   if (!o.stateDict && !o.calibration) throw new Error('quantize needs calibration batches (calibration) or a quantized state dict (stateDict)');
   const numBatches = o.numBatches === undefined ? Infinity : check.int(o.numBatches, 'numBatches', { min: 1 });
   const keep = keepFloatOption(o.keepFloat);
-  if (o.stateDict) for (const k of keptInStateDict(model, o.stateDict as Record<string, unknown>)) keep.add(k);
+  if (o.stateDict) for (const k of keptInStateDict(model, o.stateDict)) keep.add(k);
   const { wrapper, points } = build(model, keep);
   if (o.stateDict) {
     loadQuantizedStateDict(wrapper, o.stateDict);
@@ -124,7 +124,7 @@ export async function quantize(model: Module, opts: QuantizeOptions): Promise<Qu
  * @throws As {@link quantize}.
  */
 export function quantizedFromStateDict(model: Module, stateDict: StateDict | Record<string, unknown>): QuantWrapper {
-  const { wrapper } = build(model, keptInStateDict(model, stateDict as Record<string, unknown>));
+  const { wrapper } = build(model, keptInStateDict(model, stateDict));
   loadQuantizedStateDict(wrapper, stateDict);
   return wrapper;
 }
