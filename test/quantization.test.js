@@ -369,4 +369,19 @@ describe('int8 checkpoints (torchvgg quantize) load, predict and serve', functio
     assert.throws(() => server.createServer({ models: [{ weights: int8File }], dtype: 'bfloat16', port: 0, host: '127.0.0.1', logLevel: 'silent' }),
       /int8 model runs on the CPU/);
   });
+
+  it("keepFloat: ['head'] keeps the family's head in float32 through the checkpoint and back", async function () {
+    const floatFile = path.join(tmp, 'shapes-float2.pth');
+    const int8File = path.join(tmp, 'shapes-int8-head.pth');
+    torch.manualSeed(6);
+    const classes = ['circle', 'star'];
+    tasks.saveCheckpoint(floatFile, { arch: 'vgg11', classes, imageSize: 32, model: models.vgg11({ numClasses: 2 }) });
+    const calibration = new datasets.Shapes({ classes, size: 32, count: 8, seed: 1, transform: tasks.evalTransform(32) });
+    await tasks.quantizeCheckpoint(floatFile, int8File, { calibration, batchSize: 8, keepFloat: ['head'] });
+    const ck = tasks.loadCheckpoint(int8File);
+    const head = ck.model.module.getSubmodule('classifier.6'); // VGG's head
+    assert.strictEqual(head.typeName, 'Sequential');
+    assert.strictEqual(head[1].weight.dtype, 'float32');
+    assert.deepStrictEqual(ck.model.forward(torch.randn([1, 3, 32, 32])).shape, [1, 2]);
+  });
 });

@@ -448,8 +448,8 @@ describe('inference server limits', function () {
 
 describe('dynamic batcher: when a batch starts', function () {
   this.timeout(30000);
-  // The batcher itself (internal): the server's event-loop timing is what is tested, without sockets' noise.
-  const { Batcher } = require('../dist/server/batcher');
+  // The batcher itself (server.Batcher): the server's event-loop timing is what is tested, without sockets' noise.
+  const { Batcher } = server;
   const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end); };
 
   it('waits for the requests of the clients it just answered, even when answering them outlasts the queue delay', async () => {

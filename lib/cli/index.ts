@@ -18,7 +18,7 @@ const USAGE = `usage:
   torchvgg evaluate --model model.pth --data <ImageFolder dir> [--batch-size 64] [--workers 0]
   torchvgg predict --model model.pth [--topk 3] <image> [<image> ...]
   torchvgg quantize --model model.pth --data <ImageFolder dir | shapes> [--calibration-images 256]
-                    [--batch-size 32] [--backend onednn|x86|fbgemm|qnnpack] [--keep-float classifier.6] [--seed 0]
+                    [--batch-size 32] [--backend onednn|x86|fbgemm|qnnpack] [--keep-float head] [--seed 0]
                     --out model-int8.pth
   torchvgg serve --weights model.pth [--port 8080] ... (torchvgg serve --help)
 
@@ -31,8 +31,8 @@ its outputs: much faster, but without random augmentation of the training images
 quantize calibrates on --calibration-images images of --data (a shapes checkpoint's own classes with
 --data shapes), writes the int8 checkpoint (predict, evaluate and serve read it), and prints the top-1
 agreement of int8 with float32 on as many held-out images. --keep-float keeps the named trailing layers
-(comma-separated module paths) in float32: 'classifier.6' keeps VGG's last layer, whose logits otherwise
-round to 256 levels.
+(comma-separated module paths; 'head' is the model's last layer, whose logits otherwise round to 256
+levels) in float32.
 models: ${models.listModels().join(', ')}`;
 
 // Flags that take no value, and every flag each command knows.

@@ -42,6 +42,18 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/**
+ * The dynamic batcher the server runs per model (Triton's): submitted inputs of one shape that arrive within
+ * `maxQueueDelayMs` of when they could run share one call of `run`, up to `maxBatchSize` rows, and each gets
+ * exactly its own rows back. Usable on its own in front of any batched function. torchvgg's own (Triton's
+ * dynamic_batching; PyTorch has none).
+ * @example
+ * ```ts
+ * const b = new server.Batcher((x) => model.forwardAsync(x), { maxBatchSize: 32, maxBatchElements: 32 * 3 * 224 * 224,
+ *   maxQueueDelayMs: 5, maxQueue: 256, instances: 1, preferredBatchSizes: [], timeoutMs: 30000 });
+ * const { output } = await b.submit(image.unsqueeze(0)); // [1, classes]
+ * ```
+ */
 export class Batcher {
   private queue: Pending[] = [];
   private running = 0;
@@ -58,6 +70,7 @@ export class Batcher {
   draining = false;
   readonly stats = { requests: 0, batches: 0, rows: 0, failedBatches: 0, timedOut: 0, rejected: 0 };
 
+  /** `run` computes one batch; `observer` is told each batch's size and time (the server's metrics). */
   constructor(private readonly run: (x: Tensor) => Promise<Tensor>, private readonly o: BatcherOptions,
     private readonly observer?: BatchObserver) {}
 
@@ -66,7 +79,11 @@ export class Batcher {
   /** True when nothing is queued or running. */
   get idle(): boolean { return this.queue.length === 0 && this.running === 0; }
 
-  /** Queues x ([N, ...]); resolves with its N rows of output. 503 when the queue is full, 504 when it waits past its timeout. */
+  /**
+   * Queues x ([N, ...]); resolves with its N rows of output.
+   * @throws (rejects with) ServeError 400 when N exceeds maxBatchSize, 503 when the queue is full, 504 when it waits
+   * past its timeout, 500 when its batch's run fails.
+   */
   submit(x: Tensor, timeoutMs = this.o.timeoutMs): Promise<BatchResult> {
     const shape = x.shape;
     const rows = shape[0];

@@ -10,6 +10,8 @@ import type { InferenceServer } from './app';
 
 export { exitOnSignals } from './shutdown';
 export { ServeError } from './errors';
+export { Batcher } from './batcher';
+export type { BatcherOptions, BatchResult, BatchObserver } from './batcher';
 export type { ServerOptions, ModelSpec } from './options';
 export type { InferenceServer, ServerStats } from './app';
 

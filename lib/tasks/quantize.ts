@@ -6,6 +6,7 @@ import { Module } from '../nn/module';
 import { quantize } from '../quantization/quantize';
 import type { QuantizedEngine } from '../quantization/engine';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { familyOfArch } from '../models/registry';
 import { describe, int, options, string } from '../check';
 
 /** What {@link quantizeCheckpoint} takes. */
@@ -20,7 +21,7 @@ export interface QuantizeCheckpointOptions {
   batchSize?: number;
   /** default: torch.backends.quantized.engine */
   backend?: QuantizedEngine;
-  /** Trailing layers kept in float32, e.g. ['classifier.6'] (see quantize's keepFloat). */
+  /** Trailing layers kept in float32 (quantize's keepFloat); 'head' names the family's head, the last layer. */
   keepFloat?: string[];
 }
 
@@ -48,7 +49,8 @@ export async function quantizeCheckpoint(file: string, out: string, opts: Quanti
   const ck = loadCheckpoint(file);
   if (ck.quantized) throw new Error(`${file}: this checkpoint is already ${ck.quantized}`);
   const loader = new DataLoader(o.calibration, { batchSize, seed: 0 });
-  const int8 = await quantize(ck.model, { calibration: loader, numBatches: Math.ceil(numImages / batchSize), backend: o.backend, keepFloat: o.keepFloat });
+  const keepFloat = Array.isArray(o.keepFloat) ? o.keepFloat.map((p) => (p === 'head' ? familyOfArch(ck.arch).head : p)) : o.keepFloat;
+  const int8 = await quantize(ck.model, { calibration: loader, numBatches: Math.ceil(numImages / batchSize), backend: o.backend, keepFloat });
   saveCheckpoint(out, { arch: ck.arch, classes: ck.classes, imageSize: ck.imageSize, model: int8 });
   if (!o.validation) return { calibrationImages: numImages, agreement: null, validationImages: 0 };
   const agreement = await top1Agreement(int8, ck.model, o.validation, batchSize);

@@ -1,3 +1,4 @@
+// FastLinear: VGG-sized Linear layers at inference on oneDNN's sgemm, the fastest way measured per range of batch sizes.
 #include "nn/fast_linear.h"
 #include <chrono>
 #include <cstdlib>
