@@ -322,6 +322,40 @@ print('{}')`, [file, input, out, quantization.engine()]);
     assert.strictEqual(relativeError(ck.model.forward(x), int8.forward(x)), 0);
   });
 
+  it('HistogramObserver picks the range top with the least squared error: under MinMax on a long tail, over a blunt clip', function () {
+    torch.manualSeed(8);
+    const a = torch.randn([20000]).abs().pow(3);
+    const b = torch.randn([20000]).abs().pow(3).mul(1.5); // a wider second batch: the histogram is re-binned
+    const mm = new quantization.MinMaxObserver();
+    const h = new quantization.HistogramObserver();
+    for (const t of [a, b]) { mm.observe(t); h.observe(t); }
+    const qm = mm.qparams(false);
+    const qh = h.qparams(false);
+    assert.strictEqual(qh.zeroPoint, 0);
+    assert.ok(qh.scale < qm.scale, `histogram scale ${qh.scale} vs MinMax ${qm.scale}`);
+    const all = torch.cat([a, b]);
+    const err = (scale) => torch.quantizePerTensor(all, scale, 0, 'quint8').dequantize().sub(all).pow(2).sum().item();
+    assert.ok(err(qh.scale) < err(qm.scale), `squared error ${err(qh.scale)} vs MinMax ${err(qm.scale)}`);
+    assert.ok(err(qh.scale) < err(qh.scale * 0.6), 'clipping harder costs more');
+    // A range with negative values keeps MinMax's parameters.
+    const signed = new quantization.HistogramObserver();
+    const ref = new quantization.MinMaxObserver();
+    const s = torch.randn([1000]);
+    signed.observe(s); ref.observe(s);
+    assert.deepStrictEqual(signed.qparams(false), ref.qparams(false));
+  });
+
+  it("observer: 'histogram' calibrates a model (same layout, other ranges); an unknown observer is refused", async function () {
+    const batches = calibrationBatches(2, 32, 2);
+    const h = await models.quantize(float, { calibration: batches, observer: 'histogram' });
+    const m = await models.quantize(float, { calibration: batches });
+    assert.deepStrictEqual(Object.keys(h.stateDict()), Object.keys(m.stateDict()));
+    assert.ok(h.module.features[0].scale <= m.module.features[0].scale, 'a clipped range is never wider');
+    const x = batches[0];
+    assert.ok(relativeError(h.forward(x), torch.noGrad(() => float.forward(x))) < 0.2);
+    await assert.rejects(models.quantize(float, { calibration: batches, observer: 'kl' }), /observer must be one of/);
+  });
+
   it('refuses a path the model lacks, a layer that is not trailing, and a wrong type, naming them', async function () {
     const batches = calibrationBatches(1, 32, 2);
     await assert.rejects(models.quantize(float, { calibration: batches, keepFloat: ['classifier.9'] }), /keepFloat names classifier\.9, which the model does not have as a Linear or Conv2d/);

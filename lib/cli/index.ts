@@ -18,7 +18,8 @@ const USAGE = `usage:
   torchvgg evaluate --model model.pth --data <ImageFolder dir> [--batch-size 64] [--workers 0]
   torchvgg predict --model model.pth [--topk 3] <image> [<image> ...]
   torchvgg quantize --model model.pth --data <ImageFolder dir | shapes> [--calibration-images 256]
-                    [--batch-size 32] [--backend onednn|x86|fbgemm|qnnpack] [--keep-float head] [--seed 0]
+                    [--batch-size 32] [--backend onednn|x86|fbgemm|qnnpack] [--keep-float head] [--observer minmax|histogram]
+                    [--seed 0]
                     --out model-int8.pth
   torchvgg serve --weights model.pth [--port 8080] ... (torchvgg serve --help)
 
@@ -32,7 +33,8 @@ quantize calibrates on --calibration-images images of --data (a shapes checkpoin
 --data shapes), writes the int8 checkpoint (predict, evaluate and serve read it), and prints the top-1
 agreement of int8 with float32 on as many held-out images. --keep-float keeps the named trailing layers
 (comma-separated module paths; 'head' is the model's last layer, whose logits otherwise round to 256
-levels) in float32.
+levels) in float32. --observer histogram picks each post-ReLU activation range from a histogram (the range
+top with the least squared quantization error) instead of its min and max.
 models: ${models.listModels().join(', ')}`;
 
 // Flags that take no value, and every flag each command knows.
@@ -42,7 +44,7 @@ const FLAGS: Record<string, string[]> = {
     'classes', 'count', 'optimizer', 'workers', 'seed', 'out'],
   evaluate: ['model', 'data', 'batch-size', 'workers'],
   predict: ['model', 'topk'],
-  quantize: ['model', 'data', 'calibration-images', 'batch-size', 'backend', 'keep-float', 'seed', 'out'],
+  quantize: ['model', 'data', 'calibration-images', 'batch-size', 'backend', 'keep-float', 'observer', 'seed', 'out'],
 };
 
 // Bounds of the numeric flags: every loop and allocation they size stays finite and sane.
@@ -147,6 +149,7 @@ async function quantizeCommand(flags: Flags): Promise<void> {
   const batchSize = num(flags, 'batch-size', 32, BATCH);
   const seed = num(flags, 'seed', 0, { min: 0, max: 2 ** 32 - 1 });
   const backend = str(flags, 'backend') as QuantizedEngine | undefined;
+  const observer = str(flags, 'observer') as 'minmax' | 'histogram' | undefined;
   const keepFloat = str(flags, 'keep-float')?.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
   checkWritable('out', out);
   const { classes, imageSize } = loadCheckpoint(file);
@@ -163,7 +166,7 @@ async function quantizeCommand(flags: Flags): Promise<void> {
     if (n < 1) throw new Error(`${data}: needs at least 2 images (half calibrate, half measure agreement)`);
     [calibration, validation] = randomSplit(all, [n, all.length - n], seed);
   }
-  const r = await quantizeCheckpoint(file, out, { calibration, validation, numImages, batchSize, backend, keepFloat });
+  const r = await quantizeCheckpoint(file, out, { calibration, validation, numImages, batchSize, backend, keepFloat, observer });
   console.error(`saved ${out} (int8, calibrated on ${r.calibrationImages} images; top-1 agreement with float32 ` +
     `${(100 * r.agreement!).toFixed(1)}% on ${r.validationImages} held-out images)`);
 }

@@ -7,6 +7,7 @@
 export { quantize, quantizedFromStateDict } from './quantize';
 export type { QuantizeOptions } from './quantize';
 export { engine, setEngine, supportedEngines } from './engine';
+export { MinMaxObserver, HistogramObserver } from './observer';
 export type { QuantizedEngine } from './engine';
 export {
   QuantWrapper, Quantize, DeQuantize, QuantizedDropout, QuantizedConv2d, QuantizedConvReLU2d, QuantizedLinear, QuantizedLinearReLU,

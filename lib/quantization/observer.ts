@@ -3,11 +3,16 @@
 // MinMax for weights), float32 where PyTorch computes in float32.
 import { Tensor } from '../torch/tensor';
 import { quantizePerChannel } from '../torch/quantized';
-import { tensor } from '../torch/factories';
+import { ones, tensor, zeros } from '../torch/factories';
 
 const F32_EPS = 2 ** -23; // torch.finfo(torch.float32).eps, the smallest scale observers return
 
-/** The running min and max of everything one point of the model produced during calibration. */
+/**
+ * The running min and max of everything one point of the model produced during calibration, and the quint8
+ * parameters they give. Mirrors `torch.ao.quantization.MinMaxObserver` (observe = forward, qparams =
+ * calculate_qparams).
+ * @throws Error from qparams() when it saw no finite values.
+ */
 export class MinMaxObserver {
   min = Infinity;
   max = -Infinity;
@@ -50,4 +55,73 @@ export function quantizeWeight(w: Tensor): Tensor {
   const absMax = flat.amax(1).maximum(flat.amin(1).neg()).clamp(0);
   const scales = absMax.div(127.5).clamp(F32_EPS).to('float64');
   return quantizePerChannel(w.detach().contiguous(), scales, tensor(new Array<number>(w.shape[0]).fill(0), { dtype: 'int64' }), 0, 'qint8');
+}
+
+const HISTOGRAM_BINS = 2048;
+
+/**
+ * MinMax ranges, and for a non-negative activation (after a ReLU) also a 2048-bin histogram of everything it
+ * produced, from which qparams() picks the top of the range that minimises the squared quantization error
+ * (rounding inside the range, clipping above it), as PyTorch's HistogramObserver does for such ranges; ranges
+ * with negative values keep MinMax. Outliers then stop stretching the range of every other value.
+ * Mirrors `torch.ao.quantization.HistogramObserver` in purpose (its search also moves the bottom of the range;
+ * here the bottom of a non-negative range stays 0).
+ * @throws Error from qparams() when it saw no finite values.
+ */
+export class HistogramObserver extends MinMaxObserver {
+  private counts = new Float64Array(HISTOGRAM_BINS);
+  private top = 0; // the histogram spans [0, top]
+
+  observe(x: Tensor): void {
+    super.observe(x);
+    if (this.min < 0 || !(this.max > 0) || !Number.isFinite(this.max)) return;
+    if (this.max > this.top) this.rebin(this.max);
+    const t = x.detach().flatten();
+    const idx = t.mul(HISTOGRAM_BINS / this.top).floor().clamp(0, HISTOGRAM_BINS - 1).to('int64');
+    const add = zeros([HISTOGRAM_BINS], { dtype: 'float64' }).scatterAdd(0, idx, ones([t.numel()], { dtype: 'float64' }));
+    const a = add.toTypedArray() as Float64Array;
+    for (let i = 0; i < HISTOGRAM_BINS; i++) this.counts[i] += a[i];
+  }
+
+  // The counts so far moved into bins over [0, top]: each old bin's count goes to the new bin holding its centre.
+  private rebin(top: number): void {
+    if (this.top > 0) {
+      const old = this.counts;
+      this.counts = new Float64Array(HISTOGRAM_BINS);
+      for (let i = 0; i < HISTOGRAM_BINS; i++) {
+        if (!old[i]) continue;
+        const centre = ((i + 0.5) * this.top) / HISTOGRAM_BINS;
+        this.counts[Math.min(HISTOGRAM_BINS - 1, Math.floor((centre * HISTOGRAM_BINS) / top))] += old[i];
+      }
+    }
+    this.top = top;
+  }
+
+  qparams(reduceRange: boolean): { scale: number; zeroPoint: number } {
+    if (this.min < 0 || !(this.top > 0)) return super.qparams(reduceRange);
+    const levels = reduceRange ? 127 : 255;
+    const width = this.top / HISTOGRAM_BINS;
+    let best = Infinity;
+    let bestTop = this.max;
+    for (let k = 0; k <= 200; k++) {
+      const hi = this.max * (0.2 + (0.8 * k) / 200);
+      const step = hi / levels;
+      let err = 0;
+      for (let i = 0; i < HISTOGRAM_BINS; i++) {
+        const c = this.counts[i];
+        if (!c) continue;
+        const v = (i + 0.5) * width;
+        const d = v - Math.min(levels, Math.round(v / step)) * step;
+        err += c * d * d;
+      }
+      if (err < best) { best = err; bestTop = hi; }
+    }
+    const max = this.max;
+    this.max = bestTop;
+    try {
+      return super.qparams(reduceRange);
+    } finally {
+      this.max = max;
+    }
+  }
 }

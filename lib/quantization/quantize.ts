@@ -15,7 +15,7 @@ import {
 import { Tensor } from '../torch/tensor';
 import { zeros } from '../torch/factories';
 import { noGrad } from '../torch/autograd';
-import { MinMaxObserver, quantizeWeight } from './observer';
+import { HistogramObserver, MinMaxObserver, quantizeWeight } from './observer';
 import { QuantizedEngine, engine, setEngine, supportedEngines } from './engine';
 import * as check from '../check';
 
@@ -46,6 +46,12 @@ export interface QuantizeOptions {
    * with them whether or not this is given.
    */
   keepFloat?: string[];
+  /**
+   * How activation ranges are found: 'minmax' (default; PyTorch's default_qconfig, MinMaxObserver) or 'histogram'
+   * (after a ReLU, the range top that minimises the squared quantization error over a histogram of the calibration
+   * activations, as PyTorch's HistogramObserver of get_default_qconfig; MinMax where values go negative).
+   */
+  observer?: 'minmax' | 'histogram';
 }
 
 // Leaves that run on quantized tensors unchanged (copied as they are).
@@ -74,7 +80,7 @@ interface Point { observe: Module; target: QuantizedConv2d | QuantizedLinear }
  * ```
  */
 export async function quantize(model: Module, opts: QuantizeOptions): Promise<QuantWrapper> {
-  const o = check.options(opts, 'quantize options', ['calibration', 'numBatches', 'backend', 'stateDict', 'keepFloat']);
+  const o = check.options(opts, 'quantize options', ['calibration', 'numBatches', 'backend', 'stateDict', 'keepFloat', 'observer']);
   if (!(model instanceof Module)) throw new TypeError(`model must be an nn.Module; got ${check.describe(model)}`);
   if (o.backend !== undefined) setEngine(o.backend);
   if (!o.stateDict && !o.calibration) throw new Error('quantize needs calibration batches (calibration) or a quantized state dict (stateDict)');
@@ -89,7 +95,8 @@ export async function quantize(model: Module, opts: QuantizeOptions): Promise<Qu
   // Calibration observes the float model itself (as PyTorch's prepare does), in eval mode and without
   // autograd; its hooks and training mode are restored afterwards, whatever happens.
   const input = new MinMaxObserver();
-  const observers = points.map(() => new MinMaxObserver());
+  if (o.observer !== undefined) check.oneOf(o.observer, 'observer', ['minmax', 'histogram']);
+  const observers = points.map(() => (o.observer === 'histogram' ? new HistogramObserver() : new MinMaxObserver()));
   const hooks = points.map((p, i) => p.observe.registerForwardHook((_m, _in, out) => { observers[i].observe(out); }));
   const wasTraining = model.training;
   model.eval();

@@ -23,6 +23,8 @@ export interface QuantizeCheckpointOptions {
   backend?: QuantizedEngine;
   /** Trailing layers kept in float32 (quantize's keepFloat); 'head' names the family's head, the last layer. */
   keepFloat?: string[];
+  /** Activation observer (quantize's observer): 'minmax' (default) or 'histogram'. */
+  observer?: 'minmax' | 'histogram';
 }
 
 /** What {@link quantizeCheckpoint} did. */
@@ -42,7 +44,7 @@ export interface QuantizeReport {
  */
 export async function quantizeCheckpoint(file: string, out: string, opts: QuantizeCheckpointOptions): Promise<QuantizeReport> {
   string(file, 'file'); string(out, 'out');
-  const o = options(opts, 'quantizeCheckpoint options', ['calibration', 'numImages', 'validation', 'batchSize', 'backend', 'keepFloat']);
+  const o = options(opts, 'quantizeCheckpoint options', ['calibration', 'numImages', 'validation', 'batchSize', 'backend', 'keepFloat', 'observer']);
   if (!o.calibration || typeof o.calibration.length !== 'number') throw new TypeError(`calibration must be a Dataset; got ${describe(o.calibration)}`);
   const batchSize = int(o.batchSize ?? 32, 'batchSize', { min: 1 });
   const numImages = Math.min(int(o.numImages ?? 256, 'numImages', { min: 1 }), o.calibration.length);
@@ -50,7 +52,7 @@ export async function quantizeCheckpoint(file: string, out: string, opts: Quanti
   if (ck.quantized) throw new Error(`${file}: this checkpoint is already ${ck.quantized}`);
   const loader = new DataLoader(o.calibration, { batchSize, seed: 0 });
   const keepFloat = Array.isArray(o.keepFloat) ? o.keepFloat.map((p) => (p === 'head' ? familyOfArch(ck.arch).head : p)) : o.keepFloat;
-  const int8 = await quantize(ck.model, { calibration: loader, numBatches: Math.ceil(numImages / batchSize), backend: o.backend, keepFloat });
+  const int8 = await quantize(ck.model, { calibration: loader, numBatches: Math.ceil(numImages / batchSize), backend: o.backend, keepFloat, observer: o.observer });
   saveCheckpoint(out, { arch: ck.arch, classes: ck.classes, imageSize: ck.imageSize, model: int8 });
   if (!o.validation) return { calibrationImages: numImages, agreement: null, validationImages: 0 };
   const agreement = await top1Agreement(int8, ck.model, o.validation, batchSize);

@@ -122,7 +122,7 @@ function cpuTargets(r) {
     });
     t.push({
       target: 'int8 top-1 agreement with fp32 ≥ 99% on the validation set', met: r.int8.agreement >= 0.99,
-      value: `${fmt(100 * r.int8.agreement, 1)}% of ${r.int8.validationImages} images`,
+      value: `${fmt(100 * r.int8.agreement, 1)}% of ${r.int8.validationImages} images (histogram observer; MinMax: ${fmt(100 * r.int8.minmaxAgreement, 1)}%)`,
     });
   }
   const a = r.accuracy;
@@ -172,7 +172,7 @@ function cpuTable(r) {
   for (const row of r.int8?.rows ?? []) {
     lines.push(`| Shapes VGG16 ${r.int8.imageSize}x${r.int8.imageSize}: int8 (${r.int8.engine}) vs its fp32, img/s | ${row.batch} | ${fmt(row.int8ImgS)} int8 | – | ${fmt(row.fp32ImgS)} fp32 (torchvgg) | – | ${x(row.int8ImgS / row.fp32ImgS)} int8/fp32 | – | – |`);
   }
-  if (r.int8) lines.push(`| int8 top-1 agreement with fp32 (validation set) | ${r.int8.validationImages} | ${fmt(100 * r.int8.agreement, 1)}% | – | – | – | – | – | – |`);
+  if (r.int8) lines.push(`| int8 top-1 agreement with fp32 (validation set; histogram observer, MinMax in brackets) | ${r.int8.validationImages} | ${fmt(100 * r.int8.agreement, 1)}% (${fmt(100 * r.int8.minmaxAgreement, 1)}%) | – | – | – | – | – | – |`);
   for (const l of r.load ?? []) {
     lines.push(`| torch.load ${l.name} (553 MB), s | – | ${fmt(l.torchvggSeconds, 3)} | – | ${fmt(l.pythonSeconds, 3)} | – | ${x(l.pythonSeconds / l.torchvggSeconds)} | – | – |`);
   }
