@@ -1,4 +1,4 @@
-// FastLinear: VGG-sized Linear layers at inference on oneDNN's sgemm, the fastest way measured per range of batch sizes.
+// FastLinear: large Linear layers at inference on oneDNN's sgemm, the fastest way measured per batch range.
 #include "nn/fast_linear.h"
 #include <chrono>
 #include <cstdlib>
@@ -33,7 +33,7 @@ at::Tensor RunWay(int way, const at::Tensor& x, const at::Tensor& w, const at::T
     Sgemm('T', m, n, k, x.data_ptr<float>(), w.data_ptr<float>(), beta, y.data_ptr<float>());
     return y;
   }
-  if (way == kWeightTimesRowsT) {  // y^T = W x^T: the weight streams as the left matrix, best for a few rows
+  if (way == kWeightTimesRowsT) {  // y^T = W x^T: the weight as the left matrix (the faster one at 8+ rows here)
     at::Tensor yt = at::empty({n, m}, x.options());
     if (b.defined()) yt.copy_(b.unsqueeze(1).expand({n, m}));
     Sgemm('T', n, m, k, w.data_ptr<float>(), x.data_ptr<float>(), beta, yt.data_ptr<float>());
@@ -68,6 +68,9 @@ bool FastLinear::Forward(const at::Tensor& x, const at::Tensor& weight, const at
   if (bias.defined() && (!f32_cpu(bias) || bias.dim() != 1 || bias.size(0) != weight.size(0))) return false;
   const bool needs_grad = x.requires_grad() || weight.requires_grad() || (bias.defined() && bias.requires_grad());
   if ((at::GradMode::is_enabled() && needs_grad) || AutocastEnabled(c10::DeviceType::CPU)) return false;
+  // oneDNN's sgemm threads by this thread's OpenMP setting: the executor thread takes libtorch's thread count
+  // (torch.setNumThreads) the way libtorch's own parallel loops do.
+  at::internal::lazy_init_num_threads();
   const at::Tensor xc = x.contiguous();
   // Batch sizes share a measurement within a power of two (3-4, 5-8, ..., 17-32): a server's batches come in
   // every size, and measuring each one would cost three calls' time per size.
