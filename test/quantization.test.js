@@ -41,6 +41,22 @@ def quantized_vgg(arch, num_classes, engine, calibrate=None, keep_float=()):
     return q
 `;
 
+// What Python prints for `model`'s state dict loaded into its own quantized vgg11, and the logits it computes for x.
+function pythonQuantized(model, { numClasses, keepFloat = [], x = null, tag }) {
+  const file = path.join(tmp, `${tag}.pth`);
+  const input = path.join(tmp, `${tag}-x.pth`);
+  const out = path.join(tmp, `${tag}-y.pth`);
+  torch.save(model.stateDict(), file);
+  if (x) torch.save({ x }, input);
+  const printed = python(`${PY_QUANTIZED_VGG}
+q = quantized_vgg('vgg11', ${numClasses}, sys.argv[4], keep_float=json.loads(sys.argv[5]))
+q.load_state_dict(torch.load(sys.argv[1]))
+if sys.argv[2] != '-':
+    with torch.no_grad(): torch.save({'y': q(torch.load(sys.argv[2])['x'])}, sys.argv[3])
+print(json.dumps(str(q)))`, [file, x ? input : '-', out, quantization.engine(), JSON.stringify(keepFloat)]);
+  return { printed, logits: x ? torch.load(out).y : null };
+}
+
 function calibrationBatches(n, size, seed) {
   torch.manualSeed(seed);
   return Array.from({ length: n }, () => torch.randn([4, 3, size, size]));
@@ -177,30 +193,13 @@ describe('models.quantize', function () {
 
   it('prints exactly what Python prints for the same quantized model', function () {
     needOracle(this);
-    const file = path.join(tmp, 'vgg11-int8.pth');
-    torch.save(int8.stateDict(), file);
-    const r = python(`${PY_QUANTIZED_VGG}
-q = quantized_vgg('vgg11', 5, sys.argv[2])
-q.load_state_dict(torch.load(sys.argv[1]))
-print(json.dumps(str(q)))`, [file, quantization.engine()]);
-    assert.strictEqual(String(int8), r);
+    assert.strictEqual(String(int8), pythonQuantized(int8, { numClasses: 5, tag: 'vgg11-int8' }).printed);
   });
 
   it('Python loads our state dict and computes the same int8 logits', function () {
     needOracle(this);
-    const file = path.join(tmp, 'vgg11-int8.pth');
-    const input = path.join(tmp, 'x.pth');
-    const out = path.join(tmp, 'y.pth');
     const x = calibrationBatches(1, 32, 11)[0];
-    torch.save(int8.stateDict(), file);
-    torch.save({ x }, input);
-    python(`${PY_QUANTIZED_VGG}
-q = quantized_vgg('vgg11', 5, sys.argv[4])
-q.load_state_dict(torch.load(sys.argv[1]))
-with torch.no_grad(): y = q(torch.load(sys.argv[2])['x'])
-torch.save({'y': y}, sys.argv[3])
-print('{}')`, [file, input, out, quantization.engine()]);
-    const theirs = torch.load(out).y;
+    const theirs = pythonQuantized(int8, { numClasses: 5, x, tag: 'vgg11-int8' }).logits;
     const ours = int8.forward(x);
     // the same kernels on the same integers: equal, or one output quantum apart where rounding ties differ
     const quantum = int8.module.classifier[6].scale;
@@ -274,30 +273,13 @@ describe('models.quantize with keepFloat (trailing layers in float32)', function
     assert.ok(head[1].weight.detach().allclose(float.classifier[6].weight.detach()), 'the float weights, copied');
     assert.ok(int8.module.classifier[3] instanceof quantization.QuantizedLinearReLU);
     needOracle(this);
-    const file = path.join(tmp, 'vgg11-int8-float-head.pth');
-    torch.save(int8.stateDict(), file);
-    const r = python(`${PY_QUANTIZED_VGG}
-q = quantized_vgg('vgg11', 5, sys.argv[2], keep_float=['classifier.6'])
-q.load_state_dict(torch.load(sys.argv[1]))
-print(json.dumps(str(q)))`, [file, quantization.engine()]);
-    assert.strictEqual(String(int8), r);
+    assert.strictEqual(String(int8), pythonQuantized(int8, { numClasses: 5, keepFloat: ['classifier.6'], tag: 'float-head' }).printed);
   });
 
   it('Python loads the state dict into its own float-head model and computes the same logits; they are not rounded to a grid', function () {
     needOracle(this);
-    const file = path.join(tmp, 'vgg11-int8-float-head.pth');
-    const input = path.join(tmp, 'xf.pth');
-    const out = path.join(tmp, 'yf.pth');
     const x = calibrationBatches(1, 32, 13)[0];
-    torch.save(int8.stateDict(), file);
-    torch.save({ x }, input);
-    python(`${PY_QUANTIZED_VGG}
-q = quantized_vgg('vgg11', 5, sys.argv[4], keep_float=['classifier.6'])
-q.load_state_dict(torch.load(sys.argv[1]))
-with torch.no_grad(): y = q(torch.load(sys.argv[2])['x'])
-torch.save({'y': y}, sys.argv[3])
-print('{}')`, [file, input, out, quantization.engine()]);
-    const theirs = torch.load(out).y;
+    const theirs = pythonQuantized(int8, { numClasses: 5, keepFloat: ['classifier.6'], x, tag: 'float-head' }).logits;
     const ours = int8.forward(x);
     // The same int8 kernels up to classifier.5, then the same float layer: within float rounding, or one
     // quantum of classifier.3's output (times the head's weights) where a rounding tie went the other way.

@@ -77,8 +77,9 @@ export class HistogramObserver extends MinMaxObserver {
     if (this.min < 0 || !(this.max > 0) || !Number.isFinite(this.max)) return;
     if (this.max > this.top) this.rebin(this.max);
     const t = x.detach().flatten();
-    const idx = t.mul(HISTOGRAM_BINS / this.top).floor().clamp(0, HISTOGRAM_BINS - 1).to('int64');
-    const add = zeros([HISTOGRAM_BINS], { dtype: 'float64' }).scatterAdd(0, idx, ones([t.numel()], { dtype: 'float64' }));
+    const idx = t.mul(HISTOGRAM_BINS / this.top).clamp_(0, HISTOGRAM_BINS - 1).to('int64'); // truncation floors: all >= 0
+    // One count per value from a single expanded 1 (no tensor of ones as large as the activation).
+    const add = zeros([HISTOGRAM_BINS], { dtype: 'float64' }).scatterAdd(0, idx, ones([1], { dtype: 'float64' }).expand([idx.numel()]));
     const a = add.toTypedArray() as Float64Array;
     for (let i = 0; i < HISTOGRAM_BINS; i++) this.counts[i] += a[i];
   }

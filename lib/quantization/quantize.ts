@@ -165,16 +165,25 @@ function keepFloatOption(v: unknown): Set<string> {
   return new Set(v as string[]);
 }
 
-// Layers a quantized state dict holds in float: `<path>.1.weight` not quantized, where `model` has a Linear or Conv2d at path.
+/**
+ * For a state-dict key of a layer kept in float (`<path>.1.weight` or `.bias` behind its DeQuantize, not quantized):
+ * `<path>` and the parameter's name; else null. torchvgg's own (the layout keepFloat writes).
+ */
+export function keptFloatKey(key: string, value: unknown): { path: string; param: string } | null {
+  const m = /^(.+)\.1\.(weight|bias)$/.exec(key);
+  return m && value instanceof Tensor && !value.isQuantized ? { path: m[1], param: m[2] } : null;
+}
+
+// Layers a quantized state dict holds in float, where `model` has a Linear or Conv2d at that path.
 function keptInStateDict(model: Module, sd: Record<string, unknown>): Set<string> {
   const out = new Set<string>();
   if (sd === null || typeof sd !== 'object') return out;
   for (const [k, v] of Object.entries(sd)) {
-    const m = /^module\.(.+)\.1\.weight$/.exec(k);
-    if (!m || !(v instanceof Tensor) || v.isQuantized) continue;
+    const kept = k.startsWith('module.') ? keptFloatKey(k.slice('module.'.length), v) : null;
+    if (!kept || kept.param !== 'weight') continue;
     let layer: Module | null = null;
-    try { layer = model.getSubmodule(m[1]); } catch { layer = null; }
-    if (layer instanceof Linear || layer instanceof Conv2d) out.add(m[1]);
+    try { layer = model.getSubmodule(kept.path); } catch { layer = null; }
+    if (layer instanceof Linear || layer instanceof Conv2d) out.add(kept.path);
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { familyOfArch, getModel, listModels, numClassesOf } from '../models/regi
 import type { Classifier } from '../models/family';
 import { ImageClassification } from '../transforms/presets';
 import { QuantWrapper } from '../nn/modules/quantized';
-import { quantizedFromStateDict } from '../quantization/quantize';
+import { keptFloatKey, quantizedFromStateDict } from '../quantization/quantize';
 import { engine, setEngine, supportedEngines, QuantizedEngine } from '../quantization/engine';
 import { describe, int, string } from '../check';
 
@@ -150,8 +150,8 @@ function floatNames(sd: Record<string, Tensor>): Record<string, Tensor> {
   }
   // A layer kept in float32 (quantize's keepFloat) sits at <path>.1 behind a DeQuantize: its head reads as <path>.
   for (const [k, v] of Object.entries(out)) {
-    const m = /^(.+)\.1\.(weight|bias)$/.exec(k);
-    if (m && !(`${m[1]}.${m[2]}` in out) && !(`${m[1]}.scale` in out) && !v.isQuantized) out[`${m[1]}.${m[2]}`] = v;
+    const kept = keptFloatKey(k, v);
+    if (kept && !(`${kept.path}.${kept.param}` in out) && !(`${kept.path}.scale` in out)) out[`${kept.path}.${kept.param}`] = v;
   }
   return out;
 }

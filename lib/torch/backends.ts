@@ -22,9 +22,9 @@ export interface LibtorchCapability {
   /** eval() hands runs of convolutions to oneDNN's own primitives (built where libdnnl-dev was found); null when the addon does not say */
   onednnRuns: boolean | null;
   /**
-   * Linear layers of 1M weights and more, at inference, may run on oneDNN's sgemm (each layer measures it against
-   * libtorch's BLAS on its first call at each batch size and keeps the faster; TORCHVGG_FAST_LINEAR=0 switches it
-   * off); null when the addon does not say.
+   * Linear layers of 1M weights and more, at inference, may run on oneDNN's sgemm (each layer times it against
+   * libtorch's BLAS on its first call in each power-of-two range of batch sizes and keeps the faster;
+   * TORCHVGG_FAST_LINEAR=0 switches it off); null when the addon does not say.
    */
   fastLinear: boolean | null;
   /**

@@ -23,7 +23,6 @@ class FastLinear {
   static bool Available();
 
   static constexpr int64_t kMinWeight = 1 << 20;  // smaller layers cost little either way
-  static constexpr size_t kMaxSizes = 64;  // ranges of batch sizes remembered per layer; past that, libtorch's way
 
  private:
   std::mutex mu_;
