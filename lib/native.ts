@@ -3,6 +3,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { applyGradMode, bindGradSetter } from './torch/grad_state';
+import { NativeTensor, TensorOps, bindTensorOps } from './native_tensor';
+
+export { NativeTensor };
 
 /** The names native/tensor/op_table.cc knows. */
 export type UnaryOpName = 'relu' | 'exp' | 'log' | 'neg' | 'abs' | 'sqrt' | 'sigmoid' | 'tanh' | 'sign' | 'floor' | 'ceil'
@@ -14,52 +17,6 @@ export type OpArg = NativeTensor | number | boolean | number[] | string | null |
 export type OpResult = NativeTensor | NativeTensor[] | number | boolean;
 /** One index of x[...]: an integer, null (None), '...', a tensor (int64 indices or a bool mask), a boolean, or [start, stop, step]. */
 export type NativeIndex = number | null | '...' | boolean | NativeTensor | [number | null, number | null, number | null];
-
-export interface NativeTensor {
-  shape(): number[];
-  strides(): number[];
-  dtype(): string;
-  device(): string;
-  requiresGrad(): boolean;
-  setRequiresGrad(flag: boolean): void;
-  isContiguous(memoryFormat: string | null): boolean;
-  item(): number | boolean;
-  toTypedArray(): Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
-  reshape(shape: number[]): NativeTensor;
-  view(shape: number[]): NativeTensor;
-  to(dtype: string | null, device: string | null, copy: boolean, memoryFormat: string | null): NativeTensor;
-  contiguous(): NativeTensor;
-  clone(): NativeTensor;
-  detach(): NativeTensor;
-  /** an op of native/tensor/op_table.cc by name; TypeError for an unknown name */
-  binary(op: BinaryOpName, other: NativeTensor | number | boolean): NativeTensor;
-  sum(dims: number[] | null, keepdim: boolean): NativeTensor;
-  mean(dims: number[] | null, keepdim: boolean): NativeTensor;
-  argmax(dim: number | null, keepdim: boolean): NativeTensor;
-  softmax(dim: number): NativeTensor;
-  allclose(other: NativeTensor, rtol: number, atol: number, equalNan: boolean): boolean;
-  copyFrom(src: NativeTensor): void;
-  /** a bounds-checked view into this tensor's storage */
-  asStrided(size: number[], stride: number[], storageOffset: number): NativeTensor;
-  select(dim: number, index: number): NativeTensor;
-  narrow(dim: number, start: number, length: number): NativeTensor;
-  indexSelect(dim: number, index: number[]): NativeTensor;
-  gradFnName(): string;
-  permute(dims: number[]): NativeTensor;
-  transpose(dim0: number, dim1: number): NativeTensor;
-  unsqueeze(dim: number): NativeTensor;
-  squeeze(dim: number | null): NativeTensor;
-  /** an op of native/tensor/op_table.cc by name; TypeError for an unknown name */
-  unary(op: UnaryOpName): NativeTensor;
-  logSoftmax(dim: number): NativeTensor;
-  topk(k: number, dim: number, largest: boolean, sorted: boolean): [NativeTensor, NativeTensor];
-  backward(gradient: NativeTensor | null, retainGraph: boolean): void;
-  grad(): NativeTensor | null;
-  setGrad(grad: NativeTensor | null): void;
-  isLeaf(): boolean;
-  dispose(): void;
-  isDisposed(): boolean;
-}
 
 /** native/nn/module_wrap.h: a C++ module. Changes throw a BusyError (code ERR_TORCHVGG_MODULE_BUSY) while async work uses it. */
 export interface NativeModule {
@@ -120,7 +77,8 @@ export interface NativeScriptModule {
 }
 
 export interface Binding {
-  NativeTensor: Function;
+  /** native/tensor/tensor.cc: what lib/native_tensor.ts's NativeTensor calls */
+  tensorOps: TensorOps;
   NativeModule: Function;
   fromTypedArray(data: ArrayBufferView, shape: number[], dtype: string | null, device: string | null,
     requiresGrad: boolean): NativeTensor;
@@ -199,7 +157,7 @@ export const native: Binding = loadAddon();
 // Every native call first applies the caller's grad mode (lib/torch/grad_state.ts), so torch.noGrad
 // holds across awaits. The raw setter and getter stay unwrapped.
 bindGradSetter(native.setGradEnabled.bind(native), native.isGradEnabled());
-const RAW = new Set(['setGradEnabled', 'isGradEnabled', 'setModuleDispatcher']);
+const RAW = new Set(['setGradEnabled', 'isGradEnabled', 'setModuleDispatcher', 'release', 'releaseMany', 'setTensorClass']);
 function wrapFunctions(target: Record<string, unknown>): void {
   for (const name of Object.getOwnPropertyNames(target)) {
     const f = Object.getOwnPropertyDescriptor(target, name)?.value;
@@ -213,6 +171,8 @@ function wrapFunctions(target: Record<string, unknown>): void {
   }
 }
 wrapFunctions(native as unknown as Record<string, unknown>);
-for (const cls of [native.NativeTensor, native.NativeModule, native.NativeOptimizer, (native as unknown as { NativeScriptModule: Function }).NativeScriptModule]) {
+wrapFunctions(native.tensorOps as unknown as Record<string, unknown>);
+bindTensorOps(native.tensorOps);
+for (const cls of [native.NativeModule, native.NativeOptimizer, (native as unknown as { NativeScriptModule: Function }).NativeScriptModule]) {
   if (cls) wrapFunctions(cls.prototype as Record<string, unknown>);
 }

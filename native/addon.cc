@@ -17,7 +17,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(new tvgg::AddonData(env));
   // Debian's libtorch starts with one intra-op thread; use every core, as pip's PyTorch does.
   at::set_num_threads(static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  exports.Set("NativeTensor", tvgg::TensorWrap::Define(env));
+  exports.Set("tensorOps", tvgg::TensorWrap::Define(env));
   tvgg::RegisterOps(env, exports);
   tvgg::RegisterOpCalls(env, exports);
   tvgg::RegisterModules(env, exports);

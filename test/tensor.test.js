@@ -229,6 +229,27 @@ print(json.dumps({${Object.entries(cases).map(([k, [, py]]) => `'${k}': str(${py
       assert.ok(u.isDisposed);
     });
 
+    // A JS tensor is a handle (slot + generation) into the addon's tensor table: a handle kept past dispose()
+    // must never reach the tensor that reuses its slot, and nothing that is no handle may reach any tensor.
+    it('a handle outliving its tensor reaches no other tensor, and a forged handle none at all', () => {
+      const NativeTensor = torch.ones(1)._t.constructor;
+      const t = torch.ones(2);
+      const stale = t._t.handle;
+      t.dispose();
+      const reused = [];
+      for (let i = 0; i < 64; i++) reused.push(torch.zeros(5));
+      assert.ok(reused.some((r) => r._t.handle % 2 ** 24 === stale % 2 ** 24), 'the freed slot was reused');
+      assert.throws(() => new NativeTensor(stale).shape(), /tensor was disposed/);
+      for (const bad of [-1, 0.5, 2 ** 53, NaN, Infinity, 2 ** 24 * 5 + 3]) {
+        assert.throws(() => new NativeTensor(bad).shape(), /tensor was disposed/, String(bad));
+      }
+      assert.throws(() => new NativeTensor('1').shape(), { name: 'TypeError', message: /handle must be a number/ });
+      // An object that looks like a handle is no tensor to the addon.
+      assert.throws(() => torch.cat([torch.ones(1), { _t: { handle: reused[0]._t.handle } }]), TypeError);
+      t.dispose();  // twice: nothing happens
+      assert.deepStrictEqual(reused[0].shape, [5]);
+    });
+
     it('rejects unknown dtypes, ragged arrays and non-tensors with TypeErrors', () => {
       assert.throws(() => torch.zeros(2, { dtype: 'float8' }), TypeError);
       assert.throws(() => torch.ones(2).to('complex64'), TypeError);

@@ -8,8 +8,8 @@
  */
 import { checkArchive } from './archive';
 import { inspect } from 'util';
-import { native } from '../native';
-import type { NativeScriptModule, NativeTensor } from '../native';
+import { native, NativeTensor } from '../native';
+import type { NativeScriptModule } from '../native';
 import { DType, Device, checkDType, checkDevice, isDType } from '../torch/dtype';
 import { Tensor, unwrap } from '../torch/tensor';
 import * as check from '../check';
@@ -20,7 +20,7 @@ export type ScriptOutput = Tensor | number | null | ScriptOutput[];
 
 function output(v: unknown): ScriptOutput {
   if (Array.isArray(v)) return v.map(output);
-  if (v instanceof (native.NativeTensor as unknown as new () => NativeTensor)) return new Tensor(v);
+  if (v instanceof NativeTensor) return new Tensor(v);
   return v as number | null;
 }
 

@@ -1,6 +1,6 @@
 // Tensor: a thin JS view of an at::Tensor. Arguments are checked here; the work happens in C++.
 import { inspect } from 'util';
-import { native, NativeTensor, BinaryOpName } from '../native';
+import { NativeTensor, BinaryOpName } from '../native';
 import { DType, Device, checkDType, checkDevice, isDType } from './dtype';
 import { tensorToString } from './format';
 import * as check from '../check';
@@ -84,7 +84,7 @@ export class Tensor {
    * @throws TypeError when called with anything but a native handle.
    */
   constructor(handle: NativeTensor) {
-    if (!(handle instanceof native.NativeTensor)) {
+    if (!(handle instanceof NativeTensor)) {
       throw new TypeError(`new Tensor() takes a native handle; got ${check.describe(handle)} (use torch.tensor() and friends to create tensors)`);
     }
     this._t = handle;

@@ -1,6 +1,7 @@
 // Per-environment state of the addon (one per Node main thread or worker).
 #pragma once
 #include "core/executor.h"
+#include "tensor/tensor_table.h"
 
 namespace tvgg {
 
@@ -13,7 +14,8 @@ struct AddonData {
   // late at exit) can tell, through a weak_ptr, that there is no main thread left to hand it to.
   std::shared_ptr<Executor> executor_ptr;
   Executor& executor;
-  Napi::FunctionReference tensor_class;
+  TensorTable tensors;  // every tensor JS holds (tensor/tensor_table.h)
+  Napi::FunctionReference tensor_class;  // lib/native_tensor.ts's NativeTensor, set by setTensorClass
   Napi::FunctionReference module_class;
   Napi::FunctionReference script_module_class;
   Napi::FunctionReference optimizer_class;

@@ -78,6 +78,11 @@ void InstallMemoryPolicy() {
   // ~6,000 page faults for its activations (batch 1: 99 ms vs Python's 89 ms). Keep them for reuse.
   mallopt(M_MMAP_THRESHOLD, static_cast<int>(kMappedBlock));
   mallopt(M_TRIM_THRESHOLD, static_cast<int>(2 * kMappedBlock));
+  // Tensors JS drops are freed by the collector in bursts of thousands (lib/native_tensor.ts), not one by one
+  // as in Python. With glibc's fastbins each burst leaves thousands of small chunks (TensorImpl, StorageImpl,
+  // posix_memalign's split-off fragments) that the next larger request consolidates one by one: ~200 ns per
+  // tiny op here. Without fastbins a freed chunk merges at once and small requests still hit the tcache.
+  if (!std::getenv("TORCHVGG_FASTBINS")) mallopt(M_MXFAST, 0);
 #endif
   if (!HugePagesAvailable()) return;
   huge_pages_on = true;

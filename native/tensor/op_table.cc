@@ -97,7 +97,8 @@ const BinaryOp& FindBinaryOp(std::string_view name) {
 
 std::string_view OpName(const Napi::Value& v, char (&buf)[32]) {
   size_t len = 0;
-  if (!v.IsString() || napi_get_value_string_utf8(v.Env(), v, buf, sizeof buf, &len) != napi_ok)
+  // napi_string_expected says it is no string: no napi_typeof first (this is on every op's path).
+  if (napi_get_value_string_utf8(v.Env(), v, buf, sizeof buf, &len) != napi_ok)
     throw ArgError(ArgError::Type, "op name must be a string");
   return std::string_view(buf, len);
 }

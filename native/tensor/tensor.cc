@@ -1,4 +1,4 @@
-// TensorWrap: the JS handle of an at::Tensor, and dtype/device/shape conversions.
+// TensorWrap: tensors in JS (NativeTensor handles into the TensorTable) and dtype/device/shape conversions.
 #include "tensor/tensor.h"
 #include <unistd.h>
 #include "core/addon_data.h"
@@ -115,139 +115,58 @@ Napi::Array NamedTensorsToJs(Napi::Env env, const std::vector<std::pair<std::str
   return NamedToJs(env, list, [](Napi::Env e, const at::Tensor& t) { return TensorWrap::Wrap(e, t); });
 }
 
-Napi::Function TensorWrap::Define(Napi::Env env) {
-  Napi::Function cls = DefineClass(env, "NativeTensor",
-                                   {InstanceMethod<&TensorWrap::Shape>("shape", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Strides>("strides", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Dtype>("dtype", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Device>("device", kReplaceable),
-                                    InstanceMethod<&TensorWrap::GetRequiresGrad>("requiresGrad", kReplaceable),
-                                    InstanceMethod<&TensorWrap::SetRequiresGrad>("setRequiresGrad", kReplaceable),
-                                    InstanceMethod<&TensorWrap::IsContiguous>("isContiguous", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Item>("item", kReplaceable),
-                                    InstanceMethod<&TensorWrap::ToTypedArray>("toTypedArray", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Reshape>("reshape", kReplaceable),
-                                    InstanceMethod<&TensorWrap::View>("view", kReplaceable),
-                                    InstanceMethod<&TensorWrap::To>("to", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Contiguous>("contiguous", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Clone>("clone", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Detach>("detach", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Binary>("binary", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Sum>("sum", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Mean>("mean", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Argmax>("argmax", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Softmax>("softmax", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Allclose>("allclose", kReplaceable),
-                                    InstanceMethod<&TensorWrap::CopyFrom>("copyFrom", kReplaceable),
-                                    InstanceMethod<&TensorWrap::AsStrided>("asStrided", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Select>("select", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Narrow>("narrow", kReplaceable),
-                                    InstanceMethod<&TensorWrap::IndexSelect>("indexSelect", kReplaceable),
-                                    InstanceMethod<&TensorWrap::GradFnName>("gradFnName", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Permute>("permute", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Transpose>("transpose", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Unsqueeze>("unsqueeze", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Squeeze>("squeeze", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Unary>("unary", kReplaceable),
-                                    InstanceMethod<&TensorWrap::LogSoftmax>("logSoftmax", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Topk>("topk", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Backward>("backward", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Grad>("grad", kReplaceable),
-                                    InstanceMethod<&TensorWrap::SetGrad>("setGrad", kReplaceable),
-                                    InstanceMethod<&TensorWrap::IsLeaf>("isLeaf", kReplaceable),
-                                    InstanceMethod<&TensorWrap::Dispose>("dispose", kReplaceable),
-                                    InstanceMethod<&TensorWrap::IsDisposed>("isDisposed", kReplaceable)});
-  Data(env).tensor_class = Napi::Persistent(cls);
-  return cls;
-}
-
-namespace {
-// The tensor a Wrap() call is handing to the constructor it invokes. Passing it here instead of in an
-// External saves allocating one more JS object per result, which is most of a tiny op's cost.
-thread_local at::Tensor* pending_tensor = nullptr;
-// Results smaller than this are not reported to V8: the call costs more than the bytes matter.
-constexpr int64_t kReportBytes = 64 * 1024;
-}  // namespace
-
 Napi::Object TensorWrap::Wrap(Napi::Env env, at::Tensor t) {
-  pending_tensor = &t;
-  Napi::Object obj = Data(env).tensor_class.New({});
-  pending_tensor = nullptr;
-  return obj;
+  AddonData& d = Data(env);
+  if (d.tensor_class.IsEmpty())
+    throw std::runtime_error("torchvgg: no NativeTensor class was registered (setTensorClass)");
+  Napi::Value handle = Napi::Number::New(env, d.tensors.Insert(env, std::move(t)));
+  return d.tensor_class.New({handle});
 }
 
-// Every NativeTensor carries this tag: checking it is cheaper than instanceof (no prototype walk).
-static const napi_type_tag kTensorTag = {0x7f3a9c2e51d84b06ULL, 0xa1c4e8f20b6d3957ULL};
+Napi::Value TensorWrap::Handle(Napi::Env env, at::Tensor t) {
+  return Napi::Number::New(env, Data(env).tensors.Insert(env, std::move(t)));
+}
 
 bool TensorWrap::Is(Napi::Value v) {
   if (!v.IsObject()) return false;
-  bool tagged = false;
-  napi_check_object_type_tag(v.Env(), v, &kTensorTag, &tagged);
-  return tagged;
+  AddonData& d = Data(v.Env());
+  return !d.tensor_class.IsEmpty() && v.As<Napi::Object>().InstanceOf(d.tensor_class.Value());
 }
 
 const at::Tensor& TensorWrap::TensorOf(Napi::Value v, const char* what) {
   if (!Is(v)) throw ArgError(ArgError::Type, std::string(what) + " must be a Tensor");
-  return ObjectWrap::Unwrap(v.As<Napi::Object>())->Get();
+  return Data(v.Env()).tensors.Get(v.As<Napi::Object>().Get("handle"));
 }
 
-TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : ObjectWrap(info) {
-  if (pending_tensor == nullptr)
-    throw Napi::TypeError::New(info.Env(), "NativeTensor is created by torch functions, not directly");
-  t_ = std::move(*pending_tensor);
-  pending_tensor = nullptr;
-  napi_type_tag_object(info.Env(), info.This(), &kTensorTag);
-  // Tell V8 about memory this handle alone keeps alive, so the collector frees unreferenced results.
-  if (t_.defined() && t_.has_storage() && t_.device().is_cpu() && t_.storage().use_count() == 1 &&
-      static_cast<int64_t>(t_.storage().nbytes()) >= kReportBytes) {
-    reported_bytes_ = static_cast<int64_t>(t_.storage().nbytes());
-    Napi::MemoryManagement::AdjustExternalMemory(info.Env(), reported_bytes_);
-  }
-}
+namespace {
+// The tensor whose handle is argument i (argument 0: the tensor a method is called on).
+const at::Tensor& At(const Napi::CallbackInfo& info, size_t i) { return Data(info.Env()).tensors.Get(info[i]); }
+const at::Tensor& Self(const Napi::CallbackInfo& info) { return At(info, 0); }
 
-TensorWrap::~TensorWrap() { Release(Env()); }
-
-void TensorWrap::Release(Napi::Env env) {
-  if (reported_bytes_) Napi::MemoryManagement::AdjustExternalMemory(env, -reported_bytes_);
-  reported_bytes_ = 0;
-  t_.reset();
-}
-
-const at::Tensor& TensorWrap::Get() const {
-  if (!t_.defined()) throw std::runtime_error("tensor was disposed");
-  return t_;
-}
-
-static Napi::Array ToArray(Napi::Env env, c10::IntArrayRef values) {
+Napi::Array ToArray(Napi::Env env, c10::IntArrayRef values) {
   auto arr = Napi::Array::New(env, values.size());
   for (size_t i = 0; i < values.size(); i++) arr.Set(i, Napi::Number::New(env, values[i]));
   return arr;
 }
 
-Napi::Value TensorWrap::ShapeImpl(const Napi::CallbackInfo& info) { return ToArray(info.Env(), Get().sizes()); }
-Napi::Value TensorWrap::StridesImpl(const Napi::CallbackInfo& info) { return ToArray(info.Env(), Get().strides()); }
-Napi::Value TensorWrap::DtypeImpl(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), DtypeName(Get().scalar_type()));
-}
-Napi::Value TensorWrap::DeviceImpl(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), Get().device().str());
-}
-Napi::Value TensorWrap::GetRequiresGradImpl(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), Get().requires_grad());
-}
-Napi::Value TensorWrap::SetRequiresGradImpl(const Napi::CallbackInfo& info) {
+TVGG_FUNCTION(TensorShape) { return ToArray(info.Env(), Self(info).sizes()); }
+TVGG_FUNCTION(TensorStrides) { return ToArray(info.Env(), Self(info).strides()); }
+TVGG_FUNCTION(TensorDtype) { return Napi::String::New(info.Env(), DtypeName(Self(info).scalar_type())); }
+TVGG_FUNCTION(TensorDevice) { return Napi::String::New(info.Env(), Self(info).device().str()); }
+TVGG_FUNCTION(TensorGetRequiresGrad) { return Napi::Boolean::New(info.Env(), Self(info).requires_grad()); }
+TVGG_FUNCTION(TensorSetRequiresGrad) {
   // const_cast: requires_grad is metadata of the shared TensorImpl, which PyTorch also mutates in place.
-  const_cast<at::Tensor&>(Get()).set_requires_grad(info[0].ToBoolean());
+  const_cast<at::Tensor&>(Self(info)).set_requires_grad(info[1].ToBoolean());
   return info.Env().Undefined();
 }
 // isContiguous(memoryFormat | null)
-Napi::Value TensorWrap::IsContiguousImpl(const Napi::CallbackInfo& info) {
-  auto format = info[0].IsString() ? ParseMemoryFormat(info[0].As<Napi::String>()) : c10::MemoryFormat::Contiguous;
-  return Napi::Boolean::New(info.Env(), Get().is_contiguous(format));
+TVGG_FUNCTION(TensorIsContiguous) {
+  auto format = info[1].IsString() ? ParseMemoryFormat(info[1].As<Napi::String>()) : c10::MemoryFormat::Contiguous;
+  return Napi::Boolean::New(info.Env(), Self(info).is_contiguous(format));
 }
 
-Napi::Value TensorWrap::ItemImpl(const Napi::CallbackInfo& info) {
-  const at::Tensor& t = Get();
+TVGG_FUNCTION(TensorItem) {
+  const at::Tensor& t = Self(info);
   if (t.numel() != 1)
     throw ArgError(ArgError::Range,
                    "a Tensor with " + std::to_string(t.numel()) + " elements cannot be converted to Scalar");
@@ -259,9 +178,9 @@ Napi::Value TensorWrap::ItemImpl(const Napi::CallbackInfo& info) {
 
 // A contiguous CPU copy in a fresh ArrayBuffer (one copy). Half types come back as float32,
 // since JS has no typed array for them.
-Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
+TVGG_FUNCTION(TensorToTypedArray) {
   Napi::Env env = info.Env();
-  at::Tensor t = Get().detach();
+  at::Tensor t = Self(info).detach();
   if (t.is_quantized())
     throw ArgError(ArgError::Type, "toTypedArray: a quantized (" + DtypeName(t.scalar_type()) +
                                        ") tensor has no typed array; call intRepr() or dequantize() first");
@@ -313,89 +232,89 @@ Napi::Value TensorWrap::ToTypedArrayImpl(const Napi::CallbackInfo& info) {
   }
 }
 
-Napi::Value TensorWrap::ReshapeImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().reshape(ToInt64s(info[0], "shape")));
-}
-Napi::Value TensorWrap::ViewImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().view(ToInt64s(info[0], "shape")));
-}
+TVGG_FUNCTION(TensorReshape) { return TensorWrap::Handle(info.Env(), Self(info).reshape(ToInt64s(info[1], "shape"))); }
+TVGG_FUNCTION(TensorView) { return TensorWrap::Handle(info.Env(), Self(info).view(ToInt64s(info[1], "shape"))); }
 
 // to(dtype | null, device | null, copy, memoryFormat | null)
-Napi::Value TensorWrap::ToImpl(const Napi::CallbackInfo& info) {
-  const at::Tensor& t = Get();
-  auto dtype = info[0].IsString() ? ParseDtype(info[0].As<Napi::String>()) : t.scalar_type();
-  auto device = info[1].IsString() ? ParseDevice(info[1].As<Napi::String>()) : t.device();
+TVGG_FUNCTION(TensorTo) {
+  const at::Tensor& t = Self(info);
+  auto dtype = info[1].IsString() ? ParseDtype(info[1].As<Napi::String>()) : t.scalar_type();
+  auto device = info[2].IsString() ? ParseDevice(info[2].As<Napi::String>()) : t.device();
   c10::optional<c10::MemoryFormat> format;
-  if (info[3].IsString()) format = ParseMemoryFormat(info[3].As<Napi::String>());
+  if (info[4].IsString()) format = ParseMemoryFormat(info[4].As<Napi::String>());
   if (format == c10::MemoryFormat::ChannelsLast && t.dim() != 4)
     throw ArgError(ArgError::Range, "channels_last needs a 4-D tensor, got " + std::to_string(t.dim()) + "-D");
   // Copies to pinned memory would go here for CUDA; non_blocking only matters for pinned sources.
-  at::Tensor out = t.to(device, dtype, /*non_blocking=*/false, /*copy=*/info[2].ToBoolean(), format);
-  if (out.unsafeGetTensorImpl() == t.unsafeGetTensorImpl()) return info.This();  // PyTorch returns self
-  return Wrap(info.Env(), std::move(out));
+  at::Tensor out = t.to(device, dtype, /*non_blocking=*/false, /*copy=*/info[3].ToBoolean(), format);
+  if (out.unsafeGetTensorImpl() == t.unsafeGetTensorImpl()) return info[0];  // PyTorch returns self
+  return TensorWrap::Handle(info.Env(), std::move(out));
 }
-Napi::Value TensorWrap::ContiguousImpl(const Napi::CallbackInfo& info) {
-  const at::Tensor& t = Get();
-  if (t.is_contiguous()) return info.This();
-  return Wrap(info.Env(), t.contiguous());
+TVGG_FUNCTION(TensorContiguous) {
+  const at::Tensor& t = Self(info);
+  if (t.is_contiguous()) return info[0];
+  return TensorWrap::Handle(info.Env(), t.contiguous());
 }
-Napi::Value TensorWrap::CloneImpl(const Napi::CallbackInfo& info) { return Wrap(info.Env(), Get().clone()); }
-Napi::Value TensorWrap::DetachImpl(const Napi::CallbackInfo& info) { return Wrap(info.Env(), Get().detach()); }
+TVGG_FUNCTION(TensorClone) { return TensorWrap::Handle(info.Env(), Self(info).clone()); }
+TVGG_FUNCTION(TensorDetach) { return TensorWrap::Handle(info.Env(), Self(info).detach()); }
 
-// binary(name, other): other a Tensor or a number; `name` is looked up in op_table.cc.
-Napi::Value TensorWrap::BinaryImpl(const Napi::CallbackInfo& info) {
-  const at::Tensor& a = Get();
+// binaryTensor(self, name, other), binaryScalar(self, name, number | boolean): `name` is looked up in
+// op_table.cc. Two functions, so that neither asks JS what kind of value `other` is.
+TVGG_FUNCTION(TensorBinaryTensor) {
   char name[32];
-  const BinaryOp& op = FindBinaryOp(OpName(info[0], name));
-  if (info[1].IsNumber() || info[1].IsBoolean()) {
-    if (!op.with_scalar) throw ArgError(ArgError::Type, "other must be a Tensor");
-    // An integral JS number acts as a Python int (int64 tensors stay int64), any other as a float.
-    double v = info[1].IsBoolean() ? 0 : info[1].As<Napi::Number>().DoubleValue();
-    at::Scalar b = info[1].IsBoolean()                          ? at::Scalar(info[1].ToBoolean().Value())
-                   : v == std::floor(v) && std::abs(v) < 9.0e15 ? at::Scalar(static_cast<int64_t>(v))
-                                                                : at::Scalar(v);
-    return Wrap(info.Env(), op.with_scalar(a, b));
-  }
-  return Wrap(info.Env(), op.with_tensor(a, TensorOf(info[1], "other")));
+  const BinaryOp& op = FindBinaryOp(OpName(info[1], name));
+  return TensorWrap::Handle(info.Env(), op.with_tensor(Self(info), At(info, 2)));
+}
+TVGG_FUNCTION(TensorBinaryScalar) {
+  char name[32];
+  const BinaryOp& op = FindBinaryOp(OpName(info[1], name));
+  if (!op.with_scalar) throw ArgError(ArgError::Type, "other must be a Tensor");
+  if (!info[2].IsNumber() && !info[2].IsBoolean())
+    throw ArgError(ArgError::Type, "other must be a number or a boolean");
+  // An integral JS number acts as a Python int (int64 tensors stay int64), any other as a float.
+  double v = info[2].IsBoolean() ? 0 : info[2].As<Napi::Number>().DoubleValue();
+  at::Scalar b = info[2].IsBoolean()                          ? at::Scalar(info[2].ToBoolean().Value())
+                 : v == std::floor(v) && std::abs(v) < 9.0e15 ? at::Scalar(static_cast<int64_t>(v))
+                                                              : at::Scalar(v);
+  return TensorWrap::Handle(info.Env(), op.with_scalar(Self(info), b));
 }
 
 // sum(dims | null, keepdim), mean(dims | null, keepdim)
-Napi::Value TensorWrap::SumImpl(const Napi::CallbackInfo& info) {
-  if (!info[0].IsArray()) return Wrap(info.Env(), Get().sum());
-  return Wrap(info.Env(), Get().sum(ToInt64s(info[0], "dim"), info[1].ToBoolean()));
+TVGG_FUNCTION(TensorSum) {
+  if (!info[1].IsArray()) return TensorWrap::Handle(info.Env(), Self(info).sum());
+  return TensorWrap::Handle(info.Env(), Self(info).sum(ToInt64s(info[1], "dim"), info[2].ToBoolean()));
 }
-Napi::Value TensorWrap::MeanImpl(const Napi::CallbackInfo& info) {
-  if (!info[0].IsArray()) return Wrap(info.Env(), Get().mean());
-  return Wrap(info.Env(), Get().mean(ToInt64s(info[0], "dim"), info[1].ToBoolean()));
+TVGG_FUNCTION(TensorMean) {
+  if (!info[1].IsArray()) return TensorWrap::Handle(info.Env(), Self(info).mean());
+  return TensorWrap::Handle(info.Env(), Self(info).mean(ToInt64s(info[1], "dim"), info[2].ToBoolean()));
 }
 // argmax(dim | null, keepdim)
-Napi::Value TensorWrap::ArgmaxImpl(const Napi::CallbackInfo& info) {
+TVGG_FUNCTION(TensorArgmax) {
   c10::optional<int64_t> dim;
-  if (info[0].IsNumber()) dim = info[0].As<Napi::Number>().Int64Value();
-  return Wrap(info.Env(), Get().argmax(dim, info[1].ToBoolean()));
+  if (info[1].IsNumber()) dim = info[1].As<Napi::Number>().Int64Value();
+  return TensorWrap::Handle(info.Env(), Self(info).argmax(dim, info[2].ToBoolean()));
 }
-Napi::Value TensorWrap::SoftmaxImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().softmax(info[0].As<Napi::Number>().Int64Value()));
+TVGG_FUNCTION(TensorSoftmax) {
+  return TensorWrap::Handle(info.Env(), Self(info).softmax(info[1].As<Napi::Number>().Int64Value()));
 }
 // allclose(other, rtol, atol, equalNan)
-Napi::Value TensorWrap::AllcloseImpl(const Napi::CallbackInfo& info) {
+TVGG_FUNCTION(TensorAllclose) {
   return Napi::Boolean::New(info.Env(),
-                            Get().allclose(TensorOf(info[0], "other"), info[1].As<Napi::Number>().DoubleValue(),
-                                           info[2].As<Napi::Number>().DoubleValue(), info[3].ToBoolean()));
+                            Self(info).allclose(At(info, 1), info[2].As<Napi::Number>().DoubleValue(),
+                                                info[3].As<Napi::Number>().DoubleValue(), info[4].ToBoolean()));
 }
 // copyFrom(src): in-place copy (with dtype/device conversion) outside autograd, as load_state_dict does.
-Napi::Value TensorWrap::CopyFromImpl(const Napi::CallbackInfo& info) {
+TVGG_FUNCTION(TensorCopyFrom) {
   torch::NoGradGuard no_grad;
-  const_cast<at::Tensor&>(Get()).copy_(TensorOf(info[0], "source"));
+  const_cast<at::Tensor&>(Self(info)).copy_(At(info, 1));
   return info.Env().Undefined();
 }
 // asStrided(size, stride, storageOffset): a view into this tensor's storage (checkpoint tensors that
 // are views of a shared storage). Bounds are checked against the storage, so a bad file cannot read past it.
-Napi::Value TensorWrap::AsStridedImpl(const Napi::CallbackInfo& info) {
-  const at::Tensor& t = Get();
-  auto size = ToInt64s(info[0], "size");
-  auto stride = ToInt64s(info[1], "stride");
-  int64_t offset = info[2].As<Napi::Number>().Int64Value();
+TVGG_FUNCTION(TensorAsStrided) {
+  const at::Tensor& t = Self(info);
+  auto size = ToInt64s(info[1], "size");
+  auto stride = ToInt64s(info[2], "stride");
+  int64_t offset = info[3].As<Napi::Number>().Int64Value();
   if (size.size() != stride.size()) throw ArgError(ArgError::Range, "size and stride must have the same length");
   CheckedBytes(size, static_cast<int64_t>(t.element_size()), "asStrided");
   int64_t last = offset;  // index of the furthest element the view can reach
@@ -413,20 +332,21 @@ Napi::Value TensorWrap::AsStridedImpl(const Napi::CallbackInfo& info) {
   if (offset < 0 || (last >= 0 && last >= capacity) || offset > capacity)
     throw ArgError(ArgError::Range, "view of " + std::to_string(last + 1) + " elements exceeds a storage of " +
                                         std::to_string(capacity) + " elements");
-  return Wrap(info.Env(), t.as_strided(size, stride, offset));
+  return TensorWrap::Handle(info.Env(), t.as_strided(size, stride, offset));
 }
-Napi::Value TensorWrap::SelectImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(),
-              Get().select(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
+TVGG_FUNCTION(TensorSelect) {
+  return TensorWrap::Handle(info.Env(), Self(info).select(info[1].As<Napi::Number>().Int64Value(),
+                                                          info[2].As<Napi::Number>().Int64Value()));
 }
-Napi::Value TensorWrap::NarrowImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().narrow(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value(),
-                                       info[2].As<Napi::Number>().Int64Value()));
+TVGG_FUNCTION(TensorNarrow) {
+  return TensorWrap::Handle(info.Env(), Self(info).narrow(info[1].As<Napi::Number>().Int64Value(),
+                                                          info[2].As<Napi::Number>().Int64Value(),
+                                                          info[3].As<Napi::Number>().Int64Value()));
 }
-Napi::Value TensorWrap::IndexSelectImpl(const Napi::CallbackInfo& info) {
-  auto idx = ToInt64s(info[1], "index");
-  const at::Tensor& self = Get();
-  int64_t dim = at::maybe_wrap_dim(info[0].As<Napi::Number>().Int64Value(), self.dim());
+TVGG_FUNCTION(TensorIndexSelect) {
+  auto idx = ToInt64s(info[2], "index");
+  const at::Tensor& self = Self(info);
+  int64_t dim = at::maybe_wrap_dim(info[1].As<Napi::Number>().Int64Value(), self.dim());
   // The indices are on the host already: check them here (on CUDA a bad one is a device-side assert).
   int64_t size = self.dim() == 0 ? 1 : self.size(dim);
   for (int64_t i : idx)
@@ -434,71 +354,135 @@ Napi::Value TensorWrap::IndexSelectImpl(const Napi::CallbackInfo& info) {
       throw ArgError(ArgError::Range, "indexSelect: index " + std::to_string(i) + " is out of bounds for dimension " +
                                           std::to_string(dim) + " with size " + std::to_string(size));
   at::Tensor index = at::tensor(idx, at::TensorOptions().dtype(at::kLong)).to(self.device());
-  return Wrap(info.Env(), self.index_select(dim, index));
+  return TensorWrap::Handle(info.Env(), self.index_select(dim, index));
 }
 // The autograd node that produced this tensor ("AddBackward0"), or "" for a leaf; used by toString.
-Napi::Value TensorWrap::GradFnNameImpl(const Napi::CallbackInfo& info) {
-  const auto& fn = Get().grad_fn();
+TVGG_FUNCTION(TensorGradFnName) {
+  const auto& fn = Self(info).grad_fn();
   return Napi::String::New(info.Env(), fn ? fn->name() : "");
 }
-Napi::Value TensorWrap::PermuteImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().permute(ToInt64s(info[0], "dims")));
+TVGG_FUNCTION(TensorPermute) { return TensorWrap::Handle(info.Env(), Self(info).permute(ToInt64s(info[1], "dims"))); }
+TVGG_FUNCTION(TensorTranspose) {
+  return TensorWrap::Handle(info.Env(), Self(info).transpose(info[1].As<Napi::Number>().Int64Value(),
+                                                             info[2].As<Napi::Number>().Int64Value()));
 }
-Napi::Value TensorWrap::TransposeImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(),
-              Get().transpose(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value()));
+TVGG_FUNCTION(TensorUnsqueeze) {
+  return TensorWrap::Handle(info.Env(), Self(info).unsqueeze(info[1].As<Napi::Number>().Int64Value()));
 }
-Napi::Value TensorWrap::UnsqueezeImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().unsqueeze(info[0].As<Napi::Number>().Int64Value()));
-}
-Napi::Value TensorWrap::SqueezeImpl(const Napi::CallbackInfo& info) {
-  if (!info[0].IsNumber()) return Wrap(info.Env(), Get().squeeze());
-  return Wrap(info.Env(), Get().squeeze(info[0].As<Napi::Number>().Int64Value()));
+TVGG_FUNCTION(TensorSqueeze) {
+  if (!info[1].IsNumber()) return TensorWrap::Handle(info.Env(), Self(info).squeeze());
+  return TensorWrap::Handle(info.Env(), Self(info).squeeze(info[1].As<Napi::Number>().Int64Value()));
 }
 // unary(name): `name` is looked up in op_table.cc.
-Napi::Value TensorWrap::UnaryImpl(const Napi::CallbackInfo& info) {
+TVGG_FUNCTION(TensorUnary) {
   char name[32];
-  return Wrap(info.Env(), FindUnaryOp(OpName(info[0], name))(Get()));
+  return TensorWrap::Handle(info.Env(), FindUnaryOp(OpName(info[1], name))(Self(info)));
 }
-Napi::Value TensorWrap::LogSoftmaxImpl(const Napi::CallbackInfo& info) {
-  return Wrap(info.Env(), Get().log_softmax(info[0].As<Napi::Number>().Int64Value()));
+TVGG_FUNCTION(TensorLogSoftmax) {
+  return TensorWrap::Handle(info.Env(), Self(info).log_softmax(info[1].As<Napi::Number>().Int64Value()));
 }
 // topk(k, dim, largest, sorted) -> [values, indices]
-Napi::Value TensorWrap::TopkImpl(const Napi::CallbackInfo& info) {
-  auto [values, indices] = Get().topk(info[0].As<Napi::Number>().Int64Value(), info[1].As<Napi::Number>().Int64Value(),
-                                      info[2].ToBoolean(), info[3].ToBoolean());
+TVGG_FUNCTION(TensorTopk) {
+  auto [values, indices] =
+      Self(info).topk(info[1].As<Napi::Number>().Int64Value(), info[2].As<Napi::Number>().Int64Value(),
+                      info[3].ToBoolean(), info[4].ToBoolean());
   auto out = Napi::Array::New(info.Env(), 2);
-  out.Set(0u, Wrap(info.Env(), values));
-  out.Set(1u, Wrap(info.Env(), indices));
+  out.Set(0u, TensorWrap::Handle(info.Env(), values));
+  out.Set(1u, TensorWrap::Handle(info.Env(), indices));
   return out;
 }
 // backward(gradient | null, retainGraph)
-Napi::Value TensorWrap::BackwardImpl(const Napi::CallbackInfo& info) {
+TVGG_FUNCTION(TensorBackward) {
   at::Tensor gradient;
-  if (TensorWrap::Is(info[0])) gradient = TensorOf(info[0], "gradient");
-  Get().backward(gradient, info[1].ToBoolean());
+  if (info[1].IsNumber()) gradient = At(info, 1);
+  Self(info).backward(gradient, info[2].ToBoolean());
   return info.Env().Undefined();
 }
-Napi::Value TensorWrap::GradImpl(const Napi::CallbackInfo& info) {
-  const at::Tensor& g = Get().grad();
+TVGG_FUNCTION(TensorGrad) {
+  const at::Tensor& g = Self(info).grad();
   if (!g.defined()) return info.Env().Null();
-  return Wrap(info.Env(), g);
+  return TensorWrap::Handle(info.Env(), g);
 }
 // setGrad(tensor | null): null drops the gradient, as optimizer.zero_grad(set_to_none=True) does.
-Napi::Value TensorWrap::SetGradImpl(const Napi::CallbackInfo& info) {
-  at::Tensor& t = const_cast<at::Tensor&>(Get());
-  t.mutable_grad() = info[0].IsNull() || info[0].IsUndefined() ? at::Tensor() : TensorOf(info[0], "grad");
+TVGG_FUNCTION(TensorSetGrad) {
+  at::Tensor& t = const_cast<at::Tensor&>(Self(info));
+  t.mutable_grad() = info[1].IsNull() || info[1].IsUndefined() ? at::Tensor() : At(info, 1);
   return info.Env().Undefined();
 }
-Napi::Value TensorWrap::IsLeafImpl(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), Get().is_leaf());
-}
-Napi::Value TensorWrap::DisposeImpl(const Napi::CallbackInfo& info) {
-  Release(info.Env());
+TVGG_FUNCTION(TensorIsLeaf) { return Napi::Boolean::New(info.Env(), Self(info).is_leaf()); }
+TVGG_FUNCTION(TensorDispose) {
+  Data(info.Env()).tensors.Release(info.Env(), info[0]);
   return info.Env().Undefined();
 }
-Napi::Value TensorWrap::IsDisposedImpl(const Napi::CallbackInfo& info) {
-  return Napi::Boolean::New(info.Env(), !t_.defined());
+TVGG_FUNCTION(TensorIsDisposed) { return Napi::Boolean::New(info.Env(), !Data(info.Env()).tensors.Live(info[0])); }
+
+// releaseMany(handles: Float64Array, count): the tensors the collector found unreachable since the last call,
+// freed in one call (lib/native_tensor.ts); stale handles are ignored.
+TVGG_FUNCTION(TensorReleaseMany) {
+  if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    throw ArgError(ArgError::Type, "releaseMany takes a Float64Array of handles");
+  auto handles = info[0].As<Napi::Float64Array>();
+  size_t count =
+      std::min<size_t>(handles.ElementLength(), info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 0);
+  TensorTable& table = Data(info.Env()).tensors;
+  for (size_t i = 0; i < count; i++) table.Release(info.Env(), handles[i]);
+  return info.Env().Undefined();
+}
+
+// setTensorClass(NativeTensor): the JS class Wrap() makes and TensorOf() accepts (lib/native_tensor.ts).
+TVGG_FUNCTION(SetTensorClass) {
+  if (!info[0].IsFunction()) throw ArgError(ArgError::Type, "setTensorClass takes the NativeTensor class");
+  Data(info.Env()).tensor_class = Napi::Persistent(info[0].As<Napi::Function>());
+  return info.Env().Undefined();
+}
+}  // namespace
+
+Napi::Object TensorWrap::Define(Napi::Env env) {
+  Napi::Object fns = Napi::Object::New(env);
+  fns.Set("shape", Napi::Function::New<TensorShape>(env, "shape"));
+  fns.Set("strides", Napi::Function::New<TensorStrides>(env, "strides"));
+  fns.Set("dtype", Napi::Function::New<TensorDtype>(env, "dtype"));
+  fns.Set("device", Napi::Function::New<TensorDevice>(env, "device"));
+  fns.Set("requiresGrad", Napi::Function::New<TensorGetRequiresGrad>(env, "requiresGrad"));
+  fns.Set("setRequiresGrad", Napi::Function::New<TensorSetRequiresGrad>(env, "setRequiresGrad"));
+  fns.Set("isContiguous", Napi::Function::New<TensorIsContiguous>(env, "isContiguous"));
+  fns.Set("item", Napi::Function::New<TensorItem>(env, "item"));
+  fns.Set("toTypedArray", Napi::Function::New<TensorToTypedArray>(env, "toTypedArray"));
+  fns.Set("reshape", Napi::Function::New<TensorReshape>(env, "reshape"));
+  fns.Set("view", Napi::Function::New<TensorView>(env, "view"));
+  fns.Set("to", Napi::Function::New<TensorTo>(env, "to"));
+  fns.Set("contiguous", Napi::Function::New<TensorContiguous>(env, "contiguous"));
+  fns.Set("clone", Napi::Function::New<TensorClone>(env, "clone"));
+  fns.Set("detach", Napi::Function::New<TensorDetach>(env, "detach"));
+  fns.Set("binaryTensor", Napi::Function::New<TensorBinaryTensor>(env, "binaryTensor"));
+  fns.Set("binaryScalar", Napi::Function::New<TensorBinaryScalar>(env, "binaryScalar"));
+  fns.Set("sum", Napi::Function::New<TensorSum>(env, "sum"));
+  fns.Set("mean", Napi::Function::New<TensorMean>(env, "mean"));
+  fns.Set("argmax", Napi::Function::New<TensorArgmax>(env, "argmax"));
+  fns.Set("softmax", Napi::Function::New<TensorSoftmax>(env, "softmax"));
+  fns.Set("allclose", Napi::Function::New<TensorAllclose>(env, "allclose"));
+  fns.Set("copyFrom", Napi::Function::New<TensorCopyFrom>(env, "copyFrom"));
+  fns.Set("asStrided", Napi::Function::New<TensorAsStrided>(env, "asStrided"));
+  fns.Set("select", Napi::Function::New<TensorSelect>(env, "select"));
+  fns.Set("narrow", Napi::Function::New<TensorNarrow>(env, "narrow"));
+  fns.Set("indexSelect", Napi::Function::New<TensorIndexSelect>(env, "indexSelect"));
+  fns.Set("gradFnName", Napi::Function::New<TensorGradFnName>(env, "gradFnName"));
+  fns.Set("permute", Napi::Function::New<TensorPermute>(env, "permute"));
+  fns.Set("transpose", Napi::Function::New<TensorTranspose>(env, "transpose"));
+  fns.Set("unsqueeze", Napi::Function::New<TensorUnsqueeze>(env, "unsqueeze"));
+  fns.Set("squeeze", Napi::Function::New<TensorSqueeze>(env, "squeeze"));
+  fns.Set("unary", Napi::Function::New<TensorUnary>(env, "unary"));
+  fns.Set("logSoftmax", Napi::Function::New<TensorLogSoftmax>(env, "logSoftmax"));
+  fns.Set("topk", Napi::Function::New<TensorTopk>(env, "topk"));
+  fns.Set("backward", Napi::Function::New<TensorBackward>(env, "backward"));
+  fns.Set("grad", Napi::Function::New<TensorGrad>(env, "grad"));
+  fns.Set("setGrad", Napi::Function::New<TensorSetGrad>(env, "setGrad"));
+  fns.Set("isLeaf", Napi::Function::New<TensorIsLeaf>(env, "isLeaf"));
+  fns.Set("release", Napi::Function::New<TensorDispose>(env, "release"));
+  fns.Set("isDisposed", Napi::Function::New<TensorIsDisposed>(env, "isDisposed"));
+  fns.Set("releaseMany", Napi::Function::New<TensorReleaseMany>(env, "releaseMany"));
+  fns.Set("setTensorClass", Napi::Function::New<SetTensorClass>(env, "setTensorClass"));
+  return fns;
 }
 
 }  // namespace tvgg

@@ -4,6 +4,8 @@
 //               warm up; RSS sampled every 1,000 calls
 //   control     4,000 calls with every result kept: what a leak looks like to the same measurement
 //   dispose     a 200 MB tensor filled, then disposed: RSS before, after filling, and after dispose
+//   tiny-ops    600,000 a.add(b) on 1-element tensors, every result dropped, after 100,000 to warm up; RSS
+//               sampled every 100,000 (the collector frees such results only in full collections)
 //   faults      a 64 MiB tensor filled, five times over: the minor page faults each fill took, and the
 //               allocator policy reported (run with TORCHVGG_HUGEPAGES=0 for libtorch's own allocator)
 'use strict';
@@ -54,6 +56,24 @@ async function main(scenario) {
     }
     return { faults, hugePages: torch.backends.cpu.capability().libtorch.hugePages,
       system: torch.backends.cpu.capability().transparentHugePages };
+  }
+  if (scenario === 'tiny-ops') {
+    const a = torch.ones(1);
+    const b = torch.ones(1);
+    const run = async (n) => {
+      for (let done = 0; done < n; done += 10000) {
+        for (let i = 0; i < 10000; i++) a.add(b);
+        await new Promise(setImmediate);
+      }
+    };
+    await run(100000);
+    const warmMB = rss() / MB;
+    const samplesMB = [];
+    for (let k = 0; k < 6; k++) {
+      await run(100000);
+      samplesMB.push(rss() / MB);
+    }
+    return { warmMB, samplesMB, peakMB: Math.max(...samplesMB) };
   }
   const model = smallModel();
   const x = torch.randn(1, 3, 32, 32);
