@@ -424,8 +424,7 @@ TVGG_FUNCTION(TensorReleaseMany) {
   auto handles = info[0].As<Napi::Float64Array>();
   size_t count =
       std::min<size_t>(handles.ElementLength(), info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : 0);
-  TensorTable& table = Data(info.Env()).tensors;
-  for (size_t i = 0; i < count; i++) table.Release(info.Env(), handles[i]);
+  Data(info.Env()).tensors.ReleaseMany(info.Env(), handles.Data(), count);
   return info.Env().Undefined();
 }
 

@@ -17,6 +17,8 @@ class TensorTable {
   // [main thread] Frees the slot; a stale handle (the slot already freed or reused) is ignored.
   void Release(Napi::Env env, const Napi::Value& handle);
   void Release(Napi::Env env, double handle);
+  // Release() for each of `count` handles: what the collector found unreachable since the last call.
+  void ReleaseMany(Napi::Env env, const double* handles, size_t count);
 
  private:
   struct Slot {
