@@ -9,7 +9,7 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const addon = path.join(root, 'build-asan', 'Release', 'torchvgg.node');
-const TESTS = ['test/hostile-native.test.js', 'test/hostile-files.test.js', 'test/layers.test.js', 'test/concurrency.test.js',
+const TESTS = ['test/hostile-native.test.js', 'test/tensor.test.js', 'test/hostile-files.test.js', 'test/layers.test.js', 'test/concurrency.test.js',
   'test/hooks.test.js', 'test/fuzz.test.js'].filter((f) => fs.existsSync(path.join(root, f)));
 
 function runtime(name) {
