@@ -1,6 +1,7 @@
-// Large Linear layers at inference on oneDNN's sgemm (native/nn/fast_linear.h): the same values as Python's
-// F.linear within float rounding at every batch size, repeatable call to call, and autograd, autocast and other
-// dtypes still on libtorch's own path.
+// Large Linear layers at inference on oneDNN's sgemm (native/nn/fast_linear.h) and, in bfloat16, on a oneDNN
+// matmul over weights reordered once (native/nn/bf16_linear.h): the same values as Python's F.linear within
+// rounding at every batch size, repeatable call to call, following weight updates, and autograd, autocast and
+// other dtypes still on libtorch's own path.
 const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
@@ -117,5 +118,81 @@ print(json.dumps([torch.nn.functional.linear(d['x%d' % i], d['weight'], d['bias'
 
   it('refuses a wrong input width with libtorch\'s error, not a crash', function () {
     assert.throws(() => torch.noGrad(() => lin.forward(torch.randn(3, 2047))), /shapes cannot be multiplied|mat1 and mat2/);
+  });
+});
+
+describe('large bfloat16 Linear layers at inference (oneDNN matmul, weights reordered once)', function () {
+  this.timeout(120000);
+  const BATCHES = [1, 2, 3, 8, 17, 33];
+  const maxDiff = (a, b) => {
+    let worst = 0;
+    let scale = 0;
+    for (let j = 0; j < b.length; j++) { worst = Math.max(worst, Math.abs(a[j] - b[j])); scale = Math.max(scale, Math.abs(b[j])); }
+    return { worst, scale };
+  };
+  let lin;
+  let inputs;
+  before(() => {
+    torch.manualSeed(12);
+    lin = new nn.Linear(2048, 1024).eval().to('bfloat16');
+    inputs = BATCHES.map((n) => torch.randn(n, 2048).to('bfloat16'));
+  });
+
+  it("gives Python's bf16 F.linear within bf16 rounding at every batch size, and the same bits on every later call", function () {
+    const problem = oracleProblem();
+    if (problem) skip(this, problem);
+    const outs = inputs.map((x) => torch.noGrad(() => lin.forward(x)));
+    for (const [i, y] of outs.entries()) {
+      assert.strictEqual(y.dtype, 'bfloat16');
+      assert.deepStrictEqual(y.shape, [BATCHES[i], 1024]);
+      assert.deepStrictEqual(torch.noGrad(() => lin.forward(inputs[i])).float().toTypedArray(), y.float().toTypedArray(), `batch ${BATCHES[i]}, second call`);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tvgg-linear-bf16-'));
+    try {
+      const file = path.join(dir, 'case.pt');
+      // float32 copies of the bf16 values (exact); Python rounds them back to bf16 (exact again).
+      torch.save({ weight: lin.weight.detach().float(), bias: lin.bias.detach().float(), ...Object.fromEntries(inputs.map((x, i) => [`x${i}`, x.float()])) }, file);
+      const py = python(`
+import json, sys, torch
+d = torch.load(sys.argv[1])
+torch.set_num_threads(2)
+w, b = d['weight'].bfloat16(), d['bias'].bfloat16()
+out = []
+for i in range(${inputs.length}):
+    x = d['x%d' % i].bfloat16()
+    out.append([torch.nn.functional.linear(x, w, b).float().flatten().tolist(), torch.nn.functional.linear(x.float(), w.float(), b.float()).flatten().tolist()])
+print(json.dumps(out))`, [file]);
+      for (let i = 0; i < inputs.length; i++) {
+        const got = outs[i].float().toTypedArray();
+        // Two bf16 results of the same sums differ by their rounding: a few units of bf16's 2^-8 at most.
+        const vsBf16 = maxDiff(got, Float32Array.from(py[i][0]));
+        assert.ok(vsBf16.worst <= 8e-3 * vsBf16.scale, `batch ${BATCHES[i]}: ${vsBf16.worst} against Python's bf16 (max |y| ${vsBf16.scale})`);
+        const vsF32 = maxDiff(got, Float32Array.from(py[i][1]));
+        assert.ok(vsF32.worst <= 8e-3 * vsF32.scale, `batch ${BATCHES[i]}: ${vsF32.worst} against fp32 (max |y| ${vsF32.scale})`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('follows the weights when they change after the first call (their copy in oneDNN\'s layout is made again)', () => {
+    torch.manualSeed(13);
+    const l = new nn.Linear(2048, 1024).eval().to('bfloat16');
+    const x = torch.randn(4, 2048).to('bfloat16');
+    const first = torch.noGrad(() => l.forward(x)).float();
+    torch.noGrad(() => l.weight.mul_(-2));
+    const second = torch.noGrad(() => l.forward(x)).float();
+    const want = torch.noGrad(() => nn.functional.linear(x, l.weight, l.bias)).float();
+    const d = maxDiff(second.toTypedArray(), want.toTypedArray());
+    assert.ok(d.worst <= 8e-3 * d.scale, `after the update: ${d.worst} against ${d.scale}`);
+    assert.ok(!second.allclose(first, { rtol: 0.1, atol: 0.1 }), 'the output changed with the weights');
+  });
+
+  it('leaves autograd to libtorch: gradients reach the weight and the input', () => {
+    const x = torch.randn(3, 2048).to('bfloat16').requiresGrad_();
+    lin.forward(x).float().sum().backward();
+    assert.ok(lin.weight.grad && x.grad, 'gradients were computed');
+    assert.deepStrictEqual(x.grad.shape, [3, 2048]);
+    lin.zeroGrad();
   });
 });

@@ -5,9 +5,7 @@
 #include <string>
 #include <unordered_map>
 
-#ifdef TORCHVGG_DNNL
-#include <oneapi/dnnl/dnnl.hpp>
-#endif
+#include "nn/onednn_engine.h"
 
 namespace tvgg {
 
@@ -20,10 +18,6 @@ using Dims = memory::dims;
 bool EnvOn(const char* name) {
   const char* v = std::getenv(name);
   return !(v && std::string(v) == "0");
-}
-dnnl::engine& Engine() {
-  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
-  return engine;
 }
 dnnl::primitive_attr UserScratchpad() {
   dnnl::primitive_attr attr;
@@ -40,7 +34,7 @@ struct Buffer {
 };
 Buffer Allocate(const memory::desc& md) {
   at::Tensor t = at::empty({static_cast<int64_t>((md.get_size() + 3) / 4)}, at::kFloat);
-  return {t, memory(md, Engine(), t.data_ptr())};
+  return {t, memory(md, DnnlEngine(), t.data_ptr())};
 }
 }  // namespace
 
@@ -154,14 +148,14 @@ dnnl::convolution_forward::primitive_desc ConvDesc(const OpaqueOp& op, const Dim
     try {
       convolution_forward::desc d(prop_kind::forward_inference, algorithm::convolution_winograd, Any(src), Any(wei),
                                   bias_md, Any(dst), strides, dil, pad, pad);
-      return convolution_forward::primitive_desc(d, attr, Engine());
+      return convolution_forward::primitive_desc(d, attr, DnnlEngine());
     } catch (const dnnl::error&) {
       // not offered for this CPU or shape: the direct algorithm below
     }
   }
   convolution_forward::desc d(prop_kind::forward_inference, algorithm::convolution_direct, Any(src), Any(wei), bias_md,
                               Any(dst), strides, dil, pad, pad);
-  return convolution_forward::primitive_desc(d, attr, Engine());
+  return convolution_forward::primitive_desc(d, attr, DnnlEngine());
 }
 
 std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& layers,
@@ -173,7 +167,7 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
   for (auto& l : layers) plan->ids.push_back(l->Id());
   Dims cur{x.size(0), x.size(1), x.size(2), x.size(3)};
   memory::desc cur_md = Plain(cur, memory::format_tag::nchw);
-  dnnl::stream stream(Engine());
+  dnnl::stream stream(DnnlEngine());
   for (size_t i = 0; i < ops.size(); i++) {
     const OpaqueOp& op = ops[i];
     OnednnRunCache::Plan::Step step;
@@ -194,7 +188,7 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
       step.src = pd.src_desc();
       step.dst = pd.dst_desc();
       step.scratchpad = pd.scratchpad_desc();
-      memory user_w(Plain(wei, op.groups == 1 ? memory::format_tag::oihw : memory::format_tag::goihw), Engine(),
+      memory user_w(Plain(wei, op.groups == 1 ? memory::format_tag::oihw : memory::format_tag::goihw), DnnlEngine(),
                     w.data_ptr());
       step.weights = ws.WeightsFor(layers[i]->Id(), op.weight, pd.weights_desc(), user_w, stream);
       if (op.bias.defined()) step.bias = op.bias.detach().contiguous();
@@ -210,7 +204,7 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
     }
     if (op.kind == OpaqueOp::Relu) {
       eltwise_forward::desc d(prop_kind::forward_inference, algorithm::eltwise_relu, cur_md, 0.f, 0.f);
-      eltwise_forward::primitive_desc pd(d, UserScratchpad(), Engine());
+      eltwise_forward::primitive_desc pd(d, UserScratchpad(), DnnlEngine());
       step.scratchpad = pd.scratchpad_desc();
       step.prim = eltwise_forward(pd);
       step.src = step.dst = cur_md;
@@ -232,7 +226,7 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
     pooling_forward::desc d(prop_kind::forward_inference, algorithm::pooling_max, cur_md, Any(dst),
                             {op.stride[0], op.stride[1]}, {op.kernel[0], op.kernel[1]}, {op.padding[0], op.padding[1]},
                             pad_r);
-    pooling_forward::primitive_desc pd(d, UserScratchpad(), Engine());
+    pooling_forward::primitive_desc pd(d, UserScratchpad(), DnnlEngine());
     step.prim = pooling_forward(pd);
     step.scratchpad = pd.scratchpad_desc();
     step.src = cur_md;
@@ -260,21 +254,21 @@ std::unique_ptr<OnednnRunCache::Plan> BuildPlan(const std::vector<Module::Ptr>& 
 
 at::Tensor Execute(const OnednnRunCache::Plan& plan, const OnednnRunCache::Workspace& ws, const at::Tensor& x) {
   using namespace dnnl;
-  dnnl::stream stream(Engine());
+  dnnl::stream stream(DnnlEngine());
   at::Tensor input = x.contiguous();
   Dims in{x.size(0), x.size(1), x.size(2), x.size(3)};
-  memory cur(Plain(in, memory::format_tag::nchw), Engine(), input.data_ptr());
+  memory cur(Plain(in, memory::format_tag::nchw), DnnlEngine(), input.data_ptr());
   // Each step writes into the ping-pong buffer its input is not in; a reorder goes through staging.
   int next = 0;
   for (const auto& step : plan.steps) {
     if (cur.get_desc() != step.src) {
-      memory staged(step.src, Engine(), ws.staging.data_ptr());
+      memory staged(step.src, DnnlEngine(), ws.staging.data_ptr());
       reorder(cur, staged).execute(stream, cur, staged);
       cur = staged;
     }
     std::unordered_map<int, memory> args{{DNNL_ARG_SRC, cur}};
     if (step.scratchpad.get_size() > 0)
-      args.insert({DNNL_ARG_SCRATCHPAD, memory(step.scratchpad, Engine(), ws.scratch.data_ptr())});
+      args.insert({DNNL_ARG_SCRATCHPAD, memory(step.scratchpad, DnnlEngine(), ws.scratch.data_ptr())});
     if (step.in_place) {
       args.insert({DNNL_ARG_DST, cur});
       step.prim.execute(stream, args);
@@ -286,20 +280,20 @@ at::Tensor Execute(const OnednnRunCache::Plan& plan, const OnednnRunCache::Works
       next = 1 - next;
       target = ws.ping[next].data_ptr();
     }
-    memory out(step.dst, Engine(), target);
+    memory out(step.dst, DnnlEngine(), target);
     next = 1 - next;
     args.insert({DNNL_ARG_DST, out});
     if (step.kind == OpaqueOp::Conv) {
       args.insert({DNNL_ARG_WEIGHTS, step.weights.mem});
       if (step.bias.defined())
-        args.insert(
-            {DNNL_ARG_BIAS, memory(Plain({step.bias.size(0)}, memory::format_tag::a), Engine(), step.bias.data_ptr())});
+        args.insert({DNNL_ARG_BIAS,
+                     memory(Plain({step.bias.size(0)}, memory::format_tag::a), DnnlEngine(), step.bias.data_ptr())});
     }
     step.prim.execute(stream, args);
     cur = out;
   }
   at::Tensor result = at::empty(plan.out_dims, at::kFloat);
-  memory dst(Plain(plan.out_dims, memory::format_tag::nchw), Engine(), result.data_ptr());
+  memory dst(Plain(plan.out_dims, memory::format_tag::nchw), DnnlEngine(), result.data_ptr());
   reorder(cur, dst).execute(stream, cur, dst);
   stream.wait();
   return result;

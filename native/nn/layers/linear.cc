@@ -1,4 +1,5 @@
 // nn.Linear and nn.Identity (torch/nn/modules/linear.py).
+#include "nn/bf16_linear.h"
 #include "nn/fast_linear.h"
 #include "nn/layers/init.h"
 
@@ -16,6 +17,7 @@ class Linear : public Module {
   at::Tensor Forward(const at::Tensor& x) override {
     at::Tensor y;
     if (fast_.Forward(x, Param("weight"), Param("bias"), &y)) return y;
+    if (bf16_.Forward(x, Param("weight"), Param("bias"), &y)) return y;
     return at::linear(x, Param("weight"), Param("bias"));
   }
   std::string ExtraRepr() const override {
@@ -28,7 +30,8 @@ class Linear : public Module {
 
  private:
   const int64_t in_, out_;
-  FastLinear fast_;  // inference on large layers (nn/fast_linear.h)
+  FastLinear fast_;  // float32 inference on large layers (nn/fast_linear.h)
+  Bf16Linear bf16_;  // bfloat16 inference on large layers (nn/bf16_linear.h)
 };
 
 class Identity : public Module {
