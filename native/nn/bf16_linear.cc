@@ -89,16 +89,12 @@ bool Bf16Linear::Forward(const at::Tensor& x, const at::Tensor& weight, const at
       {DNNL_ARG_SRC, memory({{m, k}, memory::data_type::bf16, memory::format_tag::ab}, DnnlEngine(), xc.data_ptr())},
       {DNNL_ARG_WEIGHTS, memory(plan.weights, DnnlEngine(), packed.data_ptr())},
       {DNNL_ARG_DST, memory({{m, n}, memory::data_type::bf16, memory::format_tag::ab}, DnnlEngine(), y.data_ptr())}};
-  if (bias.defined()) {
-    const at::Tensor bc = bias.contiguous();
+  const at::Tensor bc = bias.defined() ? bias.contiguous() : at::Tensor();  // alive until the matmul has run
+  if (bc.defined())
     args.emplace(DNNL_ARG_BIAS,
                  memory({{1, n}, memory::data_type::bf16, memory::format_tag::ab}, DnnlEngine(), bc.data_ptr()));
-    plan.prim.execute(stream, args);
-    stream.wait();
-  } else {
-    plan.prim.execute(stream, args);
-    stream.wait();
-  }
+  plan.prim.execute(stream, args);
+  stream.wait();
   *out = std::move(y);
   return true;
 }
