@@ -7,6 +7,7 @@
 #include <mutex>
 #include "nn/layers/init.h"
 #include "quantization/engine.h"
+#include "quantization/int8_linear.h"
 #include "tensor/tensor.h"
 
 namespace tvgg {
@@ -152,6 +153,10 @@ class QuantizedLinear : public QuantizedWeighted {
     if (x.dim() < 1 || x.size(-1) != in_)
       throw ArgError(ArgError::Range, TypeName() + " expects inputs of " + std::to_string(in_) + " features, got " +
                                           c10::str(x.sizes()));
+    at::Tensor fast;
+    if (CurrentQuantizedEngine() == "onednn" &&
+        int8_.Forward(x, Buffer("weight"), Buffer("bias"), relu_, Scale(), ZeroPoint(), &fast))
+      return fast;
     c10::IValue packed = Packed("weight", "bias", [](const at::Tensor& w, const at::Tensor& b) {
       return CallQuantizedOp("quantized::linear_prepack", "", {w, b});
     });
@@ -180,6 +185,7 @@ class QuantizedLinear : public QuantizedWeighted {
  private:
   const int64_t in_, out_;
   const bool relu_;
+  Int8Linear int8_;  // the large layers' oneDNN path (engine onednn); libtorch's operator otherwise
 };
 
 // torch.ao.nn.quantized.Quantize: float to quint8 with the scale and zero point calibration found.
