@@ -26,7 +26,7 @@ struct Bf16Linear::State {
   // The weights in the layouts plans asked for, for the weight storage and version they were made from.
   const void* weight_ptr = nullptr;
   int64_t weight_version = -1;
-  std::vector<std::pair<memory::desc, at::Tensor>> packed;
+  ReorderedWeightsCache packed;
 };
 
 Bf16Linear::Bf16Linear() : state_(std::make_unique<State>()) {}
@@ -72,17 +72,8 @@ bool Bf16Linear::Forward(const at::Tensor& x, const at::Tensor& weight, const at
     s.weight_ptr = weight.data_ptr();
     s.weight_version = weight._version();
   }
-  at::Tensor packed;
-  for (const auto& [md, t] : s.packed)
-    if (md == plan.weights) packed = t;
-  if (!packed.defined()) {
-    // The weight [n, k] row-major is the matmul's [k, n] weights in layout "ba".
-    memory user({{k, n}, memory::data_type::bf16, memory::format_tag::ba}, DnnlEngine(), weight.data_ptr());
-    packed = at::empty({static_cast<int64_t>(plan.weights.get_size())}, at::TensorOptions().dtype(at::kByte));
-    memory mem(plan.weights, DnnlEngine(), packed.data_ptr());
-    dnnl::reorder(user, mem).execute(stream, user, mem);
-    s.packed.emplace_back(plan.weights, packed);
-  }
+  const at::Tensor packed =
+      ReorderedWeights(&s.packed, plan.weights, n, k, memory::data_type::bf16, weight.data_ptr(), stream);
   const at::Tensor xc = x.contiguous();
   at::Tensor y = at::empty({m, n}, x.options());
   std::unordered_map<int, memory> args{

@@ -24,7 +24,7 @@ struct Int8Linear::State {
   std::unordered_map<int64_t, Plan> plans;  // by batch size
   const void* weight_ptr = nullptr;
   int64_t weight_version = -1;
-  std::vector<std::pair<memory::desc, at::Tensor>> packed;
+  ReorderedWeightsCache packed;
   at::Tensor row_sums;  // float32 [n]: sum over k of each output's int8 weights (the input zero point's term)
   at::Tensor weight_scales;  // float32 [n]
 };
@@ -77,17 +77,8 @@ bool Int8Linear::Forward(const at::Tensor& x, const at::Tensor& weight, const at
   if (!it->second.native) return false;
   const State::Plan& plan = it->second;
   dnnl::stream stream(DnnlEngine());
-  at::Tensor packed;
-  for (const auto& [md, t] : s.packed)
-    if (md == plan.weights) packed = t;
-  if (!packed.defined()) {
-    // The weight [n, k] row-major is the matmul's [k, n] weights in layout "ba".
-    memory user({{k, n}, memory::data_type::s8, memory::format_tag::ba}, DnnlEngine(), weight.data_ptr());
-    packed = at::empty({static_cast<int64_t>(plan.weights.get_size())}, at::TensorOptions().dtype(at::kByte));
-    memory mem(plan.weights, DnnlEngine(), packed.data_ptr());
-    dnnl::reorder(user, mem).execute(stream, user, mem);
-    s.packed.emplace_back(plan.weights, packed);
-  }
+  const at::Tensor packed =
+      ReorderedWeights(&s.packed, plan.weights, n, k, memory::data_type::s8, weight.data_ptr(), stream);
   const at::Tensor xc = x.contiguous();
   at::Tensor sums = at::empty({m, n}, at::kInt);
   std::unordered_map<int, memory> args{
