@@ -1,10 +1,10 @@
 // A large fully connected layer at inference through oneDNN's sgemm, where it is faster than libtorch's
 // BLAS on this CPU. Debian's libtorch runs Linear on OpenBLAS, whose kernels are 2-3x slower than oneDNN's on
 // VGG's 25088x4096 layer at small batches (and slower at some batch sizes than at larger ones). Which of three
-// ways is fastest depends on the CPU and the batch size, so each layer times them (twice each) on its first call in
-// each range of batch sizes (1, 2, 3-4, 5-8, ...; the three give the same result up to float rounding) and then keeps
-// the fastest, so later calls at a size are bitwise repeatable. Built only with the addon's own libdnnl
-// (TORCHVGG_DNNL); elsewhere Forward() declines. TORCHVGG_FAST_LINEAR=0 switches it off.
+// ways is fastest depends on the CPU and the batch size, so each layer times them (twice each) on its first call at
+// each batch size up to 64, and in each power-of-two range above (65-128, ...), and then keeps the fastest (the three
+// give the same result up to float rounding), so later calls at a size are bitwise repeatable. Built only with the
+// addon's own libdnnl (TORCHVGG_DNNL); elsewhere Forward() declines. TORCHVGG_FAST_LINEAR=0 switches it off.
 #pragma once
 #include <array>
 #include <mutex>
@@ -26,7 +26,8 @@ class FastLinear {
 
  private:
   std::mutex mu_;
-  std::unordered_map<int64_t, int> way_;  // batch size rounded up to a power of two -> the fastest way measured
+  // Batch size (above 64: rounded up to a power of two) -> the fastest way measured.
+  std::unordered_map<int64_t, int> way_;
 };
 
 }  // namespace tvgg
