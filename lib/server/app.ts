@@ -102,15 +102,22 @@ export function createServer(options: ServerOptions): InferenceServer {
     return reply.code(status).send({ error: message });
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0].slice(0, 200)}` }));
-  app.addHook('onResponse', async (req, reply) => {
+  // Callback hooks rather than async ones: each async hook costs every request a promise and a microtask turn, and
+  // the server's main thread is what a full batch waits on (it reads all the requests of the next batch).
+  const debug = log.isLevelEnabled('debug');
+  app.addHook('onResponse', (req, reply, done) => {
     const name = (req.params as { name?: string } | undefined)?.name;
     const model = name && models.has(name) ? name : '';
     const route = req.routeOptions?.url ?? 'unmatched';
     metrics.request(model, route, reply.statusCode, reply.elapsedTime);
-    log.debug({ reqId: req.id, method: req.method, route, model, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+    if (debug) log.debug({ reqId: req.id, method: req.method, route, model, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 }, 'request');
+    done();
   });
   // While draining, every answer closes its connection, so that keep-alive clients do not hold the close up.
-  app.addHook('onSend', async (_req, reply) => { if (closing) reply.header('Connection', 'close'); });
+  app.addHook('onSend', (_req, reply, payload, done) => {
+    if (closing) reply.header('Connection', 'close');
+    done(null, payload);
+  });
   restRoutes(app, ctx, version);
   classifyRoute(app, ctx);
   app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
