@@ -55,7 +55,7 @@ export function classify(logits: Tensor, k: number, classes: readonly string[] |
 
 /** Runs the request and returns its outputs: logits (FP32 [N, K]) or, with the classification parameter, BYTES [N, k]. */
 export async function infer(model: ServedModel, batcher: Batcher, req: InferRequest, o: { maxBatchSize: number; maxImageSize: number; binaryDefault: boolean }):
-  Promise<{ outputs: OutputTensor[]; queueMs: number; computeMs: number; batchSize: number }> {
+  Promise<{ outputs: OutputTensor[] }> {
   const x = inputTensor(model, req, o.maxBatchSize, o.maxImageSize);
   const asked = req.outputs ?? [{ name: OUTPUT_NAME }];
   for (const out of asked) if (out.name !== OUTPUT_NAME) throw badRequest(`model '${model.name}' has no output '${out.name}'; its output is '${OUTPUT_NAME}'`);
@@ -81,5 +81,5 @@ export async function infer(model: ServedModel, batcher: Batcher, req: InferRequ
     return { name: a.name, datatype: 'FP32', shape: logits.shape, binary, data };
   });
   logits.dispose();
-  return { outputs, queueMs: result.queueMs, computeMs: result.computeMs, batchSize: result.batchSize };
+  return { outputs };
 }
