@@ -477,6 +477,34 @@ describe('dynamic batcher: when a batch starts', function () {
     }
   });
 
+  it('keeps a batch open while requests keep joining a busy event loop, past the queue delay', async () => {
+    const sizes = [];
+    const run = async (x) => { sizes.push(x.shape[0]); return torch.zeros([x.shape[0], 2]); };
+    const b = new Batcher(run, { maxBatchSize: 8, maxBatchElements: 1e9, maxQueueDelayMs: 5, maxQueue: 100, instances: 1, preferredBatchSizes: [], timeoutMs: 20000 });
+    // Six requests read back to back, 3 ms of the loop's own work each (18 ms, past the delay and twice the delay):
+    // nobody waited idle, and none went quiet for the delay, so all six share one batch. Counting wall time from the
+    // first would have sent [3, 3]; counting it past twice the delay, [4, 2] or [5, 1].
+    const answers = [];
+    for (let i = 0; i < 6; i++) {
+      busy(3);
+      answers.push(b.submit(torch.zeros([1, 1])));
+    }
+    await Promise.all(answers);
+    assert.deepStrictEqual(sizes, [6]);
+  });
+
+  it('sends a partial batch as soon as the loop, busy with other work, has had no new request for the delay', async () => {
+    let started = 0;
+    const run = async (x) => { started = performance.now(); return torch.zeros([x.shape[0], 2]); };
+    const b = new Batcher(run, { maxBatchSize: 8, maxBatchElements: 1e9, maxQueueDelayMs: 20, maxQueue: 100, instances: 1, preferredBatchSizes: [], timeoutMs: 20000 });
+    const answer = b.submit(torch.zeros([1, 1]));
+    busy(60); // other work: the loop is never idle, and nothing joins
+    const freed = performance.now();
+    await answer;
+    // Counting only idle time, the batch would have waited 20 ms more after the busy spell.
+    assert.ok(started - freed < 15, `the batch started ${(started - freed).toFixed(1)} ms after the loop was free`);
+  });
+
   it('still sends a partial batch once the delay has passed after the answering turn', async () => {
     const sizes = [];
     const run = async (x) => { sizes.push(x.shape[0]); await sleep(20); return torch.zeros([x.shape[0], 2]); };

@@ -167,7 +167,7 @@ export class Batcher {
       batch.forEach((p, i) => { r += p.rows; if (this.o.preferredBatchSizes.includes(r)) { cut = i + 1; cutRows = r; } });
       if (cut) { batch.length = cut; rows = cutRows; full = true; }
     }
-    const waited = this.answering ? 0 : this.waitedMs(first);
+    const waited = this.answering ? 0 : this.waitedMs(first, batch[batch.length - 1]);
     if (!full && !this.draining && waited < this.o.maxQueueDelayMs) {
       if (!this.wake && !this.answering) { // while answering, the end of the answering turn schedules
         // The decision waits one turn of the event loop: requests already sitting in sockets are read first (a timer runs
@@ -184,16 +184,18 @@ export class Batcher {
   }
 
   /**
-   * How long the oldest request has waited for others, counting only the event loop's idle time: reading the other
-   * requests is the server's own work, not waiting (32 clients' requests read back to back after a VGG batch took
-   * 5-6 ms of busy main thread on a 2-core AMD EPYC, past a 5 ms delay, and cut batches short). Past twice the delay
-   * in wall-clock time the busy time counts too, so that a loop kept busy by other work still sends partial batches.
+   * How long the oldest request has waited for others. The event loop's idle time counts: reading the other requests
+   * is the server's own work, not waiting (32 clients' requests read back to back after a VGG batch took 5-10 ms of
+   * busy main thread on a 2-core AMD EPYC, past a 5 ms delay, and cut batches short). So does a quiet spell: once no
+   * request has joined for the delay, busy or not, the wait is over, so a loop kept busy by other work still sends
+   * partial batches. While requests keep joining a busy loop the batch grows, up to its full size.
+   * `latest` is the batch's newest request.
    */
-  private waitedMs(first: Pending): number {
+  private waitedMs(first: Pending, latest: Pending): number {
     const fromFree = this.freeSince > first.enqueued;
-    const wall = performance.now() - (fromFree ? this.freeSince : first.enqueued);
-    if (wall >= 2 * this.o.maxQueueDelayMs) return wall;
-    return loopIdleMs() - (fromFree ? this.idleAtFree : first.idleAtEnqueue);
+    const idle = loopIdleMs() - (fromFree ? this.idleAtFree : first.idleAtEnqueue);
+    const quiet = performance.now() - Math.max(this.freeSince, latest.enqueued);
+    return Math.max(idle, quiet);
   }
 
   private async dispatch(batch: Pending[], rows: number): Promise<void> {

@@ -41,7 +41,7 @@ export interface ServerOptions {
   maxImageSize?: number;
   /** Batch sizes dispatched at once when the queue can form them (Triton's preferred_batch_size; default none). */
   preferredBatchSizes?: number[];
-  /** How long the first request of a batch waits for others (default 5 ms). */
+  /** How long the first request of a batch waits for others (default 5 ms): event-loop idle time, or a spell with no new request. */
   maxQueueDelayMs?: number;
   /** Batches per model that may run at once (default 1; a GPU model may overlap a few). */
   instances?: number;
