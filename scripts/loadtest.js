@@ -61,7 +61,13 @@ async function child(f) {
   const addr = await srv.listen();
   process.send({ addr, batched, single, warmupSeconds });
   process.on('message', async (m) => {
-    if (m === 'stats') process.send({ stats: srv.stats, idle: srv.stats.queueDepth === 0 && torch.executor.pending() === 0 });
+    if (m === 'stats') {
+      // The time the model spent in batched forwards so far (the compute histogram's sum): its share of a cell's wall
+      // time says how much of the server's time went to the model, without an offline reference's run-to-run noise.
+      const compute = await srv.registry.getSingleMetric('torchvgg_compute_duration_seconds').get();
+      const computeSeconds = compute.values.filter((v) => v.metricName.endsWith('_sum')).reduce((a, v) => a + v.value, 0);
+      process.send({ stats: srv.stats, computeSeconds, idle: srv.stats.queueDepth === 0 && torch.executor.pending() === 0 });
+    }
     if (m === 'offline') process.send({ batched: await offline(maxBatch, 2), single: await offline(1, 2) });
     if (m && m.offlineAt) process.send({ at: await offline(m.offlineAt, 2) });
     if (m === 'stop') { await srv.close(); process.exit(0); }
@@ -113,7 +119,7 @@ async function main() {
   const proc = fork(__filename, ['--child', ...process.argv.slice(2)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = () => new Promise((resolve) => proc.once('message', resolve));
   const { addr, batched, single, warmupSeconds } = await next();
-  const stats = async () => { proc.send('stats'); return (await next()).stats; };
+  const stats = async () => { proc.send('stats'); const m = await next(); return { ...m.stats, computeSeconds: m.computeSeconds }; };
   const idle = async () => { proc.send('stats'); return (await next()).idle; };
 
   const floats = new Float32Array(3 * size * size).map((_, i) => Math.sin(i));
@@ -141,15 +147,18 @@ async function main() {
       proc.send('offline');
       const ref = await next();
       const before = await stats();
+      const cellStart = performance.now();
       const r = route === 'grpc' ? await grpcCell(addr.grpcPort, grpcReq, c, seconds)
         : await httpCell(bodies[route].url, { body: bodies[route].body, headers: bodies[route].headers }, c, seconds);
+      const cellSeconds = (performance.now() - cellStart) / 1000;
       const after = await stats();
+      const modelBusy = (after.computeSeconds - before.computeSeconds) / cellSeconds;
       const avgBatch = (after.rows - before.rows) / Math.max(1, after.batches - before.batches);
       // And at the batch size the server actually formed (the issue's "same batch size" comparison).
       const atBatch = Math.max(1, Math.round(avgBatch));
       proc.send({ offlineAt: atBatch });
       const same = (await next()).at;
-      rows.push({ route, c, ...r, avgBatch, ref, atBatch, same });
+      rows.push({ route, c, ...r, avgBatch, ref, atBatch, same, modelBusy });
       console.error(`${route} c=${c}: ${r.rps.toFixed(1)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, errors ${r.errors}, mean batch ${avgBatch.toFixed(1)}`);
     }
   }
@@ -164,11 +173,11 @@ async function main() {
       + `Offline (forwardAsync in the server's process, 2 s before the cells): batch ${f['max-batch-size']}: ${fmt(batched.imagesPerSecond)} images/s; `
       + `batch 1: ${fmt(single.imagesPerSecond)} images/s, p50 ${fmt(single.p50)} ms. Each row's references are measured again around its cell: batch 1 and batch ${f['max-batch-size']} just before, the batch size the server formed just after.`,
     '',
-    `| route | concurrency | req/s (= images/s) | p50 ms | p99 ms | errors | mean batch | offline at that batch, img/s | served / that | offline batch ${f['max-batch-size']}, img/s | served / that | offline batch-1 p50 ms |`,
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| route | concurrency | req/s (= images/s) | p50 ms | p99 ms | errors | mean batch | offline at that batch, img/s | served / that | offline batch ${f['max-batch-size']}, img/s | served / that | offline batch-1 p50 ms | model busy |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.route} | ${r.c} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${r.errors} | ${fmt(r.avgBatch)} | `
       + `${fmt(r.same.imagesPerSecond)} | ${fmt((100 * r.rps) / r.same.imagesPerSecond, 0)}% | `
-      + `${fmt(r.ref.batched.imagesPerSecond)} | ${fmt((100 * r.rps) / r.ref.batched.imagesPerSecond, 0)}% | ${fmt(r.ref.single.p50)} |`),
+      + `${fmt(r.ref.batched.imagesPerSecond)} | ${fmt((100 * r.rps) / r.ref.batched.imagesPerSecond, 0)}% | ${fmt(r.ref.single.p50)} | ${fmt(100 * r.modelBusy, 0)}% |`),
   ];
   console.log(lines.join('\n'));
 }

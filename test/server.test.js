@@ -477,6 +477,19 @@ describe('dynamic batcher: when a batch starts', function () {
     }
   });
 
+  it("gives each request its rows as data() and shape, and as an output tensor, from one batch", async () => {
+    const run = async (x) => x.reshape([x.shape[0], -1]).mul(10); // [N, 2]: each row from its own input
+    const b = new Batcher(run, { maxBatchSize: 8, maxBatchElements: 1e9, maxQueueDelayMs: 5, maxQueue: 100, instances: 1, preferredBatchSizes: [], timeoutMs: 20000 });
+    const [r1, r2] = await Promise.all([b.submit(torch.tensor([[1, 2]])), b.submit(torch.tensor([[3, 4], [5, 6]]))]);
+    assert.strictEqual(b.stats.batches, 1);
+    assert.deepStrictEqual([r1.shape, r2.shape], [[1, 2], [2, 2]]);
+    assert.deepStrictEqual([Array.from(r1.data()), Array.from(r2.data())], [[10, 20], [30, 40, 50, 60]]);
+    assert.strictEqual(r1.data().buffer, r2.data().buffer, 'one copy of the batch output, shared');
+    assert.deepStrictEqual(r2.output.shape, [2, 2]);
+    assert.deepStrictEqual(Array.from(r2.output.toTypedArray()), [30, 40, 50, 60]);
+    assert.strictEqual(r2.output, r2.output, 'the output view is made once');
+  });
+
   it('keeps a batch open while requests keep joining a busy event loop, past the queue delay', async () => {
     const sizes = [];
     const run = async (x) => { sizes.push(x.shape[0]); return torch.zeros([x.shape[0], 2]); };

@@ -21,10 +21,51 @@ export interface BatcherOptions {
 
 /** What a request gets back: exactly its rows of the batch's output (float32, on the CPU). */
 export interface BatchResult {
-  output: Tensor;
+  /** Its rows of the batch's output, a view (made when first read; dispose() it when done). */
+  readonly output: Tensor;
+  /** Its rows' shape: [its rows, ...the output's other dims]. */
+  readonly shape: number[];
+  /** Its rows as numbers: a view into one copy of the whole batch's output, made once per batch (no tensor per request). */
+  data(): Float32Array;
   queueMs: number;
   computeMs: number;
   batchSize: number;
+}
+
+/** A batch's output, shared by its requests' results. */
+class BatchOutput {
+  private flat: Float32Array | null = null;
+  /** Elements per row. */
+  readonly rowSize: number;
+  constructor(readonly tensor: Tensor, readonly rowShape: number[]) {
+    this.rowSize = rowShape.reduce((a, b) => a * b, 1);
+  }
+
+  /** The whole output as one Float32Array, copied at the first call. */
+  data(): Float32Array {
+    if (this.flat) return this.flat;
+    const dense = this.tensor.contiguous();
+    this.flat = dense.toTypedArray() as Float32Array;
+    if (dense !== this.tensor) dense.dispose();
+    return this.flat;
+  }
+}
+
+/**
+ * One request's rows. Lazy: the server's infer route reads data() and never makes a tensor per request (the
+ * main thread's time per request is what a full batch waits on; each tensor costs a few native calls).
+ */
+class Rows implements BatchResult {
+  private view: Tensor | null = null;
+  constructor(private readonly batch: BatchOutput, private readonly offset: number, private readonly rows: number,
+    readonly queueMs: number, readonly computeMs: number, readonly batchSize: number) {}
+
+  get output(): Tensor { return (this.view ??= this.batch.tensor.narrow(0, this.offset, this.rows)); }
+  get shape(): number[] { return [this.rows, ...this.batch.rowShape]; }
+  data(): Float32Array {
+    const size = this.batch.rowSize;
+    return this.batch.data().subarray(this.offset * size, (this.offset + this.rows) * size);
+  }
 }
 
 /** Where the batcher reports what it did (the metrics). */
@@ -56,7 +97,9 @@ interface Pending {
  * ```ts
  * const b = new server.Batcher((x) => model.forwardAsync(x), { maxBatchSize: 32, maxBatchElements: 32 * 3 * 224 * 224,
  *   maxQueueDelayMs: 5, maxQueue: 256, instances: 1, preferredBatchSizes: [], timeoutMs: 30000 });
- * const { output } = await b.submit(image.unsqueeze(0)); // [1, classes]
+ * const r = await b.submit(image.unsqueeze(0));
+ * r.shape; // [1, classes]
+ * r.data(); // its logits, a Float32Array view of the batch's output (or r.output: a tensor view; dispose() it)
  * ```
  */
 export class Batcher {
@@ -216,14 +259,16 @@ export class Batcher {
         if (x !== batch[0].x) x.dispose();
       }
       if (out.device !== 'cpu' || out.dtype !== 'float32') out = out.to({ device: 'cpu', dtype: 'float32' });
-      if (out.dim() < 1 || out.shape[0] !== rows) throw new Error(`the model returned shape [${out.shape.join(', ')}] for a batch of ${rows}`);
+      const outShape = out.shape;
+      if (outShape.length < 1 || outShape[0] !== rows) throw new Error(`the model returned shape [${outShape.join(', ')}] for a batch of ${rows}`);
       const computeMs = performance.now() - start;
       this.stats.batches++;
       this.stats.rows += rows;
       this.observer?.batch(rows, computeMs);
+      const shared = new BatchOutput(out, outShape.slice(1));
       let offset = 0;
       for (const p of batch) {
-        p.resolve({ output: out.narrow(0, offset, p.rows), queueMs: start - p.enqueued, computeMs, batchSize: rows });
+        p.resolve(new Rows(shared, offset, p.rows, start - p.enqueued, computeMs, rows));
         offset += p.rows;
       }
     } catch (e) {

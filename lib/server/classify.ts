@@ -58,6 +58,7 @@ export function classifyRoute(app: FastifyInstance, ctx: ServerContext): void {
       const [values, indices] = probs.topk(Math.min(topk, probs.shape[1]), 1);
       const p = values.toTypedArray() as Float32Array;
       const idx = indices.toTypedArray() as BigInt64Array;
+      for (const t of [output, probs, values, indices]) t.dispose(); // now, not at a collection between batches
       const predictions = Array.from(p, (probability, j) => {
         const index = Number(idx[j]);
         return { index, label: model.classes?.[index] ?? String(index), probability };

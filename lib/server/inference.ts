@@ -69,17 +69,15 @@ export async function infer(model: ServedModel, batcher: Batcher, req: InferRequ
   } finally {
     x.dispose();
   }
-  const logits = result.output;
+  // Logits go out as a view of the batch's one copy; a tensor of the request's rows is made only for top-k.
+  let logits = null as Tensor | null; // (a cast: TypeScript does not see the assignment in the callback)
   const outputs = asked.map((a, i): OutputTensor => {
     const bin = a.parameters?.binary_data;
     const binary = bin === undefined ? binaryDefault : bin === true;
     const k = ks[i];
-    if (k !== null) return { name: a.name, datatype: 'BYTES', binary, ...classify(logits, k, model.classes) };
-    const dense = logits.contiguous();
-    const data = dense.toTypedArray() as Float32Array;
-    if (dense !== logits) dense.dispose();
-    return { name: a.name, datatype: 'FP32', shape: logits.shape, binary, data };
+    if (k !== null) return { name: a.name, datatype: 'BYTES', binary, ...classify((logits ??= result.output), k, model.classes) };
+    return { name: a.name, datatype: 'FP32', shape: result.shape, binary, data: result.data() };
   });
-  logits.dispose();
+  logits?.dispose();
   return { outputs };
 }
