@@ -490,6 +490,29 @@ describe('dynamic batcher: when a batch starts', function () {
     assert.strictEqual(r2.output, r2.output, 'the output view is made once');
   });
 
+  it('batches submitFloats numbers with float32 tensors of the same shape, each answer its own rows', async () => {
+    const inputs = [];
+    const run = async (x) => { inputs.push(Array.from(x.toTypedArray())); return x.reshape([x.shape[0], -1]).add(1); };
+    const b = new Batcher(run, { maxBatchSize: 8, maxBatchElements: 1e9, maxQueueDelayMs: 5, maxQueue: 100, instances: 1, preferredBatchSizes: [], timeoutMs: 20000 });
+    const [a, t, c] = await Promise.all([
+      b.submitFloats(new Float32Array([1, 2]), [1, 2]),
+      b.submit(torch.tensor([[3, 4]])),
+      b.submitFloats(new Float32Array([5, 6, 7, 8]), [2, 2]),
+    ]);
+    assert.deepStrictEqual(inputs, [[1, 2, 3, 4, 5, 6, 7, 8]]);
+    assert.deepStrictEqual([a, t, c].map((r) => Array.from(r.data())), [[2, 3], [4, 5], [6, 7, 8, 9]]);
+    // Numbers alone: one copy of all of them as the batch's input.
+    const [d, e] = await Promise.all([b.submitFloats(new Float32Array([1, 1]), [1, 2]), b.submitFloats(new Float32Array([2, 2]), [1, 2])]);
+    assert.deepStrictEqual(inputs[1], [1, 1, 2, 2]);
+    assert.deepStrictEqual([Array.from(d.data()), Array.from(e.data())], [[2, 2], [3, 3]]);
+    // A different shape never shares a batch.
+    await Promise.all([b.submitFloats(new Float32Array(2), [1, 2]), b.submitFloats(new Float32Array(3), [1, 3])]);
+    assert.strictEqual(b.stats.batches, 4);
+    assert.throws(() => b.submitFloats(new Float32Array(3), [1, 2]), /shape \[1,2\] does not hold the 3 numbers given/);
+    assert.throws(() => b.submitFloats([1, 2], [1, 2]), /data must be a Float32Array/);
+    await assert.rejects(b.submitFloats(new Float32Array(18), [9, 2]), /batch of 9 exceeds the max batch size 8/);
+  });
+
   it('keeps a batch open while requests keep joining a busy event loop, past the queue delay', async () => {
     const sizes = [];
     const run = async (x) => { sizes.push(x.shape[0]); return torch.zeros([x.shape[0], 2]); };

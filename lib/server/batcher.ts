@@ -75,7 +75,10 @@ export interface BatchObserver {
 }
 
 interface Pending {
-  x: Tensor;
+  /** The input as a tensor (submit), or as float32 numbers of `shape` (submitFloats). */
+  x: Tensor | null;
+  data: Float32Array | null;
+  shape: number[];
   rows: number;
   /** x.numel(), read once: schedule() runs on every arrival and walks the queue. */
   elements: number;
@@ -86,6 +89,34 @@ interface Pending {
   timer: NodeJS.Timeout;
   resolve: (r: BatchResult) => void;
   reject: (e: Error) => void;
+}
+
+/** A float32 tensor of `shape` over `data` (a view, no copy). */
+function floatTensor(data: Float32Array, shape: number[]): Tensor {
+  const flat = torch.frombuffer(data, { dtype: 'float32' });
+  const x = flat.reshape(shape);
+  flat.dispose();
+  return x;
+}
+
+/** One batch's input: the requests' inputs in order along dim 0 (one copy; a lone tensor request as it is). */
+function batchInput(batch: Pending[], rows: number): Tensor {
+  const shape = [rows, ...batch[0].shape.slice(1)];
+  if (batch.every((p) => p.data)) {
+    if (batch.length === 1) return floatTensor(batch[0].data!, shape);
+    const all = new Float32Array(batch.reduce((n, p) => n + p.data!.length, 0));
+    let at = 0;
+    for (const p of batch) {
+      all.set(p.data!, at);
+      at += p.data!.length;
+    }
+    return floatTensor(all, shape);
+  }
+  if (batch.length === 1) return batch[0].x!;
+  const parts = batch.map((p) => p.x ?? floatTensor(p.data!, p.shape));
+  const x = torch.cat(parts);
+  parts.forEach((t, i) => { if (t !== batch[i].x) t.dispose(); });
+  return x;
 }
 
 /**
@@ -135,6 +166,25 @@ export class Batcher {
    */
   submit(x: Tensor, timeoutMs = this.o.timeoutMs): Promise<BatchResult> {
     const shape = x.shape;
+    return this.enqueue(x, null, shape, `${x.dtype}[${shape.slice(1).join(',')}]`, timeoutMs);
+  }
+
+  /**
+   * Queues float32 numbers of the given shape ([N, ...], row-major) as submit() queues a tensor; they join batches
+   * with float32 tensors of that shape. The server's infer routes use it: no tensor is made per request, the batch's
+   * input is one copy of its requests' numbers (the main thread's time per request is what a full batch waits on).
+   * @throws RangeError when data's length is not the shape's element count; rejects as submit() does.
+   */
+  submitFloats(data: Float32Array, shape: number[], timeoutMs = this.o.timeoutMs): Promise<BatchResult> {
+    if (!(data instanceof Float32Array)) throw new TypeError('data must be a Float32Array');
+    if (!Array.isArray(shape) || shape.length < 1 || !shape.every((d) => Number.isSafeInteger(d) && d >= 1) ||
+      shape.reduce((a, b) => a * b, 1) !== data.length) {
+      throw new RangeError(`shape [${String(shape)}] does not hold the ${data.length} numbers given`);
+    }
+    return this.enqueue(null, data, shape, `float32[${shape.slice(1).join(',')}]`, timeoutMs);
+  }
+
+  private enqueue(x: Tensor | null, data: Float32Array | null, shape: number[], key: string, timeoutMs: number): Promise<BatchResult> {
     const rows = shape[0];
     if (rows > this.o.maxBatchSize) return Promise.reject(new ServeError(400, `batch of ${rows} exceeds the max batch size ${this.o.maxBatchSize}`));
     if (this.queue.length >= this.o.maxQueue) {
@@ -143,7 +193,7 @@ export class Batcher {
     }
     return new Promise<BatchResult>((resolve, reject) => {
       const p: Pending = {
-        x, rows, elements: shape.reduce((a, b) => a * b, 1), key: `${x.dtype}[${shape.slice(1).join(',')}]`, enqueued: performance.now(), idleAtEnqueue: loopIdleMs(), resolve, reject,
+        x, data, shape, rows, elements: shape.reduce((a, b) => a * b, 1), key, enqueued: performance.now(), idleAtEnqueue: loopIdleMs(), resolve, reject,
         timer: setTimeout(() => {
           const i = this.queue.indexOf(p);
           if (i < 0) return; // already in a batch: it finishes
@@ -249,7 +299,7 @@ export class Batcher {
       this.observer?.queued(start - p.enqueued);
     }
     try {
-      const x = batch.length === 1 ? batch[0].x : torch.cat(batch.map((p) => p.x));
+      const x = batchInput(batch, rows);
       let out: Tensor;
       try {
         out = await this.run(x);

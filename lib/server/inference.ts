@@ -1,13 +1,12 @@
 // One inference, whatever the protocol: checks the request against the model, queues it on the batcher, builds the outputs asked for.
-import * as torch from '../torch/factories';
 import { Tensor } from '../torch/tensor';
 import { badRequest } from './errors';
-import type { Batcher, BatchResult } from './batcher';
+import type { Batcher } from './batcher';
 import type { InferRequest, OutputTensor, Parameters } from './codec';
 import { INPUT_NAME, OUTPUT_NAME, ServedModel } from './repository';
 
-/** Checks the one input against the model's [N, C, H, W] and returns it as a tensor (a view of the request's bytes). */
-export function inputTensor(model: ServedModel, req: InferRequest, maxBatchSize: number, maxImageSize: number): Tensor {
+/** Checks the one input against the model's [N, C, H, W] and returns its numbers (a view of the request's bytes) and shape. */
+export function inputFloats(model: ServedModel, req: InferRequest, maxBatchSize: number, maxImageSize: number): { data: Float32Array; shape: number[] } {
   if (req.inputs.length !== 1) throw badRequest(`model '${model.name}' takes 1 input ('${INPUT_NAME}'); got ${req.inputs.length}`);
   const t = req.inputs[0];
   if (t.name !== INPUT_NAME) throw badRequest(`model '${model.name}' has no input '${t.name}'; its input is '${INPUT_NAME}'`);
@@ -23,10 +22,7 @@ export function inputTensor(model: ServedModel, req: InferRequest, maxBatchSize:
   if (s[1] < 1 || s[2] < model.minSize || s[3] < model.minSize || s[2] > maxImageSize || s[3] > maxImageSize) {
     throw badRequest(`input '${t.name}': height and width must be in [${model.minSize}, ${maxImageSize}]; got [${s.join(', ')}]`);
   }
-  const flat = torch.frombuffer(t.data, { dtype: 'float32' });
-  const x = flat.reshape(s); // a view: the request's bytes stay alive through it
-  flat.dispose();
-  return x;
+  return { data: t.data, shape: s };
 }
 
 function classificationK(p: Parameters | undefined, name: string): number | null {
@@ -56,19 +52,14 @@ export function classify(logits: Tensor, k: number, classes: readonly string[] |
 /** Runs the request and returns its outputs: logits (FP32 [N, K]) or, with the classification parameter, BYTES [N, k]. */
 export async function infer(model: ServedModel, batcher: Batcher, req: InferRequest, o: { maxBatchSize: number; maxImageSize: number; binaryDefault: boolean }):
   Promise<{ outputs: OutputTensor[] }> {
-  const x = inputTensor(model, req, o.maxBatchSize, o.maxImageSize);
+  const input = inputFloats(model, req, o.maxBatchSize, o.maxImageSize);
   const asked = req.outputs ?? [{ name: OUTPUT_NAME }];
   for (const out of asked) if (out.name !== OUTPUT_NAME) throw badRequest(`model '${model.name}' has no output '${out.name}'; its output is '${OUTPUT_NAME}'`);
   const ks = asked.map((a) => classificationK(a.parameters, a.name));
   const binaryDefault = req.parameters?.binary_data_output === true || o.binaryDefault;
-  // The tensors made here are freed as soon as they are read rather than by the collector: the main thread's time
-  // per request is what a full batch waits on, and collections (finalizers included) are a quarter of it.
-  let result: BatchResult;
-  try {
-    result = await batcher.submit(x);
-  } finally {
-    x.dispose();
-  }
+  // No tensor is made per request, in or out (the main thread's time per request is what a full batch waits on):
+  // the numbers go to the batcher as they are, and the logits come back as a view of the batch's output.
+  const result = await batcher.submitFloats(input.data, input.shape);
   // Logits go out as a view of the batch's one copy; a tensor of the request's rows is made only for top-k.
   let logits = null as Tensor | null; // (a cast: TypeScript does not see the assignment in the callback)
   const outputs = asked.map((a, i): OutputTensor => {
