@@ -150,3 +150,8 @@ export const opt = {
   number: (v: unknown, name: string, b?: IntBounds): number | undefined => (v === undefined || v === null ? undefined : number(v, name, b)),
   intOrPair: (v: unknown, name: string, b?: IntBounds): IntOrPair | undefined => (v === undefined || v === null ? undefined : intOrPair(v, name, b)),
 };
+
+/** Whether an ArrayBuffer can change its length (ES2024 resizable; the lib typings may predate it). */
+export function isResizable(ab: ArrayBuffer): boolean {
+  return (ab as { resizable?: boolean }).resizable === true;
+}

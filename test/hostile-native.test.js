@@ -64,6 +64,13 @@ describe('hostile values at the native boundary', () => {
     assert.strictEqual(r.stdout.trim(), '7168 4096', 'the buffer stayed with the tensor');
   });
 
+  it('refuses a resizable ArrayBuffer for frombuffer (shrinking it under the tensor segfaulted)', () => {
+    const ab = new ArrayBuffer(64, { maxByteLength: 1024 });
+    assert.throws(() => torch.frombuffer(ab, { dtype: 'float32' }), { name: 'TypeError', message: /resizable ArrayBuffer/ });
+    assert.throws(() => torch.frombuffer(new Float32Array(ab), { dtype: 'float32' }), { name: 'TypeError', message: /resizable ArrayBuffer/ });
+    assert.deepStrictEqual(torch.tensor(new Float32Array(ab)).shape, [16], 'a copy is the way');
+  });
+
   it('gives [0, classes] for an empty batch in eval() as in train()', () => {
     const m = models.vgg11({ numClasses: 7, initWeights: false });
     assert.deepStrictEqual(m.train().forward(torch.zeros(0, 3, 32, 32)).shape, [0, 7]);

@@ -510,6 +510,17 @@ describe('dynamic batcher: when a batch starts', function () {
     assert.strictEqual(b.stats.batches, 4);
     assert.throws(() => b.submitFloats(new Float32Array(3), [1, 2]), /shape \[1,2\] does not hold the 3 numbers given/);
     assert.throws(() => b.submitFloats([1, 2], [1, 2]), /data must be a Float32Array/);
+    // Read when its batch runs, beside other requests: its buffer must not be able to change length or be shared.
+    assert.throws(() => b.submitFloats(new Float32Array(new ArrayBuffer(8, { maxByteLength: 64 })), [1, 2]), /fixed-length ArrayBuffer/);
+    assert.throws(() => b.submitFloats(new Float32Array(new SharedArrayBuffer(8)), [1, 2]), /fixed-length ArrayBuffer/);
+    const kept = new Float32Array([1, 2]);
+    const pending = b.submitFloats(kept, [1, 2]);
+    const { port1, port2 } = new MessageChannel();
+    try { port1.postMessage(kept.buffer, [kept.buffer]); } catch { /* refusing the transfer is as good */ }
+    port1.close();
+    port2.close();
+    assert.strictEqual(kept.length, 2, 'a queued request\'s buffer cannot be transferred away');
+    assert.deepStrictEqual(Array.from((await pending).data()), [2, 3]);
     await assert.rejects(b.submitFloats(new Float32Array(18), [9, 2]), /batch of 9 exceeds the max batch size 8/);
   });
 

@@ -1,6 +1,8 @@
 // The dynamic batcher (Triton's): requests of the same input shape that arrive within maxQueueDelayMs share one forward of up to maxBatchSize rows.
 import { Tensor } from '../torch/tensor';
 import * as torch from '../torch/factories';
+import { markAsUntransferable } from 'worker_threads';
+import { isResizable } from '../check';
 import { ServeError } from './errors';
 
 /** The event loop's idle time so far, in ms (the time it spent waiting for I/O and timers). */
@@ -177,6 +179,11 @@ export class Batcher {
    */
   submitFloats(data: Float32Array, shape: number[], timeoutMs = this.o.timeoutMs): Promise<BatchResult> {
     if (!(data instanceof Float32Array)) throw new TypeError('data must be a Float32Array');
+    // Held until its batch runs: its length must not change by then (other requests share that batch).
+    if (!(data.buffer instanceof ArrayBuffer) || isResizable(data.buffer)) {
+      throw new TypeError('data must be over a fixed-length ArrayBuffer (not a shared or resizable one): it is read when its batch runs');
+    }
+    markAsUntransferable(data.buffer);
     if (!Array.isArray(shape) || shape.length < 1 || !shape.every((d) => Number.isSafeInteger(d) && d >= 1) ||
       shape.reduce((a, b) => a * b, 1) !== data.length) {
       throw new RangeError(`shape [${String(shape)}] does not hold the ${data.length} numbers given`);

@@ -188,6 +188,9 @@ export function frombuffer(buffer: ArrayBuffer | ArrayBufferView,
   options: { dtype: DType; count?: number; offset?: number }): Tensor {
   const ab = buffer instanceof ArrayBuffer ? buffer : ArrayBuffer.isView(buffer) ? buffer.buffer : undefined;
   if (!(ab instanceof ArrayBuffer)) throw new TypeError(`buffer must be an ArrayBuffer, a Buffer or a TypedArray; got ${check.describe(buffer)}`);
+  // Shrinking a resizable ArrayBuffer takes its memory from under any tensor that points into it (a segfault on
+  // the next read): such a buffer is refused, as Python refuses to resize a buffer that is exported.
+  if (check.isResizable(ab)) throw new TypeError('buffer is a resizable ArrayBuffer, which could shrink under the tensor; copy it into a fixed-length one (torch.tensor copies)');
   if (options === undefined) throw new TypeError('frombuffer options must be given: { dtype, count, offset }');
   const o = check.options(options, 'frombuffer options', ['dtype', 'count', 'offset']);
   const dtype = checkDType(o.dtype);
